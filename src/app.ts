@@ -1,0 +1,58 @@
+// buildApp(deps): the Fastify instance with every plugin and route. No side effects beyond the
+// instance itself: main.ts listens, tests inject or listen on port 0.
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { Config } from './config/index.ts';
+import type { Senders } from './connectors/types.ts';
+import type { Keyring } from './crypto/keyring.ts';
+import type { Clock } from './domain/clock.ts';
+import { registerErrorHandling, SchemaValidationError } from './http/errors.ts';
+import { registerObservability, requestId } from './http/observability.ts';
+import { registerOpenApi } from './http/openapi.ts';
+import { otpRoutes } from './http/otp.ts';
+import type { Metrics } from './observability/metrics.ts';
+import type { Db } from './storage/db.ts';
+import type { z } from 'zod';
+
+export interface AppDeps {
+  config: Config;
+  db: Db;
+  clock: Clock;
+  keyring: Keyring;
+  senders: Senders;
+  metrics: Metrics;
+}
+
+export const VERSION = '0.1.0';
+
+export async function buildApp(deps: AppDeps, options: Pick<FastifyServerOptions, 'loggerInstance'> = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    ...options,
+    bodyLimit: deps.config.VERITY_BODY_LIMIT,
+    trustProxy: deps.config.VERITY_TRUST_PROXY,
+    genReqId: requestId,
+    requestIdHeader: false,
+    return503OnClosing: true,
+  });
+  // One zod schema validates; the response is serialised as built (its schema documents it).
+  app.setValidatorCompiler<z.ZodType>(({ schema }) => (data) => {
+    const result = schema.safeParse(data);
+    return result.success ? { value: result.data } : { error: new SchemaValidationError(result.error.issues) };
+  });
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
+
+  registerErrorHandling(app);
+  registerObservability(app, deps);
+  await registerOpenApi(app, VERSION);
+
+  const domain = {
+    db: deps.db,
+    clock: deps.clock,
+    keyring: deps.keyring,
+    senders: deps.senders,
+    metrics: deps.metrics,
+    policy: deps.config,
+    prices: deps.config.VERITY_SMS_PRICES,
+  };
+  await app.register(otpRoutes(domain));
+  return app;
+}

@@ -1,0 +1,135 @@
+// Owns every setting: one zod schema over the environment, each with its default and a one-line doc.
+// loadConfig() throws ConfigError listing every bad value at once, so a start fails with one clear message.
+import path from 'node:path';
+import { z } from 'zod';
+
+const int = (def: number, min: number, max: number) => z.coerce.number().int().min(min).max(max).default(def);
+const bool = (def: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'])
+    .default(def ? 'true' : 'false')
+    .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const optionalUrl = z.string().url().optional();
+
+const priceTable = z
+  .string()
+  .default('{}')
+  .transform((raw, ctx) => {
+    try {
+      const parsed: unknown = JSON.parse(raw);
+      const table = z.record(z.string(), z.number().nonnegative()).parse(parsed);
+      return table;
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'must be a JSON object of country ISO (or "default") to a price per SMS part' });
+      return z.NEVER;
+    }
+  });
+
+/** Every environment variable Verity reads. Keys are the variable names. */
+export const configSchema = z.object({
+  /** `production` requires VERITY_SECRET and never falls back to the outbox connector. */
+  VERITY_MODE: z.enum(['development', 'production']).optional(),
+  NODE_ENV: z.string().optional(),
+  /** HTTP port. */
+  PORT: int(3001, 0, 65535),
+  /** Interface to bind. */
+  HOST: z.string().default('0.0.0.0'),
+  /** Where the embedded database, generated secret, credentials and outbox live. */
+  VERITY_DATA_DIR: z.string().default('./data'),
+  /** PostgreSQL connection string; when unset the embedded PGlite store under the data directory is used. */
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL').optional(),
+  /** Connection pool size for PostgreSQL. */
+  DATABASE_POOL_SIZE: int(10, 1, 200),
+  /** Current server secret (at least 32 characters); required in production. */
+  VERITY_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** Earlier server secrets, comma-separated, still accepted for codes and data made with them. */
+  VERITY_PREVIOUS_SECRETS: z
+    .string()
+    .optional()
+    .transform((v) => (v ? v.split(',').map((s) => s.trim()).filter(Boolean) : []))
+    .pipe(z.array(z.string().min(32, 'each previous secret must be at least 32 characters'))),
+  /** Log level. */
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Largest accepted request body in bytes. */
+  VERITY_BODY_LIMIT: int(65536, 1024, 10 * 1024 * 1024),
+  /** Trust X-Forwarded-For from a proxy in front of Verity (for the per-IP limit). */
+  VERITY_TRUST_PROXY: bool(false),
+
+  /** Provision this OTP API key for the default application instead of generating one. */
+  VERITY_OTP_API_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
+
+  /** Requests per API key per window (reported by the X-Rate-Limit-* headers). */
+  VERITY_RATE_KEY_LIMIT: int(600, 1, 10_000_000),
+  VERITY_RATE_KEY_WINDOW_SECONDS: int(60, 1, 86_400),
+  /** Codes sent to one phone number or email address per window. */
+  VERITY_RATE_RECIPIENT_LIMIT: int(5, 1, 10_000_000),
+  VERITY_RATE_RECIPIENT_WINDOW_SECONDS: int(3600, 1, 86_400),
+  /** Minimum seconds between two codes sent to one recipient (0 disables). */
+  VERITY_RATE_RECIPIENT_INTERVAL_SECONDS: int(30, 0, 3600),
+  /** Codes sent per client IP per window. */
+  VERITY_RATE_IP_LIMIT: int(30, 1, 10_000_000),
+  VERITY_RATE_IP_WINDOW_SECONDS: int(3600, 1, 86_400),
+
+  /** SMS connector: outbox (development default), webhook, twilio, or none. */
+  VERITY_SMS_CONNECTOR: z.enum(['outbox', 'webhook', 'twilio', 'none']).optional(),
+  VERITY_SMS_WEBHOOK_URL: optionalUrl,
+  /** Key for the X-Verity-Signature header on webhook SMS requests. */
+  VERITY_SMS_WEBHOOK_SECRET: z.string().min(16).optional(),
+  VERITY_SMS_TIMEOUT_MS: int(10_000, 100, 120_000),
+  VERITY_TWILIO_BASE_URL: z.string().url().default('https://api.twilio.com'),
+  VERITY_TWILIO_ACCOUNT_SID: z.string().optional(),
+  VERITY_TWILIO_AUTH_TOKEN: z.string().optional(),
+  VERITY_TWILIO_FROM: z.string().optional(),
+  /** Email connector: outbox (development default), smtp, or none. */
+  VERITY_EMAIL_CONNECTOR: z.enum(['outbox', 'smtp', 'none']).optional(),
+  /** smtp:// or smtps:// URL with credentials, e.g. smtps://user:pass@mail.example.com:465 */
+  VERITY_SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional(),
+  VERITY_EMAIL_FROM: z.string().default('Verity <no-reply@localhost>'),
+  /** Price per SMS part by destination country, e.g. {"default":0.05,"GB":0.04}. */
+  VERITY_SMS_PRICES: priceTable,
+
+  /** Seconds between sweeps that expire codes and deliver queued callbacks. */
+  VERITY_WORKER_INTERVAL_MS: int(1000, 50, 60_000),
+  /** Callback delivery: per-request timeout and the largest backoff between retries. */
+  VERITY_CALLBACK_TIMEOUT_MS: int(5000, 100, 60_000),
+  VERITY_CALLBACK_MAX_BACKOFF_SECONDS: int(3600, 1, 86_400),
+});
+
+export type RawConfig = z.infer<typeof configSchema>;
+
+export interface Config extends RawConfig {
+  mode: 'development' | 'production';
+  dataDir: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses and cross-checks the environment. Throws ConfigError naming every bad variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const result = configSchema.safeParse(cleaned);
+  if (!result.success) {
+    throw new ConfigError(result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  }
+  const raw = result.data;
+  const mode = raw.VERITY_MODE ?? (raw.NODE_ENV === 'production' ? 'production' : 'development');
+  const problems: string[] = [];
+  if (mode === 'production' && !raw.VERITY_SECRET) problems.push('VERITY_SECRET: required in production mode');
+  if (raw.VERITY_SMS_CONNECTOR === 'webhook' && !raw.VERITY_SMS_WEBHOOK_URL)
+    problems.push('VERITY_SMS_WEBHOOK_URL: required when VERITY_SMS_CONNECTOR=webhook');
+  if (raw.VERITY_SMS_CONNECTOR === 'twilio') {
+    for (const key of ['VERITY_TWILIO_ACCOUNT_SID', 'VERITY_TWILIO_AUTH_TOKEN', 'VERITY_TWILIO_FROM'] as const)
+      if (!raw[key]) problems.push(`${key}: required when VERITY_SMS_CONNECTOR=twilio`);
+  }
+  if (raw.VERITY_EMAIL_CONNECTOR === 'smtp' && !raw.VERITY_SMTP_URL)
+    problems.push('VERITY_SMTP_URL: required when VERITY_EMAIL_CONNECTOR=smtp');
+  if (mode === 'production' && (raw.VERITY_SMS_CONNECTOR === 'outbox' || raw.VERITY_EMAIL_CONNECTOR === 'outbox'))
+    problems.push('VERITY_SMS_CONNECTOR/VERITY_EMAIL_CONNECTOR: the outbox connector is for development only');
+  if (problems.length) throw new ConfigError(problems);
+  return { ...raw, mode, dataDir: path.resolve(raw.VERITY_DATA_DIR) };
+}

@@ -1,0 +1,65 @@
+// Owns the outbound HTTP call shared by the HTTP gateway connectors: one fetch with a hard timeout,
+// network failures and timeouts turned into DeliveryError, and a tolerant read of a JSON reply.
+// Error messages name the status or the cause only: never the URL (it may hold a token) or the body.
+import { DeliveryError } from '../domain/errors.ts';
+
+/** Sends one request; resolves with the Response whatever its status.
+ *  Throws DeliveryError when the connection fails or no answer arrives within `timeoutMs`. */
+export async function fetchWithTimeout(
+  connector: string,
+  url: string,
+  init: { method: string; headers: Record<string, string>; body: string },
+  timeoutMs: number,
+): Promise<Response> {
+  try {
+    return await fetch(url, { ...init, redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) });
+  } catch (error) {
+    throw new DeliveryError(connector, `${connector} request failed: ${describeFailure(error, timeoutMs)}`, { cause: error });
+  }
+}
+
+/** Reads the reply as JSON; undefined for an empty or non-JSON body.
+ *  Throws DeliveryError if the body stops arriving (the request's timeout also covers the body). */
+export async function readJsonBody(connector: string, response: Response, timeoutMs: number): Promise<unknown> {
+  let text: string;
+  try {
+    text = await response.text();
+  } catch (error) {
+    throw new DeliveryError(connector, `${connector} reply could not be read: ${describeFailure(error, timeoutMs)}`, {
+      cause: error,
+    });
+  }
+  if (!text.trim()) return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Drops an unread body so the connection can be reused or closed. */
+export async function discardBody(response: Response): Promise<void> {
+  try {
+    await response.body?.cancel();
+  } catch {
+    // Nothing to free.
+  }
+}
+
+/** A string or number field of a JSON object, as a string. */
+export function stringField(value: unknown, key: string): string | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const field = (value as Record<string, unknown>)[key];
+  if (typeof field === 'string' && field) return field;
+  if (typeof field === 'number') return String(field);
+  return undefined;
+}
+
+function describeFailure(error: unknown, timeoutMs: number): string {
+  if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError'))
+    return `timed out after ${timeoutMs} ms`;
+  const cause = error instanceof Error ? (error.cause as { code?: unknown; message?: unknown } | undefined) : undefined;
+  if (cause && typeof cause.code === 'string') return cause.code;
+  if (cause && typeof cause.message === 'string') return cause.message;
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,49 @@
+// Owns the SMTP email connector: one nodemailer transport built from VERITY_SMTP_URL
+// (smtp:// with STARTTLS when offered, or smtps://), plain-text messages only.
+import { createTransport } from 'nodemailer';
+import { DeliveryError } from '../domain/errors.ts';
+import type { OutboundMessage, Sender, SendResult } from './types.ts';
+
+export interface SmtpOptions {
+  /** smtp:// or smtps:// URL, credentials included, e.g. smtps://user:pass@mail.example.com:465 */
+  url: string;
+  /** The From header, e.g. `Verity <no-reply@example.com>`. */
+  from: string;
+  /** Limit for connecting, the greeting and each later silence of the server. */
+  timeoutMs?: number;
+}
+
+export const DEFAULT_SUBJECT = 'Your verification code';
+const NAME = 'smtp';
+
+/** send() throws DeliveryError when the server cannot be reached, refuses the login or the message.
+ *  close() drops any open connection; call it on shutdown. */
+export function createSmtpSender(options: SmtpOptions): Sender & { close(): void } {
+  const timeouts = options.timeoutMs
+    ? { connectionTimeout: options.timeoutMs, greetingTimeout: options.timeoutMs, socketTimeout: options.timeoutMs }
+    : {};
+  const transport = createTransport({ url: options.url, ...timeouts });
+
+  async function send(message: OutboundMessage): Promise<SendResult> {
+    try {
+      const info = await transport.sendMail({
+        from: options.from,
+        to: message.to,
+        subject: message.subject || DEFAULT_SUBJECT,
+        text: message.text,
+      });
+      return info.messageId ? { providerId: info.messageId } : {};
+    } catch (error) {
+      throw new DeliveryError(NAME, `${NAME} delivery failed: ${describe(error)}`, { cause: error });
+    }
+  }
+
+  return { name: NAME, channel: 'email', send, close: () => transport.close() };
+}
+
+/** Nodemailer's message plus its error code; it names the SMTP reply, never the credentials. */
+function describe(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' ? `${code}: ${error.message}` : error.message;
+}

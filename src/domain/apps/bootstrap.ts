@@ -1,0 +1,71 @@
+// Owns first-start provisioning: the default application and an OTP API key, so a fresh install
+// works without manual steps. In development a generated key is written to <data dir>/credentials.json
+// (mode 0600); VERITY_OTP_API_KEY provisions a known key instead (any mode).
+import fs from 'node:fs';
+import path from 'node:path';
+import { sha256Hex } from '../../crypto/keyring.ts';
+import * as repo from '../../storage/repos/apps.ts';
+import { createApiKey, createApplication, type AppDeps } from './index.ts';
+
+export const DEFAULT_APP_ID = 'default';
+
+export interface BootstrapResult {
+  credentialsFile?: string;
+  createdKey: boolean;
+}
+
+export function credentialsPath(dataDir: string) {
+  return path.join(dataDir, 'credentials.json');
+}
+
+export function readCredentials(dataDir: string): Record<string, string> {
+  try {
+    return JSON.parse(fs.readFileSync(credentialsPath(dataDir), 'utf8')) as Record<string, string>;
+  } catch {
+    return {};
+  }
+}
+
+/** Merges entries into credentials.json, written atomically with mode 0600. */
+export function writeCredentials(dataDir: string, entries: Record<string, string>) {
+  const file = credentialsPath(dataDir);
+  const tmp = `${file}.${process.pid}.tmp`;
+  fs.mkdirSync(dataDir, { recursive: true });
+  fs.writeFileSync(tmp, `${JSON.stringify({ ...readCredentials(dataDir), ...entries }, null, 2)}\n`, { mode: 0o600 });
+  fs.renameSync(tmp, file);
+}
+
+async function ensureDefaultApp(deps: AppDeps) {
+  if (await repo.findApp(deps.db, DEFAULT_APP_ID)) return;
+  // Two processes may start together: the loser's insert fails on the primary key, which is fine.
+  await createApplication(deps, { id: DEFAULT_APP_ID, name: 'Default application' }).catch(async (error) => {
+    if (!(await repo.findApp(deps.db, DEFAULT_APP_ID))) throw error;
+  });
+}
+
+async function keyIsLive(deps: AppDeps, key: string | undefined) {
+  if (!key) return false;
+  const row = await repo.findApiKeyByHash(deps.db, sha256Hex(key));
+  return Boolean(row && !row.revoked_at);
+}
+
+export async function bootstrap(
+  deps: AppDeps,
+  config: { mode: 'development' | 'production'; dataDir: string; VERITY_OTP_API_KEY?: string | undefined },
+): Promise<BootstrapResult> {
+  if (config.VERITY_OTP_API_KEY) {
+    await ensureDefaultApp(deps);
+    if (await keyIsLive(deps, config.VERITY_OTP_API_KEY)) return { createdKey: false };
+    const existing = await repo.findApiKeyByHash(deps.db, sha256Hex(config.VERITY_OTP_API_KEY));
+    if (existing) throw new Error('VERITY_OTP_API_KEY names a key that was revoked; provision a new one');
+    await createApiKey(deps, DEFAULT_APP_ID, 'provisioned (VERITY_OTP_API_KEY)', config.VERITY_OTP_API_KEY);
+    return { createdKey: true };
+  }
+  if (config.mode !== 'development') return { createdKey: false };
+  await ensureDefaultApp(deps);
+  const file = credentialsPath(config.dataDir);
+  if (await keyIsLive(deps, readCredentials(config.dataDir).otpApiKey)) return { credentialsFile: file, createdKey: false };
+  const { key } = await createApiKey(deps, DEFAULT_APP_ID, 'development (credentials.json)');
+  writeCredentials(config.dataDir, { otpApiKey: key });
+  return { credentialsFile: file, createdKey: true };
+}

@@ -1,0 +1,72 @@
+// Use cases for applications and their OTP API keys: create, list, revoke, authenticate.
+// Keys are random 32-byte tokens shown once; only their SHA-256 is stored, and the match is
+// confirmed with a constant-time compare.
+import crypto from 'node:crypto';
+import type { Keyring } from '../../crypto/keyring.ts';
+import { randomToken, sha256Hex } from '../../crypto/keyring.ts';
+import type { Db } from '../../storage/db.ts';
+import * as repo from '../../storage/repos/apps.ts';
+import type { Clock } from '../clock.ts';
+import { RateLimitedError } from '../errors.ts';
+import { apiKeyLimit, type PolicyConfig } from '../policy.ts';
+import { otpSettingsSchema, resolveOtpSettings, type OtpSettings } from './otp-settings.ts';
+
+export interface AppDeps {
+  db: Db;
+  clock: Clock;
+  keyring: Keyring;
+}
+
+const newId = (prefix: string) => `${prefix}_${crypto.randomBytes(9).toString('base64url').replace(/[-_]/g, 'x')}`;
+
+export async function createApplication(deps: AppDeps, input: { name: string; otpSettings?: Partial<OtpSettings>; id?: string }) {
+  const callbackSecret = randomToken(32);
+  const app = await repo.insertApp(deps.db, {
+    id: input.id ?? newId('app'),
+    name: input.name,
+    otp_settings: otpSettingsSchema.partial().parse(input.otpSettings ?? {}),
+    callback_secret: deps.keyring.encrypt(callbackSecret),
+  });
+  return { app, callbackSecret };
+}
+
+export function callbackSecretOf(deps: Pick<AppDeps, 'keyring'>, app: Pick<repo.AppRow, 'callback_secret'>): string {
+  return deps.keyring.decrypt(app.callback_secret);
+}
+
+/** Issues a key for the application (or stores `plaintext` when an operator provisions a known one). */
+export async function createApiKey(deps: AppDeps, applicationId: string, name: string, plaintext?: string) {
+  const key = plaintext ?? `vk_${randomToken(32)}`;
+  const row = await repo.insertApiKey(deps.db, {
+    id: newId('key'),
+    applicationId,
+    name,
+    keyHash: sha256Hex(key),
+    hint: key.slice(-4),
+  });
+  return { key, row };
+}
+
+export const listApiKeys = (deps: Pick<AppDeps, 'db'>, applicationId?: string) => repo.listApiKeys(deps.db, applicationId);
+export const revokeApiKey = (deps: Pick<AppDeps, 'db' | 'clock'>, id: string) => repo.revokeApiKey(deps.db, id, deps.clock.now());
+
+export interface KeyPrincipal {
+  keyId: string;
+  applicationId: string;
+  otpSettings: OtpSettings;
+  rate: { limit: number; remaining: number; resetAt: Date };
+}
+
+/**
+ * Resolves an API key to its application and counts the request against the key's limit.
+ * Returns null for an unknown or revoked key; throws RateLimitedError('key') past the limit.
+ */
+export async function authenticateApiKey(deps: AppDeps & { policy: PolicyConfig }, key: string): Promise<KeyPrincipal | null> {
+  const hash = sha256Hex(key);
+  const window = apiKeyLimit(deps.policy, 'any', deps.clock.now());
+  const found = await repo.authenticateAndCount(deps.db, hash, window);
+  if (!found || !crypto.timingSafeEqual(Buffer.from(found.key_hash, 'hex'), Buffer.from(hash, 'hex'))) return null;
+  const rate = { limit: window.limit, remaining: Math.max(0, window.limit - found.hits), resetAt: window.resetAt };
+  if (found.hits > window.limit) throw new RateLimitedError('key', window.limit, window.resetAt);
+  return { keyId: found.key_id, applicationId: found.application_id, otpSettings: resolveOtpSettings(found.otp_settings), rate };
+}

@@ -1,0 +1,137 @@
+// The verification-code engine shared by every code flow. A check counts first, compares second
+// (constant time, over keyed HMACs) and consumes atomically; see storage/repos/codes.ts for the SQL.
+// The engine never formats or sends messages: issueCode returns the plaintext once, to the caller.
+import crypto from 'node:crypto';
+import type { Keyring } from '../../crypto/keyring.ts';
+import { digestsEqual } from '../../crypto/keyring.ts';
+import type { Db } from '../../storage/db.ts';
+import * as repo from '../../storage/repos/codes.ts';
+import type { CodeOwner, CodeRow, CodeStatus, GapLimit, WindowLimit } from '../../storage/repos/codes.ts';
+import type { Clock } from '../clock.ts';
+import { RateLimitedError } from '../errors.ts';
+import { generateCode, normalizeCode, type PinType } from './generate.ts';
+
+export type { CodeOwner, CodeRow, CodeStatus };
+
+export interface CodeDeps {
+  db: Db;
+  clock: Clock;
+  keyring: Keyring;
+}
+
+export interface IssueInput {
+  owner: CodeOwner;
+  channel: 'sms' | 'email';
+  recipient: string;
+  pinType: PinType;
+  pinLength: number;
+  ttlSeconds: number;
+  maxAttempts: number;
+  callbackUrl: string | null;
+  meta: Record<string, unknown>;
+  limits: { windows: WindowLimit[]; gap: GapLimit | null };
+}
+
+const hashOf = (keyring: Keyring, id: string, code: string, keyId?: string) =>
+  keyring.hmac('codes', `${id}:${normalizeCode(code)}`, keyId);
+
+/** Creates a pending code within the send limits. Throws RateLimitedError('send') when a limit is spent. */
+export async function issueCode(deps: CodeDeps, input: IssueInput): Promise<{ code: string; record: CodeRow }> {
+  const id = crypto.randomUUID();
+  const code = generateCode(input.pinType, input.pinLength);
+  const now = deps.clock.now();
+  const result = await repo.insertWithinLimits(
+    deps.db,
+    {
+      id,
+      owner: input.owner,
+      channel: input.channel,
+      recipient: input.recipient,
+      codeHash: hashOf(deps.keyring, id, code),
+      keyId: deps.keyring.currentId,
+      maxAttempts: input.maxAttempts,
+      createdAt: now,
+      expiresAt: new Date(now.getTime() + input.ttlSeconds * 1000),
+      callbackUrl: input.callbackUrl,
+      meta: input.meta,
+    },
+    input.limits.windows,
+    input.limits.gap,
+  );
+  if (!result.code) {
+    const latest = result.blocked.reduce((a, b) => (b.resetAt > a.resetAt ? b : a));
+    throw new RateLimitedError('send', latest.limit, latest.resetAt);
+  }
+  return { code, record: result.code };
+}
+
+/** The status a reader sees: a pending code past its expiry is EXPIRED even before the sweeper runs. */
+export function effectiveStatus(row: Pick<CodeRow, 'status' | 'expires_at'>, now: Date): CodeStatus {
+  return row.status === 'PENDING' && row.expires_at.getTime() <= now.getTime() ? 'EXPIRED' : row.status;
+}
+
+export function getCode(deps: Pick<CodeDeps, 'db'>, id: string, owner: CodeOwner): Promise<CodeRow | null> {
+  return repo.findCode(deps.db, id, owner);
+}
+
+export type CheckResult =
+  | { ok: true; record: CodeRow }
+  | {
+      ok: false;
+      /** mismatch: wrong code, budget left; exhausted: wrong code or no budget left now;
+       *  expired_now: was pending, its time ran out; the rest name a terminal status. */
+      reason: 'not_found' | 'mismatch' | 'exhausted' | 'expired_now' | CodeStatus;
+    };
+
+/** Checks a submitted code. Exactly one of any number of concurrent correct checks succeeds. */
+export async function checkCode(deps: CodeDeps, id: string, owner: CodeOwner, submitted: string): Promise<CheckResult> {
+  const now = deps.clock.now();
+  const reserved = await repo.reserveCheck(deps.db, id, owner, now);
+  if (!reserved) return explainRefusal(deps, id, owner, now);
+  const matches =
+    deps.keyring.hasKey(reserved.key_id) &&
+    digestsEqual(hashOf(deps.keyring, id, submitted, reserved.key_id), reserved.code_hash);
+  if (matches) {
+    const record = await repo.consume(deps.db, id, now);
+    return record ? { ok: true, record } : explainRefusal(deps, id, owner, now);
+  }
+  const spent = reserved.attempts >= reserved.max_attempts;
+  // A mismatch that leaves budget changes nothing but the count; write only when there is news.
+  if (spent || reserved.has_callback) await repo.settleMismatch(deps.db, id, now);
+  return { ok: false, reason: spent ? 'exhausted' : 'mismatch' };
+}
+
+async function explainRefusal(deps: CodeDeps, id: string, owner: CodeOwner, now: Date): Promise<CheckResult> {
+  const row = await repo.findCode(deps.db, id, owner);
+  if (!row) return { ok: false, reason: 'not_found' };
+  if (row.status !== 'PENDING') return { ok: false, reason: row.status };
+  if (row.expires_at.getTime() <= now.getTime()) {
+    await repo.finish(deps.db, id, owner, 'EXPIRED', now);
+    return { ok: false, reason: 'expired_now' };
+  }
+  return { ok: false, reason: 'exhausted' };
+}
+
+export type CancelResult = { ok: true; record: CodeRow } | { ok: false; reason: 'not_found' | CodeStatus };
+
+/** Cancels a pending code; a code past its expiry is expired instead and reported as such. */
+export async function cancelCode(deps: CodeDeps, id: string, owner: CodeOwner): Promise<CancelResult> {
+  const now = deps.clock.now();
+  const record = await repo.finish(deps.db, id, owner, 'CANCELLED', now);
+  if (record) return { ok: true, record };
+  const row = await repo.findCode(deps.db, id, owner);
+  if (!row) return { ok: false, reason: 'not_found' };
+  const status = effectiveStatus(row, now);
+  if (status === 'EXPIRED' && row.status === 'PENDING') await repo.finish(deps.db, id, owner, 'EXPIRED', now);
+  return { ok: false, reason: status };
+}
+
+/** Sweeper step: marks overdue pending codes EXPIRED (and queues their callbacks). */
+export function expireDueCodes(deps: Pick<CodeDeps, 'db' | 'clock'>): Promise<number> {
+  return repo.expireDue(deps.db, deps.clock.now());
+}
+
+/** Undoes an issue whose message was not delivered, recording the failure. */
+export function discardUndelivered(deps: Pick<CodeDeps, 'db' | 'clock'>, id: string, connector: string, error: string) {
+  return repo.discardUndelivered(deps.db, id, { connector, error, at: deps.clock.now() });
+}

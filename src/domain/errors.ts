@@ -1,0 +1,107 @@
+// The one error catalogue: every failure Verity answers with, its HTTP status and its message.
+// OTP (SMS.cx) errors carry the numeric code and type of the SMS.cx envelope; test/errors-catalogue
+// checks this table against the documented codes in the spec.
+
+export interface OtpErrorSpec {
+  status: number;
+  code: number;
+  type: string;
+  message: string;
+}
+
+const p = (code: number, message: string): OtpErrorSpec => ({ status: 400, code, type: 'invalid_param', message });
+
+/** SMS.cx OTP errors 2001–2031 as documented, then Verity's own generic codes (1001–1011). */
+export const otpErrors = {
+  phone_missing: p(2001, "The parameter 'phoneNumber' is empty or not set"),
+  country_missing: p(2002, "The parameter 'countryIso' is empty or not set"),
+  country_invalid: p(2003, 'Country ISO provided is invalid'),
+  from_missing: p(2004, "The parameter 'from' is empty or not set"),
+  from_invalid: p(2005, "The parameter 'from' is not valid (min 3, max 15 characters)"),
+  template_missing: p(2006, "The parameter 'template' is empty or not set"),
+  template_no_pin: p(2006, "The parameter 'template' does not contain placeholder {{pin}}"),
+  ttl_not_number: p(2007, "The parameter 'ttl' is not a number"),
+  ttl_too_small: p(2008, "Min value for 'ttl' is 60 seconds"),
+  ttl_too_big: p(2009, "Max value for 'ttl' is 1800 seconds (30 mins)"),
+  attempts_not_number: p(2010, "The parameter 'maxAttempts' is not a number"),
+  attempts_too_small: p(2011, "Min value for 'maxAttempts' is 1"),
+  attempts_too_big: p(2012, "Max value for 'maxAttempts' is 10"),
+  pin_type_missing: p(2013, "The parameter 'pinType' is empty or not set"),
+  pin_type_invalid: p(2014, "Invalid parameter 'pinType'. Must be one of: letters, numbers, alphanumeric"),
+  pin_length_not_number: p(2015, "The parameter 'pinLength' is not a number"),
+  pin_length_too_small: p(2016, "Min value for 'pinLength' is 4"),
+  pin_length_too_big: p(2017, "Max value for 'pinLength' is 10"),
+  track_id_invalid: p(2018, "Track ID provided (parameter 'trackId') is not a valid UUID (v1-v5)"),
+  callback_url_invalid: p(2019, "The parameter 'otpCallbackUrl' is not a valid URL"),
+  phone_invalid: p(2020, 'The phone number provided is invalid'),
+  otp_not_found: { status: 404, code: 2021, type: 'not_found', message: 'Otp ID not found' },
+  pin_missing: p(2022, 'The parameter pin is empty or not set'),
+  otp_verified: { status: 400, code: 2023, type: 'otp_verified', message: 'The OTP was already verified' },
+  otp_cancelled: { status: 400, code: 2024, type: 'otp_cancelled', message: 'The OTP was canceled' },
+  otp_expired: { status: 400, code: 2025, type: 'otp_expired', message: 'The OTP has expired' },
+  otp_failed: { status: 400, code: 2026, type: 'otp_failed', message: 'The OTP has failed, maximum attempts reached' },
+  max_attempts: { status: 400, code: 2027, type: 'otp_failed', message: 'Max attempts reached' },
+  pin_expired: { status: 400, code: 2028, type: 'otp_expired', message: 'The PIN has expired' },
+  pin_invalid: { status: 400, code: 2029, type: 'invalid_pin', message: 'The PIN provided does not verify' },
+  cancel_cancelled: { status: 403, code: 2030, type: 'access_denied', message: 'Otp already cancelled' },
+  cancel_not_pending: { status: 403, code: 2031, type: 'access_denied', message: 'You cannot cancel a non-pending Otp' },
+
+  invalid_body: { status: 400, code: 1001, type: 'invalid_body', message: 'The request body is not valid JSON' },
+  invalid_api_key: { status: 401, code: 1002, type: 'invalid_api_key', message: 'Invalid or missing API key' },
+  invalid_client: { status: 401, code: 1003, type: 'invalid_client', message: 'Invalid or unsupported access token' },
+  route_not_found: { status: 404, code: 1004, type: 'not_found', message: 'Resource not found' },
+  invalid_method: { status: 405, code: 1005, type: 'invalid_method', message: 'Method not allowed on this resource' },
+  body_too_large: { status: 413, code: 1006, type: 'invalid_body', message: 'The request body is too large' },
+  rate_limit: { status: 429, code: 1007, type: 'rate_limit', message: 'Too many requests' },
+  send_limit: { status: 429, code: 1011, type: 'rate_limit', message: 'Too many codes sent; try again later' },
+  server_error: { status: 500, code: 1008, type: 'server_error', message: 'Internal server error' },
+  gateway_failed: { status: 502, code: 1009, type: 'server_error', message: 'The SMS gateway did not accept the message' },
+  no_sms_connector: { status: 503, code: 1010, type: 'server_error', message: 'No SMS connector is configured' },
+} as const satisfies Record<string, OtpErrorSpec>;
+
+export type OtpErrorKey = keyof typeof otpErrors;
+
+/** A failure of the OTP API; the HTTP layer renders it in the SMS.cx envelope. */
+export class OtpError extends Error {
+  readonly spec: OtpErrorSpec;
+  constructor(
+    readonly key: OtpErrorKey,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(otpErrors[key].message);
+    this.name = 'OtpError';
+    this.spec = otpErrors[key];
+  }
+}
+
+/** Refusal by the abuse policy; carries what the rate-limit headers report. */
+export class RateLimitedError extends Error {
+  constructor(
+    readonly scope: 'key' | 'send',
+    readonly limit: number,
+    readonly resetAt: Date,
+  ) {
+    super('rate limited');
+    this.name = 'RateLimitedError';
+  }
+}
+
+/** A connector could not deliver a message (gateway down, refused, timed out). */
+export class DeliveryError extends Error {
+  constructor(
+    readonly connector: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'DeliveryError';
+  }
+}
+
+/** No connector exists for the channel a message needs. */
+export class NoConnectorError extends Error {
+  constructor(readonly channel: 'sms' | 'email') {
+    super(`No ${channel} connector is configured`);
+    this.name = 'NoConnectorError';
+  }
+}

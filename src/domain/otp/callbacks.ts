@@ -1,0 +1,70 @@
+// Use case: deliver queued OTP status callbacks. Each POST carries {"event":"otp_update","data":[DataOtp]}
+// with the status at the time of the change, signed with the application's callback secret
+// (X-Verity-Signature: t=<unix>,v1=<hex HMAC-SHA256 of "<t>.<body>">). A non-2xx, a timeout or a refused
+// connection reschedules the event with exponential backoff; later events of that OTP wait behind it.
+import { SIGNATURE_HEADER, signPayload } from '../../connectors/signature.ts';
+import type { Keyring } from '../../crypto/keyring.ts';
+import type { Metrics } from '../../observability/metrics.ts';
+import type { Db } from '../../storage/db.ts';
+import { claimDue, markDelivered, scheduleRetry, type ClaimedEvent } from '../../storage/repos/code-events.ts';
+import type { CodeRow } from '../../storage/repos/codes.ts';
+import type { Clock } from '../clock.ts';
+import { toDataOtp } from './view.ts';
+
+export interface CallbackDeps {
+  db: Db;
+  clock: Clock;
+  keyring: Keyring;
+  metrics: Metrics;
+  timeoutMs: number;
+  maxBackoffSeconds: number;
+}
+
+const LEASE_SECONDS = 60;
+const BATCH = 50;
+
+/** Seconds to wait after the n-th failed try: 2, 4, 8, … capped. */
+export const backoffSeconds = (tries: number, cap: number) => Math.min(cap, 2 ** Math.min(tries, 20));
+
+function revive(code: CodeRow): CodeRow {
+  // json_build_object returns timestamps as strings
+  const date = (v: unknown) => (v == null ? null : new Date(v as string));
+  return { ...code, created_at: date(code.created_at)!, expires_at: date(code.expires_at)!, finished_at: date(code.finished_at) };
+}
+
+async function deliver(deps: CallbackDeps, event: ClaimedEvent): Promise<void> {
+  const now = deps.clock.now();
+  const data = toDataOtp(revive(event.code), now, { status: event.event_status, attempts: event.event_attempts });
+  const body = JSON.stringify({ event: 'otp_update', data: [data] });
+  const headers: Record<string, string> = {
+    'content-type': 'application/json',
+    'user-agent': 'Verity-Callbacks/1',
+    'x-verity-event-id': event.event_id,
+  };
+  if (event.callback_secret) {
+    headers[SIGNATURE_HEADER] = signPayload(deps.keyring.decrypt(event.callback_secret), body, Math.floor(now.getTime() / 1000));
+  }
+  try {
+    const response = await fetch(event.url, { method: 'POST', headers, body, signal: AbortSignal.timeout(deps.timeoutMs) });
+    await response.arrayBuffer().catch(() => undefined);
+    if (!response.ok) throw new Error(`receiver answered ${response.status}`);
+    await markDelivered(deps.db, event.event_id, deps.clock.now());
+    deps.metrics.callbacks.inc({ outcome: 'delivered' });
+  } catch (error) {
+    const next = new Date(deps.clock.now().getTime() + backoffSeconds(event.tries, deps.maxBackoffSeconds) * 1000);
+    await scheduleRetry(deps.db, event.event_id, next, error instanceof Error ? error.message : String(error));
+    deps.metrics.callbacks.inc({ outcome: 'retry' });
+  }
+}
+
+/** Delivers every due callback (several rounds, so an OTP's next event follows its delivered one). */
+export async function deliverDueCallbacks(deps: CallbackDeps): Promise<number> {
+  let delivered = 0;
+  for (let round = 0; round < 20; round += 1) {
+    const batch = await claimDue(deps.db, deps.clock.now(), LEASE_SECONDS, BATCH);
+    if (batch.length === 0) break;
+    await Promise.all(batch.map((event) => deliver(deps, event)));
+    delivered += batch.length;
+  }
+  return delivered;
+}

@@ -1,0 +1,16 @@
+// What the OTP use cases need, as one explicit object.
+import type { Senders } from '../../connectors/types.ts';
+import type { Metrics } from '../../observability/metrics.ts';
+import type { CodeDeps } from '../codes/index.ts';
+import type { PolicyConfig } from '../policy.ts';
+
+export interface OtpDeps extends CodeDeps {
+  senders: Senders;
+  metrics: Metrics;
+  policy: PolicyConfig;
+  /** Price per SMS part by destination country ISO, with an optional "default". */
+  prices: Record<string, number>;
+}
+
+/** OTPs are application-owned codes in the `otp` scope: another application's key never sees them. */
+export const otpOwner = (applicationId: string) => ({ scope: 'otp', applicationId });

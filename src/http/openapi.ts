@@ -1,0 +1,38 @@
+// Owns the OpenAPI 3.1 document (generated from the route schemas) at /api/swagger.json and a
+// human-readable reference at /api/docs.
+import type { FastifyInstance } from 'fastify';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import { jsonSchemaTransform } from 'fastify-type-provider-zod';
+
+export async function registerOpenApi(app: FastifyInstance, version: string) {
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Verity API',
+        version,
+        description:
+          'Self-hosted identity verification. The OTP API is SMS.cx-compatible: every non-2xx answer is ' +
+          '{"error":{"type","message","uri","code"}}. Verity adds codes 1001–1011 for failures SMS.cx does not number ' +
+          '(1001 invalid body, 1002 invalid API key, 1003 invalid bearer token, 1004 unknown route, 1005 method not allowed, ' +
+          '1006 body too large, 1007 per-key rate limit, 1008 internal error, 1009 SMS gateway failure, ' +
+          '1010 no SMS connector, 1011 send limit per recipient or IP).',
+        license: { name: 'Apache-2.0', url: 'https://www.apache.org/licenses/LICENSE-2.0' },
+      },
+      components: {
+        securitySchemes: {
+          ApiKeyAuth: { type: 'apiKey', in: 'header', name: 'X-API-KEY' },
+          BearerAuth: { type: 'http', scheme: 'bearer' },
+        },
+      },
+      tags: [
+        { name: 'otp', description: 'SMS.cx-compatible one-time PINs' },
+        { name: 'status', description: 'Health and metrics' },
+      ],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+  app.get('/api/swagger.json', { schema: { hide: true } }, async () => app.swagger());
+}

@@ -1,0 +1,67 @@
+// Process entry: config → secret → store → connectors → app → listen. The only file with side effects.
+import { buildApp } from './app.ts';
+import { ConfigError, loadConfig, type Config } from './config/index.ts';
+import { createSenders, describeSenders } from './connectors/index.ts';
+import { createKeyring } from './crypto/keyring.ts';
+import { loadSecrets } from './crypto/secret-file.ts';
+import { bootstrap } from './domain/apps/bootstrap.ts';
+import { systemClock } from './domain/clock.ts';
+import { createLogger } from './observability/logger.ts';
+import { createMetrics } from './observability/metrics.ts';
+import { openStore } from './storage/open.ts';
+import { startWorker } from './worker.ts';
+
+let config: Config;
+try {
+  config = loadConfig();
+} catch (error) {
+  console.error(error instanceof ConfigError ? error.message : error);
+  process.exit(1);
+}
+
+const logger = createLogger(config);
+try {
+  const { secrets, generated } = loadSecrets(config);
+  if (generated) logger.warn(`Generated a development server secret in ${config.dataDir}/secret.key`);
+  const keyring = createKeyring(secrets);
+  const store = await openStore(config);
+  const senders = createSenders(config, { logger });
+  const metrics = createMetrics({ defaultMetrics: true });
+  const deps = { config, db: store.db, clock: systemClock, keyring, senders, metrics };
+
+  const boot = await bootstrap(deps, config);
+  if (boot.createdKey && boot.credentialsFile) logger.info(`Created an OTP API key; it is in ${boot.credentialsFile} (otpApiKey)`);
+  else if (boot.credentialsFile) logger.info(`OTP API key: see otpApiKey in ${boot.credentialsFile}`);
+
+  const app = await buildApp(deps, { loggerInstance: logger });
+  const worker = startWorker({
+    ...deps,
+    intervalMs: config.VERITY_WORKER_INTERVAL_MS,
+    timeoutMs: config.VERITY_CALLBACK_TIMEOUT_MS,
+    maxBackoffSeconds: config.VERITY_CALLBACK_MAX_BACKOFF_SECONDS,
+    logger,
+  });
+
+  let closing = false;
+  const shutdown = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    logger.info(`${signal}: finishing in-flight requests and closing`);
+    const force = setTimeout(() => process.exit(1), 15_000).unref();
+    await app.close(); // stops accepting, waits for in-flight requests
+    await worker.stop();
+    await senders.close();
+    await store.close();
+    clearTimeout(force);
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+
+  await app.listen({ port: config.PORT, host: config.HOST });
+  logger.info(`Verity listening on port ${config.PORT} (${store.description}; ${describeSenders(senders)}; ${config.mode} mode)`);
+} catch (error) {
+  logger.fatal({ err: error }, error instanceof Error ? error.message : 'start failed');
+  // let the logger flush before leaving
+  setTimeout(() => process.exit(1), 100);
+}

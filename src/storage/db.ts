@@ -1,0 +1,98 @@
+// Owns the one database handle every module uses: `{ query, tx, close }` over PGlite or a pg pool.
+// Both drivers speak the same PostgreSQL dialect; nothing above this file knows which one runs.
+import { PGlite } from '@electric-sql/pglite';
+import pg from 'pg';
+
+export interface Queryable {
+  /** Runs one parameterised statement and returns its rows. */
+  query<T = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<T[]>;
+  /** Runs a script of several statements without parameters (migrations). */
+  exec(sql: string): Promise<void>;
+}
+
+export interface Db extends Queryable {
+  readonly driver: 'pglite' | 'pg';
+  /** Runs fn inside BEGIN … COMMIT on one connection; rolls back when fn throws. */
+  tx<T>(fn: (q: Queryable) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export interface PgOptions {
+  url: string;
+  poolSize: number;
+  /** Sets search_path on every connection (tests use a schema each). */
+  schema?: string;
+}
+
+export function openPg(options: PgOptions): Db {
+  const pool = new pg.Pool({
+    connectionString: options.url,
+    max: options.poolSize,
+    options: options.schema ? `-c search_path=${options.schema}` : undefined,
+  });
+  // An idle client that loses its server must not crash the process; the next query reconnects.
+  pool.on('error', () => undefined);
+  return {
+    driver: 'pg',
+    async query<T>(sql: string, params?: readonly unknown[]) {
+      const result = await pool.query(sql, params as unknown[] | undefined);
+      return result.rows as T[];
+    },
+    async exec(sql: string) {
+      await pool.query(sql);
+    },
+    async tx<T>(fn: (q: Queryable) => Promise<T>) {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const q: Queryable = {
+          async query<R>(sql: string, params?: readonly unknown[]) {
+            return (await client.query(sql, params as unknown[] | undefined)).rows as R[];
+          },
+          async exec(sql: string) {
+            await client.query(sql);
+          },
+        };
+        const value = await fn(q);
+        await client.query('COMMIT');
+        return value;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      } finally {
+        client.release();
+      }
+    },
+    async close() {
+      await pool.end();
+    },
+  };
+}
+
+/** Opens PGlite persisted at dataDir, or in memory when dataDir is undefined. */
+export async function openPglite(dataDir?: string): Promise<Db> {
+  const lite = await PGlite.create(dataDir ? { dataDir } : {});
+  const wrap = (runner: Pick<PGlite, 'query' | 'exec'>): Queryable => ({
+    async query<T>(sql: string, params?: readonly unknown[]) {
+      return (await runner.query<T>(sql, params as unknown[] | undefined)).rows;
+    },
+    async exec(sql: string) {
+      await runner.exec(sql);
+    },
+  });
+  const base = wrap(lite);
+  let closed = false;
+  return {
+    driver: 'pglite',
+    query: base.query,
+    exec: base.exec,
+    tx: (fn) => lite.transaction((t) => fn(wrap(t))),
+    async close() {
+      if (closed) return;
+      closed = true;
+      // A checkpoint first, so the next start does not replay the WAL.
+      await lite.exec('CHECKPOINT').catch(() => undefined);
+      await lite.close();
+    },
+  };
+}

@@ -1,0 +1,121 @@
+// A whole Verity app for a test file: real database (see db.ts), real SMS gateway on loopback,
+// a test clock, an application with an API key, listening on 127.0.0.1 so real HTTP clients work.
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../../src/app.ts';
+import { loadConfig, type Config } from '../../src/config/index.ts';
+import { createSenders } from '../../src/connectors/index.ts';
+import { createKeyring, type Keyring } from '../../src/crypto/keyring.ts';
+import { createApiKey, createApplication } from '../../src/domain/apps/index.ts';
+import type { OtpSettings } from '../../src/domain/apps/otp-settings.ts';
+import { createMetrics, type Metrics } from '../../src/observability/metrics.ts';
+import { startWorker, type Worker } from '../../src/worker.ts';
+import type { Db } from '../../src/storage/db.ts';
+import { testClock, type TestClock } from './clock.ts';
+import { createTestDb } from './db.ts';
+import { startSmsGateway, type SmsGateway } from './sms-gateway.ts';
+
+export const TEST_SECRET = 'test-secret-0123456789-abcdefghijklmnopqrstuvwxyz';
+
+export interface TestApp {
+  app: FastifyInstance;
+  url: string;
+  db: Db;
+  clock: TestClock;
+  keyring: Keyring;
+  metrics: Metrics;
+  config: Config;
+  sms: SmsGateway;
+  worker: Worker;
+  apiKey: string;
+  applicationId: string;
+  /** Another application with its own key. */
+  newApplication(otpSettings?: Partial<OtpSettings>): Promise<{ applicationId: string; apiKey: string; callbackSecret: string }>;
+  close(): Promise<void>;
+}
+
+export async function startTestApp(
+  options: { env?: Record<string, string>; secrets?: string[]; db?: Db; otpSettings?: Partial<OtpSettings> } = {},
+): Promise<TestApp> {
+  const sms = await startSmsGateway();
+  const owned = options.db ? null : await createTestDb();
+  const db = options.db ?? owned!.db;
+  const config = loadConfig({
+    VERITY_MODE: 'production',
+    VERITY_SECRET: TEST_SECRET,
+    VERITY_DATA_DIR: '/nonexistent-test-dir',
+    VERITY_SMS_CONNECTOR: 'webhook',
+    VERITY_SMS_WEBHOOK_URL: sms.url,
+    VERITY_EMAIL_CONNECTOR: 'none',
+    VERITY_RATE_RECIPIENT_INTERVAL_SECONDS: '0',
+    VERITY_RATE_RECIPIENT_LIMIT: '1000',
+    VERITY_RATE_IP_LIMIT: '1000',
+    ...options.env,
+  });
+  const clock = testClock();
+  const keyring = createKeyring(options.secrets ?? [TEST_SECRET]);
+  const metrics = createMetrics();
+  const senders = createSenders(config, { logger: { info() {}, warn() {}, error() {} } });
+  const app = await buildApp({ config, db, clock, keyring, senders, metrics });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.server.address();
+  const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  const worker = startWorker(
+    { db, clock, keyring, metrics, intervalMs: 60_000, timeoutMs: 2000, maxBackoffSeconds: 3600 },
+    false,
+  );
+  const deps = { db, clock, keyring };
+  const newApplication = async (otpSettings: Partial<OtpSettings> = {}) => {
+    const { app: created, callbackSecret } = await createApplication(deps, { name: 'test app', otpSettings });
+    const { key } = await createApiKey(deps, created.id, 'test key');
+    return { applicationId: created.id, apiKey: key, callbackSecret };
+  };
+  const first = await newApplication(options.otpSettings);
+  return {
+    app,
+    url,
+    db,
+    clock,
+    keyring,
+    metrics,
+    config,
+    sms,
+    worker,
+    apiKey: first.apiKey,
+    applicationId: first.applicationId,
+    newApplication,
+    async close() {
+      await worker.stop();
+      await app.close();
+      await senders.close();
+      await sms.close();
+      await owned?.close();
+    },
+  };
+}
+
+/** fetch with the API key and JSON; returns status, headers and parsed body. */
+export async function call(
+  t: Pick<TestApp, 'url' | 'apiKey'>,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; headers: Headers; body: any }> {
+  const response = await fetch(`${t.url}${path}`, {
+    method,
+    headers: {
+      'x-api-key': t.apiKey,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...headers,
+    },
+    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  const text = await response.text();
+  let parsed: unknown = text;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    // leave as text; tests assert on JSON where it matters
+  }
+  return { status: response.status, headers: response.headers, body: parsed };
+}

@@ -1,0 +1,40 @@
+// A real SMS webhook gateway on loopback that records each message; the OTP suites read codes from it.
+import { startHttpServer, json } from './http-server.ts';
+
+export interface SmsGateway {
+  url: string;
+  messages: { to: string; text: string; from?: string }[];
+  /** The code in the latest message to `to`. */
+  lastCode(to: string): string;
+  /** Answer the next n messages with HTTP 503. */
+  failNext(n: number): void;
+  close(): Promise<void>;
+}
+
+export async function startSmsGateway(): Promise<SmsGateway> {
+  const messages: SmsGateway['messages'] = [];
+  let failures = 0;
+  const server = await startHttpServer((req, res) => {
+    if (failures > 0) {
+      failures -= 1;
+      return json(res, 503, { error: 'unavailable' });
+    }
+    const body = JSON.parse(req.body) as { to: string; text: string; from?: string };
+    messages.push(body);
+    json(res, 200, { id: `msg-${messages.length}` });
+  });
+  return {
+    url: server.url,
+    messages,
+    lastCode(to) {
+      const message = [...messages].reverse().find((m) => m.to === to);
+      const code = [...(message?.text ?? '').matchAll(/\b([0-9A-Z]{4,10})\b/g)].pop()?.[1];
+      if (!code) throw new Error(`no code sent to ${to}`);
+      return code;
+    },
+    failNext(n) {
+      failures = n;
+    },
+    close: () => server.close(),
+  };
+}
