@@ -93,7 +93,9 @@ export async function checkCode(deps: CodeDeps, id: string, owner: CodeOwner, su
     digestsEqual(hashOf(deps.keyring, id, submitted, reserved.key_id), reserved.code_hash);
   if (matches) {
     const record = await repo.consume(deps.db, id, now);
-    return record ? { ok: true, record } : explainRefusal(deps, id, owner, now);
+    if (record) return { ok: true, record };
+    await repo.refundCheck(deps.db, id);
+    return explainRefusal(deps, id, owner, now);
   }
   const spent = reserved.attempts >= reserved.max_attempts;
   // A mismatch that leaves budget changes nothing but the count; write only when there is news.

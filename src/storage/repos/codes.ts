@@ -174,6 +174,11 @@ export async function consume(q: Queryable, id: string, now: Date): Promise<Code
   return rows[0] ?? null;
 }
 
+/** Returns the unit reserved by a check that matched but lost the race to consume: it was not a failure. */
+export async function refundCheck(q: Queryable, id: string): Promise<void> {
+  await q.query('UPDATE verification_codes SET attempts = attempts - 1 WHERE id = $1 AND attempts > 0', [id]);
+}
+
 /** Settles a failed check: the code fails once the budget is spent; reports the change. */
 export async function settleMismatch(q: Queryable, id: string, now: Date): Promise<CodeRow | null> {
   const rows = await q.query<CodeRow>(

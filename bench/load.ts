@@ -1,0 +1,81 @@
+// Owns closed-loop load generation and its statistics: `concurrency` virtual users each run one flow
+// after another. A timed run warms up first, then counts only flows that finish inside the measured
+// window (throughput = those flows / window, latency = their whole-flow durations). A counted run
+// stops after a fixed number of flows and times nothing.
+
+/** One unit of work (an OTP flow or a baseline pair); `n` numbers flows from 0 across all users. */
+export type Flow = (n: number) => Promise<void>;
+
+export type LoadSpec =
+  | { mode: 'timed'; concurrency: number; warmupMs: number; durationMs: number }
+  | { mode: 'counted'; concurrency: number; flows: number };
+
+export interface LoadResult {
+  /** Flows finished inside the measured window (all flows for a counted run). */
+  flows: number;
+  /** Length of the measured window in seconds. */
+  seconds: number;
+  /** Whole-flow latency in ms of every counted flow, ascending. */
+  latencies: Float64Array;
+  /** Flows that threw (a wrong status or a network error), inside or outside the window. */
+  errors: number;
+  firstError?: string;
+  /** Flow numbers used, so the next run can start after them. */
+  issued: number;
+}
+
+/** Called when the measured window opens and closes (CPU sampling hangs off these). */
+export interface Marks {
+  start(): void;
+  end(): void;
+}
+
+const noMarks: Marks = { start: () => undefined, end: () => undefined };
+
+export async function runLoad(spec: LoadSpec, flow: Flow, marks: Marks = noMarks): Promise<LoadResult> {
+  const begin = performance.now();
+  const timed = spec.mode === 'timed';
+  const windowStart = timed ? begin + spec.warmupMs : begin;
+  const windowEnd = timed ? windowStart + spec.durationMs : Infinity;
+  const latencies: number[] = [];
+  let issued = 0;
+  let errors = 0;
+  let firstError: string | undefined;
+  let lastFinish = begin;
+
+  const startTimer = timed ? setTimeout(() => marks.start(), spec.warmupMs) : undefined;
+  const endTimer = timed ? setTimeout(() => marks.end(), spec.warmupMs + spec.durationMs) : undefined;
+  if (!timed) marks.start();
+
+  const more = () => (timed ? performance.now() < windowEnd : issued < spec.flows);
+  const user = async () => {
+    while (more()) {
+      const n = issued++;
+      const started = performance.now();
+      try {
+        await flow(n);
+        const finished = performance.now();
+        lastFinish = finished;
+        if (finished >= windowStart && finished <= windowEnd) latencies.push(finished - started);
+      } catch (error) {
+        errors += 1;
+        firstError ??= error instanceof Error ? error.message : String(error);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: spec.concurrency }, user));
+  clearTimeout(startTimer);
+  clearTimeout(endTimer);
+  if (!timed) marks.end();
+
+  const sorted = Float64Array.from(latencies).sort();
+  const seconds = timed ? spec.durationMs / 1000 : (lastFinish - begin) / 1000;
+  return { flows: sorted.length, seconds, latencies: sorted, errors, firstError, issued };
+}
+
+/** The q-quantile (0..1) of ascending samples, nearest-rank; NaN when there are none. */
+export function quantile(sorted: Float64Array, q: number): number {
+  if (sorted.length === 0) return NaN;
+  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
+  return sorted[rank]!;
+}
