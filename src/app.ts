@@ -41,8 +41,9 @@ export async function buildApp(deps: AppDeps, options: Pick<FastifyServerOptions
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
 
   registerErrorHandling(app);
-  registerObservability(app, deps);
+  // The OpenAPI plugin must come first: it documents only routes registered after it.
   await registerOpenApi(app, VERSION);
+  registerObservability(app, deps);
 
   const domain = {
     db: deps.db,

@@ -1,8 +1,12 @@
 // Owns request ids, response timing, the Prometheus endpoint and the health check.
 import crypto from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import type { Db } from '../storage/db.ts';
 import type { Metrics } from '../observability/metrics.ts';
+
+const LogtoError = z.object({ code: z.string(), message: z.string() }).describe('LogtoError');
 
 const SAFE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -25,17 +29,37 @@ export function registerObservability(app: FastifyInstance, deps: { db: Db; metr
     );
   });
 
-  app.get('/api/status', { schema: { tags: ['status'], summary: 'Health: 204 when the database answers' } }, async (request, reply) => {
-    try {
-      await deps.db.query('SELECT 1');
-      return reply.code(204).send();
-    } catch (error) {
-      request.log.error({ err: error }, 'database health check failed');
-      return reply.code(503).send({ code: 'status.database_unavailable', message: 'The database does not answer.' });
-    }
-  });
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  r.get(
+    '/api/status',
+    {
+      schema: {
+        tags: ['status'],
+        summary: 'Health: 204 when the database answers',
+        response: { 204: z.null().describe('The database answers'), 503: LogtoError },
+      },
+    },
+    async (request, reply) => {
+      try {
+        await deps.db.query('SELECT 1');
+        return reply.code(204).send(null);
+      } catch (error) {
+        request.log.error({ err: error }, 'database health check failed');
+        return reply.code(503).send({ code: 'status.database_unavailable', message: 'The database does not answer.' });
+      }
+    },
+  );
 
-  app.get('/metrics', { schema: { tags: ['status'], summary: 'Prometheus metrics (text exposition format)' } }, async (_request, reply) =>
-    reply.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics()),
+  r.get(
+    '/metrics',
+    {
+      schema: {
+        tags: ['status'],
+        summary: 'Prometheus metrics (text exposition format)',
+        produces: ['text/plain'],
+        response: { 200: z.string().describe('Prometheus text format 0.0.4') },
+      },
+    },
+    async (_request, reply) => reply.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics()),
   );
 }

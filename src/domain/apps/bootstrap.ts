@@ -35,7 +35,7 @@ export function writeCredentials(dataDir: string, entries: Record<string, string
   fs.renameSync(tmp, file);
 }
 
-async function ensureDefaultApp(deps: AppDeps) {
+export async function ensureDefaultApp(deps: AppDeps) {
   if (await repo.findApp(deps.db, DEFAULT_APP_ID)) return;
   // Two processes may start together: the loser's insert fails on the primary key, which is fine.
   await createApplication(deps, { id: DEFAULT_APP_ID, name: 'Default application' }).catch(async (error) => {

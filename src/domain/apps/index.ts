@@ -9,7 +9,7 @@ import * as repo from '../../storage/repos/apps.ts';
 import type { Clock } from '../clock.ts';
 import { RateLimitedError } from '../errors.ts';
 import { apiKeyLimit, type PolicyConfig } from '../policy.ts';
-import { otpSettingsSchema, resolveOtpSettings, type OtpSettings } from './otp-settings.ts';
+import { otpSettingsPatch, resolveOtpSettings, type OtpSettings } from './otp-settings.ts';
 
 export interface AppDeps {
   db: Db;
@@ -24,7 +24,7 @@ export async function createApplication(deps: AppDeps, input: { name: string; ot
   const app = await repo.insertApp(deps.db, {
     id: input.id ?? newId('app'),
     name: input.name,
-    otp_settings: otpSettingsSchema.partial().parse(input.otpSettings ?? {}),
+    otp_settings: otpSettingsPatch.parse(input.otpSettings ?? {}),
     callback_secret: deps.keyring.encrypt(callbackSecret),
   });
   return { app, callbackSecret };

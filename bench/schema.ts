@@ -1,0 +1,43 @@
+// Owns the bench's PostgreSQL footprint: which server it uses, and one throwaway schema per target,
+// named bench_<purpose>_<random>, created before the run and dropped (CASCADE) at the end.
+import crypto from 'node:crypto';
+import pg from 'pg';
+
+export const databaseUrl = (): string =>
+  process.env.BENCH_DATABASE_URL ??
+  process.env.TEST_DATABASE_URL ??
+  process.env.DATABASE_URL ??
+  'postgres://postgres@127.0.0.1:5432/test';
+
+async function admin<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+export async function createSchema(url: string, purpose: string): Promise<string> {
+  const name = `bench_${purpose}_${crypto.randomBytes(5).toString('hex')}`;
+  await admin(url, (c) => c.query(`CREATE SCHEMA ${name}`));
+  return name;
+}
+
+export async function dropSchema(url: string, name: string): Promise<void> {
+  await admin(url, (c) => c.query(`DROP SCHEMA IF EXISTS ${name} CASCADE`));
+}
+
+/** The server's version string and the settings that bound single-row write throughput. */
+export async function serverInfo(url: string): Promise<string> {
+  return admin(url, async (c) => {
+    const version = (await c.query<{ v: string }>('SHOW server_version')).rows[0]?.v ?? '?';
+    const rows = (
+      await c.query<{ name: string; setting: string }>(
+        `SELECT name, setting FROM pg_settings WHERE name IN ('synchronous_commit', 'fsync', 'max_connections') ORDER BY name`,
+      )
+    ).rows;
+    return `PostgreSQL ${version} (${rows.map((r) => `${r.name}=${r.setting}`).join(', ')})`;
+  });
+}

@@ -1,0 +1,46 @@
+// Every public route is in the OpenAPI 3.1 document with its request and response schemas, and the
+// human-readable reference is served.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from './helpers/app.ts';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await startTestApp();
+});
+afterAll(() => t.close());
+
+describe('/api/swagger.json', () => {
+  it('documents every public route with schemas', async () => {
+    const res = await fetch(`${t.url}/api/swagger.json`);
+    expect(res.status).toBe(200);
+    const doc = await res.json();
+    expect(doc.openapi).toBe('3.1.0');
+    const ops = Object.entries(doc.paths as Record<string, Record<string, any>>).flatMap(([p, methods]) =>
+      Object.keys(methods).map((m) => `${m.toUpperCase()} ${p}`),
+    );
+    expect(ops.sort()).toEqual(
+      ['DELETE /otp/{otpId}', 'GET /api/status', 'GET /metrics', 'GET /otp/{otpId}', 'POST /otp', 'POST /otp/{otpId}'].sort(),
+    );
+    const create = doc.paths['/otp'].post;
+    const body = create.requestBody.content['application/json'].schema;
+    expect(Object.keys(body.properties)).toEqual([
+      'phoneNumber', 'countryIso', 'from', 'template', 'trackId', 'ttl', 'maxAttempts', 'pinType', 'pinLength', 'otpCallbackUrl',
+    ]);
+    expect(body.required).toEqual(['phoneNumber']);
+    const created = create.responses['201'].content['application/json'].schema;
+    expect(created.required).toHaveLength(13);
+    for (const status of ['400', '401', '429']) {
+      expect(create.responses[status].content['application/json'].schema.properties.error.required.sort()).toEqual(
+        ['code', 'message', 'type', 'uri'],
+      );
+    }
+    expect(doc.paths['/otp/{otpId}'].post.requestBody.content['application/json'].schema.required).toEqual(['pin']);
+    expect(doc.components.securitySchemes.ApiKeyAuth).toMatchObject({ type: 'apiKey', name: 'X-API-KEY', in: 'header' });
+  });
+
+  it('serves the reference page', async () => {
+    const res = await fetch(`${t.url}/api/docs/`);
+    expect(res.status).toBe(200);
+    expect(await res.text()).toMatch(/<html/i);
+  });
+});
