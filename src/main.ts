@@ -9,7 +9,7 @@ import { systemClock } from './domain/clock.ts';
 import { createLogger } from './observability/logger.ts';
 import { createMetrics } from './observability/metrics.ts';
 import { openStore } from './storage/open.ts';
-import { startWorker } from './worker.ts';
+import { retentionOf, startWorker } from './worker.ts';
 
 let config: Config;
 try {
@@ -39,6 +39,7 @@ try {
     intervalMs: config.VERITY_WORKER_INTERVAL_MS,
     timeoutMs: config.VERITY_CALLBACK_TIMEOUT_MS,
     maxBackoffSeconds: config.VERITY_CALLBACK_MAX_BACKOFF_SECONDS,
+    retention: retentionOf(config),
     logger,
   });
 

@@ -3,6 +3,10 @@
 import type { Logger } from 'pino';
 import { expireDueCodes } from './domain/codes/index.ts';
 import { deliverDueCallbacks, type CallbackDeps } from './domain/otp/callbacks.ts';
+import { purgeExpired, type Retention } from './storage/repos/housekeeping.ts';
+
+/** Housekeeping runs on every n-th sweep. */
+const PURGE_EVERY = 60;
 
 export interface Worker {
   /** Runs one sweep now (tests call this instead of waiting). */
@@ -10,8 +14,12 @@ export interface Worker {
   stop(): Promise<void>;
 }
 
-export function startWorker(deps: CallbackDeps & { intervalMs: number; logger?: Pick<Logger, 'error'> }, autostart = true): Worker {
+export function startWorker(
+  deps: CallbackDeps & { intervalMs: number; retention: Retention; logger?: Pick<Logger, 'error'> },
+  autostart = true,
+): Worker {
   let timer: NodeJS.Timeout | undefined;
+  let sweeps = 0;
   let running: Promise<void> = Promise.resolve();
   let stopped = false;
 
@@ -19,6 +27,8 @@ export function startWorker(deps: CallbackDeps & { intervalMs: number; logger?: 
     try {
       await expireDueCodes(deps);
       await deliverDueCallbacks(deps);
+      if (sweeps % PURGE_EVERY === 0) await purgeExpired(deps.db, deps.clock.now(), deps.retention);
+      sweeps += 1;
     } catch (error) {
       deps.logger?.error({ err: error }, 'background sweep failed');
     }
@@ -41,4 +51,9 @@ export function startWorker(deps: CallbackDeps & { intervalMs: number; logger?: 
       await running;
     },
   };
+}
+
+/** Retention derived from configuration: gaps matter for one interval; delivered events are kept a week. */
+export function retentionOf(config: { VERITY_RATE_RECIPIENT_INTERVAL_SECONDS: number }): Retention {
+  return { gapSeconds: Math.max(config.VERITY_RATE_RECIPIENT_INTERVAL_SECONDS, 1), deliveredEventSeconds: 7 * 86_400 };
 }

@@ -8,7 +8,7 @@ import { createKeyring, type Keyring } from '../../src/crypto/keyring.ts';
 import { createApiKey, createApplication } from '../../src/domain/apps/index.ts';
 import type { OtpSettings } from '../../src/domain/apps/otp-settings.ts';
 import { createMetrics, type Metrics } from '../../src/observability/metrics.ts';
-import { startWorker, type Worker } from '../../src/worker.ts';
+import { retentionOf, startWorker, type Worker } from '../../src/worker.ts';
 import type { Db } from '../../src/storage/db.ts';
 import { testClock, type TestClock } from './clock.ts';
 import { createTestDb } from './db.ts';
@@ -60,7 +60,7 @@ export async function startTestApp(
   const address = app.server.address();
   const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
   const worker = startWorker(
-    { db, clock, keyring, metrics, intervalMs: 60_000, timeoutMs: 2000, maxBackoffSeconds: 3600 },
+    { db, clock, keyring, metrics, intervalMs: 60_000, timeoutMs: 2000, maxBackoffSeconds: 3600, retention: retentionOf(config) },
     false,
   );
   const deps = { db, clock, keyring };

@@ -1,0 +1,27 @@
+// Owns removal of rows that have served their purpose: spent rate-limit windows, send gaps older
+// than any interval, and callback events delivered long ago. Bounded batches keep each statement short.
+import type { Queryable } from '../db.ts';
+
+export interface Retention {
+  /** Longest minimum interval between sends, in seconds: gaps older than this decide nothing. */
+  gapSeconds: number;
+  /** How long delivered callback events are kept, in seconds. */
+  deliveredEventSeconds: number;
+}
+
+export async function purgeExpired(q: Queryable, now: Date, retention: Retention, batch = 5000): Promise<number> {
+  const rows = await q.query<{ n: number }>(
+    `WITH c AS (
+       DELETE FROM rate_counters WHERE ctid IN (SELECT ctid FROM rate_counters WHERE expires_at <= $1 LIMIT $4) RETURNING 1
+     ), g AS (
+       DELETE FROM send_gaps WHERE ctid IN (
+         SELECT ctid FROM send_gaps WHERE last_sent_at <= $1::timestamptz - make_interval(secs => $2::int) LIMIT $4) RETURNING 1
+     ), e AS (
+       DELETE FROM code_events WHERE ctid IN (
+         SELECT ctid FROM code_events WHERE delivered_at <= $1::timestamptz - make_interval(secs => $3::int) LIMIT $4) RETURNING 1
+     )
+     SELECT ((SELECT count(*) FROM c) + (SELECT count(*) FROM g) + (SELECT count(*) FROM e))::int AS n`,
+    [now.toISOString(), retention.gapSeconds, retention.deliveredEventSeconds, batch],
+  );
+  return rows[0]?.n ?? 0;
+}

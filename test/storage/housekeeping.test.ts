@@ -1,0 +1,29 @@
+// Spent rate-limit windows, stale send gaps and long-delivered callback events are purged; live ones stay.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { purgeExpired } from '../../src/storage/repos/housekeeping.ts';
+import { createTestDb, type TestDb } from '../helpers/db.ts';
+
+let t: TestDb;
+beforeAll(async () => {
+  t = await createTestDb();
+});
+afterAll(() => t.close());
+
+describe('purgeExpired', () => {
+  it('removes only what no longer decides anything', async () => {
+    const now = new Date('2026-03-01T12:00:00Z');
+    await t.db.query(
+      `INSERT INTO rate_counters (bucket, window_start, hits, expires_at) VALUES
+         ('old', '2026-03-01T10:00:00Z', 3, '2026-03-01T11:00:00Z'),
+         ('live', '2026-03-01T12:00:00Z', 1, '2026-03-01T13:00:00Z')`,
+    );
+    await t.db.query(
+      `INSERT INTO send_gaps (subject, last_sent_at) VALUES ('sms:old', '2026-03-01T11:58:00Z'), ('sms:live', '2026-03-01T11:59:50Z')`,
+    );
+    const removed = await purgeExpired(t.db, now, { gapSeconds: 30, deliveredEventSeconds: 3600 });
+    expect(removed).toBe(2);
+    expect((await t.db.query<{ bucket: string }>('SELECT bucket FROM rate_counters')).map((r) => r.bucket)).toEqual(['live']);
+    expect((await t.db.query<{ subject: string }>('SELECT subject FROM send_gaps')).map((r) => r.subject)).toEqual(['sms:live']);
+    expect(await purgeExpired(t.db, now, { gapSeconds: 30, deliveredEventSeconds: 3600 })).toBe(0);
+  });
+});

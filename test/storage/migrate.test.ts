@@ -1,0 +1,44 @@
+// Migrations apply once, in order, and are idempotent; concurrent migrators (PostgreSQL) never
+// apply one twice.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openPg } from '../../src/storage/db.ts';
+import { listMigrations, migrate } from '../../src/storage/migrate.ts';
+import { createTestDb, onPostgres, type TestDb } from '../helpers/db.ts';
+
+let t: TestDb;
+beforeAll(async () => {
+  t = await createTestDb();
+});
+afterAll(() => t.close());
+
+describe('migrate', () => {
+  it('has applied every migration once; running again applies nothing', async () => {
+    const files = listMigrations();
+    expect(files.map((m) => m.version)).toEqual(files.map((_m, i) => i + 1));
+    expect(await migrate(t.db)).toEqual([]);
+    const rows = await t.db.query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version');
+    expect(rows.map((r) => r.version)).toEqual(files.map((m) => m.version));
+  });
+
+  it.skipIf(!onPostgres)('concurrent migrators on a fresh schema apply each migration exactly once', async () => {
+    const fresh = await createTestDb();
+    try {
+      await fresh.db.exec('DROP TABLE code_events, delivery_failures, send_gaps, rate_counters, verification_codes, api_keys, applications, schema_migrations');
+      const pools = Array.from({ length: 4 }, () => openPg({ url: fresh.url!, poolSize: 2, schema: fresh.schema! }));
+      const results = await Promise.all(pools.map((p) => migrate(p)));
+      await Promise.all(pools.map((p) => p.close()));
+      expect(results.flat().sort()).toEqual(listMigrations().map((m) => m.version));
+    } finally {
+      await fresh.close();
+    }
+  });
+
+  it('rolls back a failing migration completely', async () => {
+    await expect(t.db.tx(async (q) => {
+      await q.exec('CREATE TABLE half_done (x int)');
+      throw new Error('boom');
+    })).rejects.toThrow('boom');
+    const rows = await t.db.query(`SELECT 1 FROM information_schema.tables WHERE table_name = 'half_done'`);
+    expect(rows).toHaveLength(0);
+  });
+});
