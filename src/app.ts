@@ -39,6 +39,12 @@ export async function buildApp(deps: AppDeps, options: Pick<FastifyServerOptions
     return result.success ? { value: result.data } : { error: new SchemaValidationError(result.error.issues) };
   });
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
+  // An empty JSON body is "no body" (e.g. DELETE with Content-Type: application/json); the route's
+  // schema then decides whether a body was required. Everything else goes to Fastify's safe parser.
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) =>
+    body === '' ? done(null, undefined) : parseJson(request, body as string, done),
+  );
 
   registerErrorHandling(app);
   // The OpenAPI plugin must come first: it documents only routes registered after it.

@@ -85,6 +85,18 @@ describe('bad requests', () => {
     envelope(res.body);
   });
 
+  it('an empty JSON body is no body: DELETE works, POST /otp asks for phoneNumber', async () => {
+    const created = await call(t, 'POST', '/otp', { phoneNumber: phone() });
+    const del = await fetch(`${t.url}/otp/${created.body.otpId}`, {
+      method: 'DELETE',
+      headers: { 'x-api-key': t.apiKey, 'content-type': 'application/json' },
+    });
+    expect(del.status).toBe(200);
+    const post = await fetch(`${t.url}/otp`, { method: 'POST', headers: { 'x-api-key': t.apiKey, 'content-type': 'application/json' } });
+    expect(post.status).toBe(400);
+    expect((await post.json()).error.code).toBe(2001);
+  });
+
   it('a huge body → 413 in the envelope', async () => {
     const res = await call(t, 'POST', '/otp', { phoneNumber: phone(), template: `{{pin}}${'x'.repeat(200_000)}` });
     expect(res.status).toBe(413);
