@@ -11,7 +11,7 @@ export interface JsonResponse {
 }
 
 export interface Client {
-  post(path: string, body: unknown, headers?: Record<string, string>): Promise<JsonResponse>;
+  post(path: string, body: unknown, headers?: Record<string, string>, localAddress?: string): Promise<JsonResponse>;
   close(): void;
 }
 
@@ -25,12 +25,13 @@ function httpClient(baseUrl: string, maxSockets: number): Client {
   const agent = new http.Agent({ keepAlive: true, maxSockets, maxFreeSockets: maxSockets });
   const { hostname, port } = new URL(baseUrl);
   return {
-    post(path, body, headers = {}) {
+    post(path, body, headers = {}, localAddress) {
       const payload = JSON.stringify(body);
       return new Promise((resolve, reject) => {
         const req = http.request(
           {
             agent,
+            localAddress,
             hostname,
             port,
             method: 'POST',

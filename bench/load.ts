@@ -1,7 +1,8 @@
 // Owns closed-loop load generation and its statistics: `concurrency` virtual users each run one flow
-// after another. A timed run warms up first, then counts only flows that finish inside the measured
-// window (throughput = those flows / window, latency = their whole-flow durations). A counted run
-// stops after a fixed number of flows and times nothing.
+// after another. A timed run warms up first; throughput counts the flows that finish inside the
+// measured window, latency samples every flow that starts inside it (however late it finishes), so
+// slow cold-start flows from the warm-up never count and slow flows at the end are not dropped.
+// A counted run stops after a fixed number of flows.
 
 /** One unit of work (an OTP flow or a baseline pair); `n` numbers flows from 0 across all users. */
 export type Flow = (n: number) => Promise<void>;
@@ -15,7 +16,7 @@ export interface LoadResult {
   flows: number;
   /** Length of the measured window in seconds. */
   seconds: number;
-  /** Whole-flow latency in ms of every counted flow, ascending. */
+  /** Whole-flow latency in ms of every flow started inside the window, ascending. */
   latencies: Float64Array;
   /** Flows that threw (a wrong status or a network error), inside or outside the window. */
   errors: number;
@@ -38,6 +39,7 @@ export async function runLoad(spec: LoadSpec, flow: Flow, marks: Marks = noMarks
   const windowStart = timed ? begin + spec.warmupMs : begin;
   const windowEnd = timed ? windowStart + spec.durationMs : Infinity;
   const latencies: number[] = [];
+  let completed = 0;
   let issued = 0;
   let errors = 0;
   let firstError: string | undefined;
@@ -56,7 +58,8 @@ export async function runLoad(spec: LoadSpec, flow: Flow, marks: Marks = noMarks
         await flow(n);
         const finished = performance.now();
         lastFinish = finished;
-        if (finished >= windowStart && finished <= windowEnd) latencies.push(finished - started);
+        if (finished >= windowStart && finished <= windowEnd) completed += 1;
+        if (started >= windowStart && started < windowEnd) latencies.push(finished - started);
       } catch (error) {
         errors += 1;
         firstError ??= error instanceof Error ? error.message : String(error);
@@ -70,7 +73,7 @@ export async function runLoad(spec: LoadSpec, flow: Flow, marks: Marks = noMarks
 
   const sorted = Float64Array.from(latencies).sort();
   const seconds = timed ? spec.durationMs / 1000 : (lastFinish - begin) / 1000;
-  return { flows: sorted.length, seconds, latencies: sorted, errors, firstError, issued };
+  return { flows: completed, seconds, latencies: sorted, errors, firstError, issued };
 }
 
 /** The q-quantile (0..1) of ascending samples, nearest-rank; NaN when there are none. */

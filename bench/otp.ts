@@ -57,6 +57,8 @@ export async function startVerity(options: {
   databaseUrl: string;
   book: CodeBook;
   phones: readonly string[];
+  /** API keys to issue (BENCH_SPREAD uses one per address). */
+  keys?: number;
 }): Promise<Target> {
   const config = benchConfig();
   const schema = options.driver === 'pg' ? await createSchema(options.databaseUrl, 'otp') : null;
@@ -82,11 +84,12 @@ export async function startVerity(options: {
 
     const deps = { db: raw, clock: systemClock, keyring };
     const { app: application } = await createApplication(deps, { name: 'bench' });
-    const { key } = await createApiKey(deps, application.id, 'bench');
+    const keys: string[] = [];
+    for (let i = 0; i < (options.keys ?? 1); i += 1) keys.push((await createApiKey(deps, application.id, `bench ${i}`)).key);
     return {
       name: `verity-${options.driver}`,
       url: `http://127.0.0.1:${port}`,
-      apiKey: key,
+      apiKeys: keys,
       statements: log,
       close: () => runAll(cleanup),
     };

@@ -1,7 +1,9 @@
 // Owns the bench's PostgreSQL footprint: which server it uses, and one throwaway schema per target,
-// named bench_<purpose>_<random>, created before the run and dropped (CASCADE) at the end.
+// named bench_<purpose>_<random>, created before the run and dropped (CASCADE) at the end, and
+// which backends are the bench's (for cpu.ts).
 import crypto from 'node:crypto';
 import pg from 'pg';
+import { BENCH_APP_NAME } from './cpu.ts';
 
 export const databaseUrl = (): string =>
   process.env.BENCH_DATABASE_URL ??
@@ -10,7 +12,7 @@ export const databaseUrl = (): string =>
   'postgres://postgres@127.0.0.1:5432/test';
 
 async function admin<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url });
+  const client = new pg.Client({ connectionString: url, application_name: `${BENCH_APP_NAME}-admin` });
   await client.connect();
   try {
     return await fn(client);
@@ -32,12 +34,23 @@ export async function dropSchema(url: string, name: string): Promise<void> {
 /** The server's version string and the settings that bound single-row write throughput. */
 export async function serverInfo(url: string): Promise<string> {
   return admin(url, async (c) => {
-    const version = (await c.query<{ v: string }>('SHOW server_version')).rows[0]?.v ?? '?';
+    const version = (await c.query<{ v: string }>("SELECT current_setting('server_version') AS v")).rows[0]?.v ?? '?';
     const rows = (
       await c.query<{ name: string; setting: string }>(
         `SELECT name, setting FROM pg_settings WHERE name IN ('synchronous_commit', 'fsync', 'max_connections') ORDER BY name`,
       )
     ).rows;
     return `PostgreSQL ${version} (${rows.map((r) => `${r.name}=${r.setting}`).join(', ')})`;
+  });
+}
+
+/** Pids of the bench's own backends (by application_name) and of the server's background processes. */
+export async function benchBackends(url: string): Promise<Set<number>> {
+  return admin(url, async (c) => {
+    const { rows } = await c.query<{ pid: number }>(
+      `SELECT pid FROM pg_stat_activity WHERE application_name = $1 OR backend_type <> 'client backend'`,
+      [BENCH_APP_NAME],
+    );
+    return new Set(rows.map((r) => r.pid));
   });
 }

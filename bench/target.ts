@@ -12,7 +12,7 @@ export interface StatementCounter {
 export interface Target {
   name: string;
   url: string;
-  apiKey?: string;
+  apiKeys?: string[];
   statements: StatementCounter;
   close(): Promise<void>;
 }

@@ -10,15 +10,9 @@ import type { Channel, OutboundMessage, Sender, SendResult } from './types.ts';
 
 export const OUTBOX_FILE = 'outbox.jsonl';
 
-export interface OutboxRecord {
+/** One outbox line: the message as handed to the connector, with an id and a timestamp. */
+export interface OutboxRecord extends OutboundMessage {
   id: string;
-  channel: Channel;
-  to: string;
-  text: string;
-  subject?: string;
-  from?: string;
-  code: string;
-  purpose: string;
   createdAt: string;
 }
 
