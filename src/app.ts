@@ -5,6 +5,7 @@ import type { Config } from './config/index.ts';
 import type { Senders } from './connectors/types.ts';
 import type { Keyring } from './crypto/keyring.ts';
 import type { Clock } from './domain/clock.ts';
+import { createRequestCounter } from './domain/request-counter.ts';
 import { registerErrorHandling, SchemaValidationError } from './http/errors.ts';
 import { registerObservability, requestId } from './http/observability.ts';
 import { registerOpenApi } from './http/openapi.ts';
@@ -51,7 +52,10 @@ export async function buildApp(deps: AppDeps, options: Pick<FastifyServerOptions
   await registerOpenApi(app, VERSION);
   registerObservability(app, deps);
 
+  const requests = createRequestCounter(deps);
+  app.addHook('onClose', () => requests.close());
   const domain = {
+    requests,
     db: deps.db,
     clock: deps.clock,
     keyring: deps.keyring,

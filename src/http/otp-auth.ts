@@ -5,6 +5,7 @@ import { authenticateApiKey, type AppDeps } from '../domain/apps/index.ts';
 import type { OtpSettings } from '../domain/apps/otp-settings.ts';
 import { OtpError } from '../domain/errors.ts';
 import type { PolicyConfig } from '../domain/policy.ts';
+import type { RequestCounter } from '../domain/request-counter.ts';
 import { rateLimitHeaders } from './errors.ts';
 
 export interface OtpCaller {
@@ -26,7 +27,7 @@ export function callerOf(request: FastifyRequest): OtpCaller {
 }
 
 /** preHandler: 401 invalid_api_key / invalid_client, 429 rate_limit past the key's limit. */
-export function otpAuth(deps: AppDeps & { policy: PolicyConfig }) {
+export function otpAuth(deps: AppDeps & { policy: PolicyConfig; requests: RequestCounter }) {
   return async (request: FastifyRequest, reply: FastifyReply) => {
     const key = request.headers['x-api-key'];
     if (typeof key === 'string' && key.length > 0) {

@@ -2,6 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { AppDeps } from '../domain/apps/index.ts';
+import type { RequestCounter } from '../domain/request-counter.ts';
 import { OtpError } from '../domain/errors.ts';
 import { createOtp } from '../domain/otp/create.ts';
 import type { OtpDeps } from '../domain/otp/deps.ts';
@@ -30,7 +31,7 @@ function otpId(raw: string): string {
   return raw;
 }
 
-export function otpRoutes(deps: OtpDeps & AppDeps) {
+export function otpRoutes(deps: OtpDeps & AppDeps & { requests: RequestCounter }) {
   return async (app: FastifyInstance) => {
     await app.register(methodNotAllowed);
     await app.register(authenticated(deps));
@@ -46,7 +47,7 @@ async function methodNotAllowed(app: FastifyInstance) {
   app.route({ method: ['PUT', 'PATCH'], url: '/otp/:otpId', schema: { hide: true }, handler });
 }
 
-function authenticated(deps: OtpDeps & AppDeps) {
+function authenticated(deps: OtpDeps & AppDeps & { requests: RequestCounter }) {
   return async (app: FastifyInstance) => {
     const r = app.withTypeProvider<ZodTypeProvider>();
     r.addHook('preHandler', otpAuth(deps));

@@ -1,5 +1,6 @@
 // Owns the one database handle every module uses: `{ query, tx, close }` over PGlite or a pg pool.
 // Both drivers speak the same PostgreSQL dialect; nothing above this file knows which one runs.
+import crypto from 'node:crypto';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 
@@ -24,6 +25,22 @@ export interface PgOptions {
   schema?: string;
 }
 
+const statementNames = new Map<string, string>();
+
+/**
+ * Every parameterised statement runs as a named prepared statement: PostgreSQL plans it once per
+ * connection instead of on every call (planning cost more than executing our short statements).
+ * The name is derived from the text, so one name always means one text.
+ */
+function prepared(sql: string, params: readonly unknown[] | undefined): pg.QueryConfig {
+  let name = statementNames.get(sql);
+  if (!name) {
+    name = `v_${crypto.createHash('sha1').update(sql).digest('hex').slice(0, 24)}`;
+    statementNames.set(sql, name);
+  }
+  return { name, text: sql, values: params as unknown[] | undefined };
+}
+
 export function openPg(options: PgOptions): Db {
   const pool = new pg.Pool({
     connectionString: options.url,
@@ -35,7 +52,7 @@ export function openPg(options: PgOptions): Db {
   return {
     driver: 'pg',
     async query<T>(sql: string, params?: readonly unknown[]) {
-      const result = await pool.query(sql, params as unknown[] | undefined);
+      const result = await pool.query(prepared(sql, params));
       return result.rows as T[];
     },
     async exec(sql: string) {
@@ -47,7 +64,7 @@ export function openPg(options: PgOptions): Db {
         await client.query('BEGIN');
         const q: Queryable = {
           async query<R>(sql: string, params?: readonly unknown[]) {
-            return (await client.query(sql, params as unknown[] | undefined)).rows as R[];
+            return (await client.query(prepared(sql, params))).rows as R[];
           },
           async exec(sql: string) {
             await client.query(sql);

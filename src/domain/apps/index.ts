@@ -7,6 +7,7 @@ import { randomToken, sha256Hex } from '../../crypto/keyring.ts';
 import type { Db } from '../../storage/db.ts';
 import * as repo from '../../storage/repos/apps.ts';
 import type { Clock } from '../clock.ts';
+import type { RequestCounter } from '../request-counter.ts';
 import { RateLimitedError } from '../errors.ts';
 import { apiKeyLimit, type PolicyConfig } from '../policy.ts';
 import { otpSettingsPatch, resolveOtpSettings, type OtpSettings } from './otp-settings.ts';
@@ -59,14 +60,19 @@ export interface KeyPrincipal {
 
 /**
  * Resolves an API key to its application and counts the request against the key's limit.
- * Returns null for an unknown or revoked key; throws RateLimitedError('key') past the limit.
+ * Revocation is seen at once (the key is read on every request). Returns null for an unknown or
+ * revoked key; throws RateLimitedError('key') past the limit.
  */
-export async function authenticateApiKey(deps: AppDeps & { policy: PolicyConfig }, key: string): Promise<KeyPrincipal | null> {
+export async function authenticateApiKey(
+  deps: AppDeps & { policy: PolicyConfig; requests: RequestCounter },
+  key: string,
+): Promise<KeyPrincipal | null> {
   const hash = sha256Hex(key);
-  const window = apiKeyLimit(deps.policy, 'any', deps.clock.now());
-  const found = await repo.authenticateAndCount(deps.db, hash, window);
+  const found = await repo.findLiveKey(deps.db, hash);
   if (!found || !crypto.timingSafeEqual(Buffer.from(found.key_hash, 'hex'), Buffer.from(hash, 'hex'))) return null;
-  const rate = { limit: window.limit, remaining: Math.max(0, window.limit - found.hits), resetAt: window.resetAt };
-  if (found.hits > window.limit) throw new RateLimitedError('key', window.limit, window.resetAt);
+  const window = apiKeyLimit(deps.policy, found.key_id, deps.clock.now());
+  const hits = await deps.requests.hit(window);
+  const rate = { limit: window.limit, remaining: Math.max(0, window.limit - hits), resetAt: window.resetAt };
+  if (hits > window.limit) throw new RateLimitedError('key', window.limit, window.resetAt);
   return { keyId: found.key_id, applicationId: found.application_id, otpSettings: resolveOtpSettings(found.otp_settings), rate };
 }

@@ -75,36 +75,20 @@ export async function revokeApiKey(q: Queryable, id: string, at: Date): Promise<
   return rows.length > 0;
 }
 
-export interface AuthenticatedKey {
+export interface LiveKey {
   key_id: string;
   key_hash: string;
   application_id: string;
   otp_settings: Record<string, unknown>;
-  hits: number;
 }
 
-/**
- * One statement per request: finds the live key by its hash and counts the request in the key's
- * window. A missing or revoked key counts nothing.
- */
-export async function authenticateAndCount(
-  q: Queryable,
-  keyHash: string,
-  window: { windowStart: Date; resetAt: Date },
-): Promise<AuthenticatedKey | null> {
-  const rows = await q.query<AuthenticatedKey>(
-    `WITH k AS (
-       SELECT k.id, k.key_hash, k.application_id, a.otp_settings FROM api_keys k
-         JOIN applications a ON a.id = k.application_id
-        WHERE k.key_hash = $1 AND k.revoked_at IS NULL
-     ), c AS (
-       INSERT INTO rate_counters (bucket, window_start, hits, expires_at)
-       SELECT 'key:' || k.id, $2::timestamptz, 1, $3::timestamptz FROM k
-       ON CONFLICT (bucket, window_start) DO UPDATE SET hits = rate_counters.hits + 1
-       RETURNING hits
-     )
-     SELECT k.id AS key_id, k.key_hash, k.application_id, k.otp_settings, c.hits FROM k, c`,
-    [keyHash, window.windowStart.toISOString(), window.resetAt.toISOString()],
+/** The unrevoked key with this hash, with its application's OTP settings. */
+export async function findLiveKey(q: Queryable, keyHash: string): Promise<LiveKey | null> {
+  const rows = await q.query<LiveKey>(
+    `SELECT k.id AS key_id, k.key_hash, k.application_id, a.otp_settings
+       FROM api_keys k JOIN applications a ON a.id = k.application_id
+      WHERE k.key_hash = $1 AND k.revoked_at IS NULL`,
+    [keyHash],
   );
   return rows[0] ?? null;
 }
