@@ -1,13 +1,9 @@
 // Every public route is in the OpenAPI 3.1 document with its request and response schemas, and the
 // human-readable reference is served.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from './helpers/app.ts';
+import { describe, expect, it } from 'vitest';
+import { useTestApp } from './helpers/app.ts';
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await startTestApp();
-});
-afterAll(() => t.close());
+const t = useTestApp();
 
 describe('/api/swagger.json', () => {
   it('documents every public route with schemas', async () => {

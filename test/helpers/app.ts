@@ -1,6 +1,7 @@
 // A whole Verity app for a test file: real database (see db.ts), real SMS gateway on loopback,
 // a test clock, an application with an API key, listening on 127.0.0.1 so real HTTP clients work.
 import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll } from 'vitest';
 import { buildApp } from '../../src/app.ts';
 import { loadConfig, type Config } from '../../src/config/index.ts';
 import { createSenders } from '../../src/connectors/index.ts';
@@ -91,6 +92,16 @@ export async function startTestApp(
       await owned?.close();
     },
   };
+}
+
+/** Starts a TestApp before the file's tests and closes it after them; the handle fills in at start. */
+export function useTestApp(options: Parameters<typeof startTestApp>[0] = {}): TestApp {
+  const handle = {} as TestApp;
+  beforeAll(async () => {
+    Object.assign(handle, await startTestApp(options));
+  });
+  afterAll(() => handle.close());
+  return handle;
 }
 
 /** fetch with the API key and JSON; returns status, headers and parsed body. */

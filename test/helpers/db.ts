@@ -2,6 +2,7 @@
 // own on TEST_DATABASE_URL, dropped afterwards. Migrated either way; parallel files never share data.
 import crypto from 'node:crypto';
 import pg from 'pg';
+import { afterAll, beforeAll } from 'vitest';
 import { openPg, openPglite, type Db } from '../../src/storage/db.ts';
 import { migrate } from '../../src/storage/migrate.ts';
 
@@ -42,4 +43,14 @@ export async function createTestDb(options: { poolSize?: number } = {}): Promise
       await c.end();
     },
   };
+}
+
+/** A TestDb for the whole file: created before its tests, dropped after them. */
+export function useTestDb(options: { poolSize?: number } = {}): TestDb {
+  const handle = {} as TestDb;
+  beforeAll(async () => {
+    Object.assign(handle, await createTestDb(options));
+  });
+  afterAll(() => handle.close());
+  return handle;
 }

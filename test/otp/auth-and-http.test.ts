@@ -1,15 +1,11 @@
 // Authentication and HTTP robustness of the OTP API: every failure is a 4xx JSON body in the SMS.cx
 // envelope (401, 404, 405, 413 …), never a 5xx, never a crash.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { revokeApiKey, listApiKeys } from '../../src/domain/apps/index.ts';
-import { call, startTestApp, type TestApp } from '../helpers/app.ts';
+import { call, useTestApp } from '../helpers/app.ts';
 import { phone } from '../helpers/phones.ts';
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await startTestApp();
-});
-afterAll(() => t.close());
+const t = useTestApp();
 
 const envelope = (body: any) => {
   expect(Object.keys(body)).toEqual(['error']);

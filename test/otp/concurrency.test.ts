@@ -1,14 +1,10 @@
 // The engine's atomicity under real concurrency (a PostgreSQL pool of 10 when VERITY_TEST_DRIVER=pg):
 // 50 parallel right PINs give exactly one success; 50 parallel wrong PINs never exceed the budget.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, startTestApp, type TestApp } from '../helpers/app.ts';
+import { describe, expect, it } from 'vitest';
+import { call, useTestApp } from '../helpers/app.ts';
 import { phone } from '../helpers/phones.ts';
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await startTestApp({ env: { VERITY_RATE_KEY_LIMIT: '100000' } });
-});
-afterAll(() => t.close());
+const t = useTestApp({ env: { VERITY_RATE_KEY_LIMIT: '100000' } });
 
 async function newOtp(maxAttempts: number) {
   const to = phone();

@@ -1,6 +1,6 @@
 // POST /otp: the 201 shape, defaults, normalisation, parts and cost, and every create error 2001–2020.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, startTestApp, type TestApp } from '../helpers/app.ts';
+import { describe, expect, it } from 'vitest';
+import { call, useTestApp } from '../helpers/app.ts';
 import { phone } from '../helpers/phones.ts';
 
 const KEYS = [
@@ -8,11 +8,7 @@ const KEYS = [
   'maxAttempts', 'attempts', 'ttl', 'otpCallbackUrl', 'dateCreated', 'dateExpires',
 ];
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await startTestApp({ env: { VERITY_SMS_PRICES: '{"default":0.05,"FR":0.07}' } });
-});
-afterAll(() => t.close());
+const t = useTestApp({ env: { VERITY_SMS_PRICES: '{"default":0.05,"FR":0.07}' } });
 
 describe('POST /otp', () => {
   it('creates a pending OTP with all 13 keys, the documented headers, and sends the PIN', async () => {

@@ -1,14 +1,10 @@
 // Delivery failures are never silent: a gateway error answers 502 in the envelope, the attempt is
 // recorded, no OTP is left behind, and the metrics count it.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, startTestApp, type TestApp } from '../helpers/app.ts';
+import { describe, expect, it } from 'vitest';
+import { call, startTestApp, useTestApp } from '../helpers/app.ts';
 import { phone } from '../helpers/phones.ts';
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await startTestApp();
-});
-afterAll(() => t.close());
+const t = useTestApp();
 
 describe('gateway failure', () => {
   it('answers 502 server_error, records the failure and keeps no OTP', async () => {

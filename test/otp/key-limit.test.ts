@@ -1,12 +1,8 @@
 // The per-key request limit over HTTP: the X-Rate-Limit-* headers count down, then 429 with the reset.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, startTestApp, type TestApp } from '../helpers/app.ts';
+import { describe, expect, it } from 'vitest';
+import { call, useTestApp } from '../helpers/app.ts';
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await startTestApp({ env: { VERITY_RATE_KEY_LIMIT: '5', VERITY_RATE_KEY_WINDOW_SECONDS: '60' } });
-});
-afterAll(() => t.close());
+const t = useTestApp({ env: { VERITY_RATE_KEY_LIMIT: '5', VERITY_RATE_KEY_WINDOW_SECONDS: '60' } });
 
 const nextWindow = () => t.clock.set(new Date(Math.ceil((t.clock.now().getTime() + 1) / 60_000) * 60_000));
 

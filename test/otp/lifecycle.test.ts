@@ -1,14 +1,10 @@
 // GET, verify and cancel: every status transition and every error 2021–2031, with time moved by the
 // test clock (never by sleeping).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, startTestApp, type TestApp } from '../helpers/app.ts';
+import { describe, expect, it } from 'vitest';
+import { call, useTestApp } from '../helpers/app.ts';
 import { phone } from '../helpers/phones.ts';
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await startTestApp();
-});
-afterAll(() => t.close());
+const t = useTestApp();
 
 async function newOtp(body: Record<string, unknown> = {}) {
   const to = phone();

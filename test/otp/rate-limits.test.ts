@@ -1,12 +1,10 @@
 // The send side of the abuse policy over HTTP: sends per recipient, minimum interval per recipient,
 // sends per client IP. Windows move with the test clock.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, startTestApp, type TestApp } from '../helpers/app.ts';
+import { describe, expect, it } from 'vitest';
+import { call, useTestApp } from '../helpers/app.ts';
 import { phone } from '../helpers/phones.ts';
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await startTestApp({
+const t = useTestApp({
     env: {
       VERITY_RATE_RECIPIENT_LIMIT: '3',
       VERITY_RATE_RECIPIENT_WINDOW_SECONDS: '3600',
@@ -15,8 +13,6 @@ beforeAll(async () => {
       VERITY_RATE_IP_WINDOW_SECONDS: '3600',
     },
   });
-});
-afterAll(() => t.close());
 
 const nextWindow = () => t.clock.set(new Date(Math.ceil((t.clock.now().getTime() + 1) / 3_600_000) * 3_600_000));
 

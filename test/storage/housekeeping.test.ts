@@ -1,13 +1,9 @@
 // Spent rate-limit windows, stale send gaps and long-delivered callback events are purged; live ones stay.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { purgeExpired } from '../../src/storage/repos/housekeeping.ts';
-import { createTestDb, type TestDb } from '../helpers/db.ts';
+import { useTestDb } from '../helpers/db.ts';
 
-let t: TestDb;
-beforeAll(async () => {
-  t = await createTestDb();
-});
-afterAll(() => t.close());
+const t = useTestDb();
 
 describe('purgeExpired', () => {
   it('removes only what no longer decides anything', async () => {

@@ -1,15 +1,11 @@
 // Migrations apply once, in order, and are idempotent; concurrent migrators (PostgreSQL) never
 // apply one twice.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openPg } from '../../src/storage/db.ts';
 import { listMigrations, migrate } from '../../src/storage/migrate.ts';
-import { createTestDb, onPostgres, type TestDb } from '../helpers/db.ts';
+import { createTestDb, onPostgres, useTestDb } from '../helpers/db.ts';
 
-let t: TestDb;
-beforeAll(async () => {
-  t = await createTestDb();
-});
-afterAll(() => t.close());
+const t = useTestDb();
 
 describe('migrate', () => {
   it('has applied every migration once; running again applies nothing', async () => {

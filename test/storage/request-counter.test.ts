@@ -1,16 +1,12 @@
 // The per-key request counter: cheap in-memory counting far from the limit, exact totals near it,
 // and a limit that holds when two processes (two counters on one database) share a key.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { windowOf } from '../../src/domain/policy.ts';
 import { createRequestCounter } from '../../src/domain/request-counter.ts';
 import { testClock } from '../helpers/clock.ts';
-import { createTestDb, type TestDb } from '../helpers/db.ts';
+import { useTestDb } from '../helpers/db.ts';
 
-let t: TestDb;
-beforeAll(async () => {
-  t = await createTestDb();
-});
-afterAll(() => t.close());
+const t = useTestDb();
 
 const total = async (bucket: string) =>
   (await t.db.query<{ hits: number }>('SELECT coalesce(sum(hits), 0)::int AS hits FROM rate_counters WHERE bucket = $1', [bucket]))[0]!
