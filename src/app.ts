@@ -32,7 +32,8 @@ export async function buildApp(deps: AppDeps, options: Pick<FastifyServerOptions
     trustProxy: deps.config.VERITY_TRUST_PROXY,
     genReqId: requestId,
     requestIdHeader: false,
-    return503OnClosing: true,
+    // During shutdown, requests already on open connections are served, not refused with 503.
+    return503OnClosing: false,
   });
   // One zod schema validates; the response is serialised as built (its schema documents it).
   app.setValidatorCompiler<z.ZodType>(({ schema }) => (data) => {
@@ -46,6 +47,16 @@ export async function buildApp(deps: AppDeps, options: Pick<FastifyServerOptions
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) =>
     body === '' ? done(null, undefined) : parseJson(request, body as string, done),
   );
+
+  // Once closing, every response ends its keep-alive connection, so close() does not wait for
+  // clients to hang up connections whose last response finished after shutdown began.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onSend', async (_request, reply) => {
+    if (closing) reply.header('connection', 'close');
+  });
 
   registerErrorHandling(app);
   // The OpenAPI plugin must come first: it documents only routes registered after it.

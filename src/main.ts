@@ -62,7 +62,9 @@ try {
   await app.listen({ port: config.PORT, host: config.HOST });
   logger.info(`Verity listening on port ${config.PORT} (${store.description}; ${describeSenders(senders)}; ${config.mode} mode)`);
 } catch (error) {
-  logger.fatal({ err: error }, error instanceof Error ? error.message : 'start failed');
+  const message = error instanceof Error ? error.message : 'start failed';
+  logger.fatal({ err: error }, message);
+  console.error(message); // also on stderr, where supervisors look for why a start failed
   // let the logger flush before leaving
   setTimeout(() => process.exit(1), 100);
 }

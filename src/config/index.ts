@@ -109,27 +109,34 @@ export class ConfigError extends Error {
   }
 }
 
+/** Settings that only make sense together, checked on the raw values so every problem is named. */
+function crossCheck(env: Record<string, string | undefined>): string[] {
+  const mode = env.VERITY_MODE ?? (env.NODE_ENV === 'production' ? 'production' : 'development');
+  const problems: string[] = [];
+  if (mode === 'production' && !env.VERITY_SECRET) problems.push('VERITY_SECRET: required in production mode');
+  if (env.VERITY_SMS_CONNECTOR === 'webhook' && !env.VERITY_SMS_WEBHOOK_URL)
+    problems.push('VERITY_SMS_WEBHOOK_URL: required when VERITY_SMS_CONNECTOR=webhook');
+  if (env.VERITY_SMS_CONNECTOR === 'twilio') {
+    for (const key of ['VERITY_TWILIO_ACCOUNT_SID', 'VERITY_TWILIO_AUTH_TOKEN', 'VERITY_TWILIO_FROM'])
+      if (!env[key]) problems.push(`${key}: required when VERITY_SMS_CONNECTOR=twilio`);
+  }
+  if (env.VERITY_EMAIL_CONNECTOR === 'smtp' && !env.VERITY_SMTP_URL)
+    problems.push('VERITY_SMTP_URL: required when VERITY_EMAIL_CONNECTOR=smtp');
+  if (mode === 'production' && (env.VERITY_SMS_CONNECTOR === 'outbox' || env.VERITY_EMAIL_CONNECTOR === 'outbox'))
+    problems.push('VERITY_SMS_CONNECTOR/VERITY_EMAIL_CONNECTOR: the outbox connector is for development only');
+  return problems;
+}
+
 /** Parses and cross-checks the environment. Throws ConfigError naming every bad variable. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const result = configSchema.safeParse(cleaned);
-  if (!result.success) {
-    throw new ConfigError(result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
-  }
+  const problems = [
+    ...(result.success ? [] : result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`)),
+    ...crossCheck(cleaned),
+  ];
+  if (!result.success || problems.length) throw new ConfigError(problems);
   const raw = result.data;
   const mode = raw.VERITY_MODE ?? (raw.NODE_ENV === 'production' ? 'production' : 'development');
-  const problems: string[] = [];
-  if (mode === 'production' && !raw.VERITY_SECRET) problems.push('VERITY_SECRET: required in production mode');
-  if (raw.VERITY_SMS_CONNECTOR === 'webhook' && !raw.VERITY_SMS_WEBHOOK_URL)
-    problems.push('VERITY_SMS_WEBHOOK_URL: required when VERITY_SMS_CONNECTOR=webhook');
-  if (raw.VERITY_SMS_CONNECTOR === 'twilio') {
-    for (const key of ['VERITY_TWILIO_ACCOUNT_SID', 'VERITY_TWILIO_AUTH_TOKEN', 'VERITY_TWILIO_FROM'] as const)
-      if (!raw[key]) problems.push(`${key}: required when VERITY_SMS_CONNECTOR=twilio`);
-  }
-  if (raw.VERITY_EMAIL_CONNECTOR === 'smtp' && !raw.VERITY_SMTP_URL)
-    problems.push('VERITY_SMTP_URL: required when VERITY_EMAIL_CONNECTOR=smtp');
-  if (mode === 'production' && (raw.VERITY_SMS_CONNECTOR === 'outbox' || raw.VERITY_EMAIL_CONNECTOR === 'outbox'))
-    problems.push('VERITY_SMS_CONNECTOR/VERITY_EMAIL_CONNECTOR: the outbox connector is for development only');
-  if (problems.length) throw new ConfigError(problems);
   return { ...raw, mode, dataDir: path.resolve(raw.VERITY_DATA_DIR) };
 }

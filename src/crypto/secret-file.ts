@@ -11,7 +11,7 @@ export function loadSecrets(config: Pick<Config, 'VERITY_SECRET' | 'VERITY_PREVI
 } {
   if (config.VERITY_SECRET) return { secrets: [config.VERITY_SECRET, ...config.VERITY_PREVIOUS_SECRETS], generated: false };
   if (config.mode === 'production') throw new Error('VERITY_SECRET is required in production mode');
-  fs.mkdirSync(config.dataDir, { recursive: true });
+  fs.mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const file = path.join(config.dataDir, 'secret.key');
   let generated = false;
   try {

@@ -26,7 +26,7 @@ function isAlive(pid: number): boolean {
 
 /** Takes the lock or throws DataDirLockedError; returns the release function. */
 export function lockDataDir(dir: string): () => void {
-  fs.mkdirSync(dir, { recursive: true });
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   const file = path.join(dir, 'verity.lock');
   for (let attempt = 0; attempt < 5; attempt += 1) {
     try {

@@ -35,7 +35,7 @@ export interface ServerOptions {
   dataDir?: string;
   /** Extra environment; `undefined` removes a variable. */
   env?: Record<string, string | undefined>;
-  /** How long start() waits for 204 from /api/status. */
+  /** How long startServer() waits for 204 from /api/status (60 s by default). */
   readyTimeoutMs?: number;
 }
 

@@ -30,7 +30,7 @@ export function readCredentials(dataDir: string): Record<string, string> {
 export function writeCredentials(dataDir: string, entries: Record<string, string>) {
   const file = credentialsPath(dataDir);
   const tmp = `${file}.${process.pid}.tmp`;
-  fs.mkdirSync(dataDir, { recursive: true });
+  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   fs.writeFileSync(tmp, `${JSON.stringify({ ...readCredentials(dataDir), ...entries }, null, 2)}\n`, { mode: 0o600 });
   fs.renameSync(tmp, file);
 }
@@ -55,11 +55,21 @@ export async function bootstrap(
 ): Promise<BootstrapResult> {
   if (config.VERITY_OTP_API_KEY) {
     await ensureDefaultApp(deps);
-    if (await keyIsLive(deps, config.VERITY_OTP_API_KEY)) return { createdKey: false };
-    const existing = await repo.findApiKeyByHash(deps.db, sha256Hex(config.VERITY_OTP_API_KEY));
-    if (existing) throw new Error('VERITY_OTP_API_KEY names a key that was revoked; provision a new one');
-    await createApiKey(deps, DEFAULT_APP_ID, 'provisioned (VERITY_OTP_API_KEY)', config.VERITY_OTP_API_KEY);
-    return { createdKey: true };
+    const hash = sha256Hex(config.VERITY_OTP_API_KEY);
+    let createdKey = false;
+    if (!(await repo.findApiKeyByHash(deps.db, hash))) {
+      // Several processes may provision the same key at once: the losers' inserts hit the unique hash.
+      createdKey = await createApiKey(deps, DEFAULT_APP_ID, 'provisioned (VERITY_OTP_API_KEY)', config.VERITY_OTP_API_KEY).then(
+        () => true,
+        async (error: unknown) => {
+          if (await repo.findApiKeyByHash(deps.db, hash)) return false;
+          throw error;
+        },
+      );
+    }
+    if (!(await keyIsLive(deps, config.VERITY_OTP_API_KEY)))
+      throw new Error('VERITY_OTP_API_KEY names a key that was revoked; provision a new one');
+    return { createdKey };
   }
   if (config.mode !== 'development') return { createdKey: false };
   await ensureDefaultApp(deps);
