@@ -93,8 +93,12 @@ export async function insertWithinLimits(
      ), blocked AS (
        SELECT l.bucket, l.lim, l.reset_at FROM hits h JOIN limits l USING (bucket) WHERE h.hits > l.lim
        UNION ALL
-       SELECT 'gap', 1, g.last_sent_at + make_interval(secs => $7::int) FROM send_gaps g
-        WHERE $5::text IS NOT NULL AND g.subject = $5::text AND NOT EXISTS (SELECT 1 FROM gap)
+       -- Refused by the gap exactly when the upsert changed nothing. (Do not look for the send_gaps
+       -- row itself: a concurrent first send's row is not in this statement's snapshot.)
+       SELECT 'gap', 1,
+              COALESCE((SELECT g.last_sent_at FROM send_gaps g WHERE g.subject = $5::text), $6::timestamptz)
+                + make_interval(secs => $7::int)
+        WHERE $5::text IS NOT NULL AND NOT EXISTS (SELECT 1 FROM gap)
      ), ins AS (
        INSERT INTO verification_codes (id, application_id, scope, channel, recipient, code_hash, key_id, max_attempts,
                                        created_at, expires_at, callback_url, meta)
