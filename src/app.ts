@@ -9,7 +9,12 @@ import { createRequestCounter } from './domain/request-counter.ts';
 import { registerErrorHandling, SchemaValidationError } from './http/errors.ts';
 import { registerObservability, requestId } from './http/observability.ts';
 import { registerOpenApi } from './http/openapi.ts';
+import { managementRoutes } from './http/management/index.ts';
+import { oidcRoutes } from './http/oidc.ts';
 import { otpRoutes } from './http/otp.ts';
+import { loadOidcKeys, publicJwks } from './oidc/keys.ts';
+import { createProvider } from './oidc/provider.ts';
+import { createAccessTokenVerifier } from './oidc/access-tokens.ts';
 import type { Metrics } from './observability/metrics.ts';
 import type { Db } from './storage/db.ts';
 import type { z } from 'zod';
@@ -75,6 +80,23 @@ export async function buildApp(deps: AppDeps, options: Pick<FastifyServerOptions
     policy: deps.config,
     prices: deps.config.VERITY_SMS_PRICES,
   };
-  await app.register(otpRoutes(domain));
+  const oidcKeys = await loadOidcKeys(deps.db, deps.keyring);
+  const tokens = createAccessTokenVerifier({
+    issuer: deps.config.issuer,
+    loadPublicKeys: async () => publicJwks(await loadOidcKeys(deps.db, deps.keyring)),
+  });
+  await app.register(otpRoutes({ ...domain, tokens }));
+
+  const provider = createProvider({
+    issuer: deps.config.issuer,
+    db: deps.db,
+    keys: oidcKeys,
+    trustProxy: deps.config.VERITY_TRUST_PROXY,
+    interactionUrl: deps.config.VERITY_SIGN_IN_URL,
+  });
+  await app.register(oidcRoutes(provider));
+  await app.register(
+    managementRoutes({ ...domain, tokens }),
+  );
   return app;
 }

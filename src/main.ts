@@ -4,7 +4,7 @@ import { ConfigError, loadConfig, type Config } from './config/index.ts';
 import { createSenders, describeSenders } from './connectors/index.ts';
 import { createKeyring } from './crypto/keyring.ts';
 import { loadSecrets } from './crypto/secret-file.ts';
-import { bootstrap } from './domain/apps/bootstrap.ts';
+import { bootstrap, bootstrapAdmin } from './domain/apps/bootstrap.ts';
 import { systemClock } from './domain/clock.ts';
 import { createLogger } from './observability/logger.ts';
 import { createMetrics } from './observability/metrics.ts';
@@ -32,6 +32,9 @@ try {
   const boot = await bootstrap(deps, config);
   if (boot.createdKey && boot.credentialsFile) logger.info(`Created an OTP API key; it is in ${boot.credentialsFile} (otpApiKey)`);
   else if (boot.credentialsFile) logger.info(`OTP API key: see otpApiKey in ${boot.credentialsFile}`);
+
+  const admin = await bootstrapAdmin(deps, config);
+  if (admin.created) logger.info(`Created a Management API application; adminClientId/adminClientSecret are in ${config.dataDir}/credentials.json`);
 
   const app = await buildApp(deps, { loggerInstance: logger });
   const worker = startWorker({

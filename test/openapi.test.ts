@@ -15,7 +15,10 @@ describe('/api/swagger.json', () => {
       Object.keys(methods).map((m) => `${m.toUpperCase()} ${p}`),
     );
     expect(ops.sort()).toEqual(
-      ['DELETE /otp/{otpId}', 'GET /api/status', 'GET /metrics', 'GET /otp/{otpId}', 'POST /otp', 'POST /otp/{otpId}'].sort(),
+      [
+        'DELETE /otp/{otpId}', 'GET /api/status', 'GET /metrics', 'GET /otp/{otpId}', 'POST /otp', 'POST /otp/{otpId}',
+        'POST /api/verification-codes', 'POST /api/verification-codes/verify',
+      ].sort(),
     );
     const create = doc.paths['/otp'].post;
     const body = create.requestBody.content['application/json'].schema;

@@ -55,6 +55,14 @@ export const configSchema = z.object({
   /** Trust X-Forwarded-For from a proxy in front of Verity (for the per-IP limit). */
   VERITY_TRUST_PROXY: bool(false),
 
+  /** The URL clients reach this server at; the OIDC issuer is <public URL>/oidc. Default http://localhost:<PORT>. */
+  VERITY_PUBLIC_URL: z.string().url().optional(),
+  /** Where the OIDC provider sends browsers to sign in (the sign-in experience page). */
+  VERITY_SIGN_IN_URL: z.string().default('/sign-in'),
+  /** Provision this Management API (MachineToMachine) application; both or neither. */
+  VERITY_ADMIN_CLIENT_ID: z.string().regex(/^[a-z0-9]{8,64}$/, 'must be 8–64 lowercase letters or digits').optional(),
+  VERITY_ADMIN_CLIENT_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+
   /** Provision this OTP API key for the default application instead of generating one. */
   VERITY_OTP_API_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
 
@@ -100,6 +108,8 @@ export type RawConfig = z.infer<typeof configSchema>;
 export interface Config extends RawConfig {
   mode: 'development' | 'production';
   dataDir: string;
+  /** OIDC issuer: <public URL>/oidc */
+  issuer: string;
 }
 
 export class ConfigError extends Error {
@@ -120,6 +130,8 @@ function crossCheck(env: Record<string, string | undefined>): string[] {
     for (const key of ['VERITY_TWILIO_ACCOUNT_SID', 'VERITY_TWILIO_AUTH_TOKEN', 'VERITY_TWILIO_FROM'])
       if (!env[key]) problems.push(`${key}: required when VERITY_SMS_CONNECTOR=twilio`);
   }
+  if (Boolean(env.VERITY_ADMIN_CLIENT_ID) !== Boolean(env.VERITY_ADMIN_CLIENT_SECRET))
+    problems.push('VERITY_ADMIN_CLIENT_ID/VERITY_ADMIN_CLIENT_SECRET: set both or neither');
   if (env.VERITY_EMAIL_CONNECTOR === 'smtp' && !env.VERITY_SMTP_URL)
     problems.push('VERITY_SMTP_URL: required when VERITY_EMAIL_CONNECTOR=smtp');
   if (mode === 'production' && (env.VERITY_SMS_CONNECTOR === 'outbox' || env.VERITY_EMAIL_CONNECTOR === 'outbox'))
@@ -138,5 +150,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (!result.success || problems.length) throw new ConfigError(problems);
   const raw = result.data;
   const mode = raw.VERITY_MODE ?? (raw.NODE_ENV === 'production' ? 'production' : 'development');
-  return { ...raw, mode, dataDir: path.resolve(raw.VERITY_DATA_DIR) };
+  const publicUrl = (raw.VERITY_PUBLIC_URL ?? `http://localhost:${raw.PORT}`).replace(/\/+$/, '');
+  return { ...raw, mode, dataDir: path.resolve(raw.VERITY_DATA_DIR), issuer: `${publicUrl}/oidc` };
 }

@@ -105,3 +105,40 @@ export class NoConnectorError extends Error {
     this.name = 'NoConnectorError';
   }
 }
+
+/** Logto-family errors (Management, Experience, Account APIs): body {code, message[, data]}. */
+export const logtoErrors = {
+  'guard.invalid_input': { status: 400, message: 'The request input is invalid.' },
+  'auth.authorization_header_missing': { status: 401, message: 'Authorization header is missing.' },
+  'auth.authorization_token_type_not_supported': { status: 401, message: 'Authorization type is not supported.' },
+  'auth.unauthorized': { status: 401, message: 'Unauthorized. Please check credentials and its scope.' },
+  'auth.jwt_sub_missing': { status: 401, message: 'Missing `sub` in JWT.' },
+  'auth.forbidden': { status: 403, message: 'Forbidden. Please check your user roles and permissions.' },
+  'connector.not_found': { status: 501, message: 'Can not find any available connector for this type.' },
+  'connector.general': { status: 400, message: 'An unexpected error occurred in the connector.' },
+  'connector.rate_limit_exceeded': { status: 429, message: 'Too many messages sent; try again later.' },
+  'verification_code.not_found': { status: 400, message: 'Verification code not found. Please send verification code first.' },
+  'verification_code.expired': { status: 400, message: 'Verification code has expired. Please send a new verification code.' },
+  'verification_code.exceed_max_try': {
+    status: 400,
+    message: 'Exceeded the maximum number of verification attempts. Please send a new verification code.',
+  },
+  'verification_code.code_mismatch': { status: 400, message: 'Invalid verification code.' },
+  'verification_code.email_mismatch': { status: 400, message: 'Email mismatch. Please request a new verification code.' },
+  'verification_code.phone_mismatch': { status: 400, message: 'Phone mismatch. Please request a new verification code.' },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+export type LogtoErrorCode = keyof typeof logtoErrors;
+
+/** A failure of a Logto-family API; the HTTP layer renders {code, message, data?}. */
+export class LogtoError extends Error {
+  readonly status: number;
+  constructor(
+    readonly code: LogtoErrorCode,
+    readonly data?: unknown,
+  ) {
+    super(logtoErrors[code].message);
+    this.name = 'LogtoError';
+    this.status = logtoErrors[code].status;
+  }
+}

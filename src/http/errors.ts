@@ -2,7 +2,7 @@
 // {"error":{type,message,uri,code}}; everything else in the Logto shape {code,message[,data,details]}.
 // Bad input is always a 4xx with a body; only an unexpected fault is a 500, and it is logged.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { OtpError, RateLimitedError, otpErrors, type OtpErrorKey, type OtpErrorSpec } from '../domain/errors.ts';
+import { LogtoError, OtpError, RateLimitedError, otpErrors, type OtpErrorKey, type OtpErrorSpec } from '../domain/errors.ts';
 import type { Issue } from './otp-schemas.ts';
 
 const DOCS_URI = '/api/docs#tag/otp';
@@ -68,6 +68,8 @@ export function registerErrorHandling(app: FastifyInstance) {
       request.log.error({ err: error }, 'unhandled error');
       return sendOtpError(reply, otpErrors.server_error);
     }
+    if (error instanceof LogtoError)
+      return reply.code(error.status).send({ code: error.code, message: error.message, ...(error.data === undefined ? {} : { data: error.data }) });
     const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
     if (status === 500) {
       request.log.error({ err: error }, 'unhandled error');

@@ -24,10 +24,16 @@ export async function registerOpenApi(app: FastifyInstance, version: string) {
         securitySchemes: {
           ApiKeyAuth: { type: 'apiKey', in: 'header', name: 'X-API-KEY' },
           BearerAuth: { type: 'http', scheme: 'bearer' },
+          ManagementApi: {
+            type: 'oauth2',
+            description: 'Client credentials of a MachineToMachine application, resource https://default.logto.app/api, scope all',
+            flows: { clientCredentials: { tokenUrl: '/oidc/token', scopes: { all: 'Full Management API access' } } },
+          },
         },
       },
       tags: [
         { name: 'otp', description: 'SMS.cx-compatible one-time PINs' },
+        { name: 'verification codes', description: 'Management API: codes for any email address or phone number' },
         { name: 'status', description: 'Health and metrics' },
       ],
     },

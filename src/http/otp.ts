@@ -1,13 +1,11 @@
 // The SMS.cx-compatible OTP API (spec: otp-api.md). Each route declares its schemas, calls one use case.
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import type { AppDeps } from '../domain/apps/index.ts';
-import type { RequestCounter } from '../domain/request-counter.ts';
 import { OtpError } from '../domain/errors.ts';
 import { createOtp } from '../domain/otp/create.ts';
 import type { OtpDeps } from '../domain/otp/deps.ts';
 import { cancelOtp, getOtp, verifyOtp } from '../domain/otp/lifecycle.ts';
-import { callerOf, otpAuth } from './otp-auth.ts';
+import { callerOf, otpAuth, type OtpAuthDeps } from './otp-auth.ts';
 import {
   CancelOtpResponse,
   DataOtp,
@@ -31,7 +29,7 @@ function otpId(raw: string): string {
   return raw;
 }
 
-export function otpRoutes(deps: OtpDeps & AppDeps & { requests: RequestCounter }) {
+export function otpRoutes(deps: OtpDeps & OtpAuthDeps) {
   return async (app: FastifyInstance) => {
     await app.register(methodNotAllowed);
     await app.register(authenticated(deps));
@@ -47,7 +45,7 @@ async function methodNotAllowed(app: FastifyInstance) {
   app.route({ method: ['PUT', 'PATCH'], url: '/otp/:otpId', schema: { hide: true }, handler });
 }
 
-function authenticated(deps: OtpDeps & AppDeps & { requests: RequestCounter }) {
+function authenticated(deps: OtpDeps & OtpAuthDeps) {
   return async (app: FastifyInstance) => {
     const r = app.withTypeProvider<ZodTypeProvider>();
     r.addHook('preHandler', otpAuth(deps));

@@ -1,65 +1,21 @@
 // The SMTP connector against a real smtp-server with authentication: delivery and refused login.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import type { AddressInfo } from 'node:net';
-import { SMTPServer } from 'smtp-server';
 import { createSmtpSender, DEFAULT_SUBJECT } from '../../src/connectors/smtp.ts';
 import { DeliveryError } from '../../src/domain/errors.ts';
+import { startSmtpServer, type SmtpCapture } from '../helpers/smtp-server.ts';
 
-interface Received {
-  envelopeTo: string[];
-  headers: Record<string, string>;
-  body: string;
-}
-
-const user = 'mailer';
-const pass = 'smtp-password-123';
-const received: Received[] = [];
-let server: SMTPServer;
+let smtp: SmtpCapture;
+let user: string;
+let pass: string;
 let port: number;
-
-/** Just enough RFC 5322 for the assertions: unfolded headers, and a 7bit or quoted-printable body. */
-function parseMessage(raw: string): Omit<Received, 'envelopeTo'> {
-  const split = raw.indexOf('\r\n\r\n');
-  const head = raw.slice(0, split).replace(/\r\n[ \t]+/g, ' ');
-  let body = raw.slice(split + 4);
-  const headers: Record<string, string> = {};
-  for (const line of head.split('\r\n')) {
-    const colon = line.indexOf(':');
-    headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
-  }
-  if (/quoted-printable/i.test(headers['content-transfer-encoding'] ?? ''))
-    body = body.replace(/=\r\n/g, '').replace(/=([0-9A-F]{2})/gi, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
-  return { headers, body: body.replace(/\r\n$/, '') };
-}
+let received: SmtpCapture['received'];
 
 beforeAll(async () => {
-  server = new SMTPServer({
-    secure: false,
-    disabledCommands: ['STARTTLS'],
-    allowInsecureAuth: true,
-    authMethods: ['PLAIN', 'LOGIN'],
-    logger: false,
-    onAuth(auth, _session, callback) {
-      if (auth.username === user && auth.password === pass) return callback(null, { user });
-      callback(new Error('Invalid username or password'));
-    },
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-      stream.on('end', () => {
-        const envelopeTo = session.envelope.rcptTo.map((r) => r.address);
-        received.push({ envelopeTo, ...parseMessage(Buffer.concat(chunks).toString('utf8')) });
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  port = (server.server.address() as AddressInfo).port;
+  smtp = await startSmtpServer();
+  ({ user, pass, port, received } = smtp);
 });
 
-afterAll(async () => {
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-});
+afterAll(() => smtp.close());
 
 describe('SMTP sender', () => {
   it('delivers a plain-text message with recipient, subject and body', async () => {

@@ -5,7 +5,10 @@ import { afterAll, beforeAll } from 'vitest';
 import { buildApp } from '../../src/app.ts';
 import { loadConfig, type Config } from '../../src/config/index.ts';
 import { createSenders } from '../../src/connectors/index.ts';
-import { createKeyring, type Keyring } from '../../src/crypto/keyring.ts';
+import crypto from 'node:crypto';
+import { createKeyring, sha256Hex, type Keyring } from '../../src/crypto/keyring.ts';
+import { upsertAdminClient } from '../../src/storage/repos/apps.ts';
+import { unusedPort } from './http-server.ts';
 import { createApiKey, createApplication } from '../../src/domain/apps/index.ts';
 import type { OtpSettings } from '../../src/domain/apps/otp-settings.ts';
 import { createMetrics, type Metrics } from '../../src/observability/metrics.ts';
@@ -31,6 +34,8 @@ export interface TestApp {
   applicationId: string;
   /** Another application with its own key. */
   newApplication(otpSettings?: Partial<OtpSettings>): Promise<{ applicationId: string; apiKey: string; callbackSecret: string }>;
+  /** A MachineToMachine application; with admin, it holds the Management API scope `all`. */
+  newClient(admin?: boolean): Promise<{ clientId: string; clientSecret: string }>;
   close(): Promise<void>;
 }
 
@@ -40,7 +45,11 @@ export async function startTestApp(
   const sms = await startSmsGateway();
   const owned = options.db ? null : await createTestDb();
   const db = options.db ?? owned!.db;
+  // The OIDC issuer names the port, so the port is chosen before the app is built.
+  const port = await unusedPort();
   const config = loadConfig({
+    PORT: String(port),
+    VERITY_PUBLIC_URL: `http://127.0.0.1:${port}`,
     VERITY_MODE: 'production',
     VERITY_SECRET: TEST_SECRET,
     VERITY_DATA_DIR: '/nonexistent-test-dir',
@@ -57,9 +66,8 @@ export async function startTestApp(
   const metrics = createMetrics();
   const senders = createSenders(config, { logger: { info() {}, warn() {}, error() {} } });
   const app = await buildApp({ config, db, clock, keyring, senders, metrics });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const address = app.server.address();
-  const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  await app.listen({ port, host: '127.0.0.1' });
+  const url = `http://127.0.0.1:${port}`;
   const worker = startWorker(
     { db, clock, keyring, metrics, intervalMs: 60_000, timeoutMs: 2000, maxBackoffSeconds: 3600, retention: retentionOf(config) },
     false,
@@ -69,6 +77,13 @@ export async function startTestApp(
     const { app: created, callbackSecret } = await createApplication(deps, { name: 'test app', otpSettings });
     const { key } = await createApiKey(deps, created.id, 'test key');
     return { applicationId: created.id, apiKey: key, callbackSecret };
+  };
+  const newClient = async (admin = true) => {
+    const clientId = `m2m${crypto.randomBytes(8).toString('hex')}`;
+    const clientSecret = crypto.randomBytes(24).toString('base64url');
+    await upsertAdminClient(db, { id: clientId, name: 'test client', secretHash: sha256Hex(clientSecret), callbackSecret: keyring.encrypt('x') });
+    if (!admin) await db.query('UPDATE applications SET is_admin = false WHERE id = $1', [clientId]);
+    return { clientId, clientSecret };
   };
   const first = await newApplication(options.otpSettings);
   return {
@@ -84,6 +99,7 @@ export async function startTestApp(
     apiKey: first.apiKey,
     applicationId: first.applicationId,
     newApplication,
+    newClient,
     async close() {
       await worker.stop();
       await app.close();

@@ -27,6 +27,11 @@ import {
 const onPostgres = process.env.VERITY_TEST_DRIVER === 'pg';
 const API_KEY = `vk_process_${crypto.randomBytes(12).toString('hex')}`;
 const SECRET = 'process-test-secret-0123456789-abcdefghijklmnop';
+// Provisioned through the environment, so no process writes a credentials file or makes its own.
+const PROVISIONED_ADMIN = {
+  VERITY_ADMIN_CLIENT_ID: `admin${crypto.randomBytes(8).toString('hex')}`,
+  VERITY_ADMIN_CLIENT_SECRET: crypto.randomBytes(24).toString('base64url'),
+};
 const RECIPIENT_LIMIT = 3;
 
 const migrationFiles = fs
@@ -47,7 +52,7 @@ function codeSentTo(dataDir: string, to: string): string {
 describe('one embedded store across restarts (PGlite)', () => {
   it('applies each migration once, provisions the key once, and serves the OTP API', { timeout: 60_000 }, async () => {
     const dataDir = tempDir();
-    const env = { ...NO_RATE_LIMITS, VERITY_OTP_API_KEY: API_KEY, VERITY_SECRET: SECRET };
+    const env = { ...NO_RATE_LIMITS, ...PROVISIONED_ADMIN, VERITY_OTP_API_KEY: API_KEY, VERITY_SECRET: SECRET };
     let server = await startServer({ dataDir, env });
     const phone = phoneNumber();
     const created = await postOtp(server.url, API_KEY, phone);
@@ -106,6 +111,7 @@ describe.skipIf(!onPostgres)('two processes on one PostgreSQL database', () => {
       VERITY_RATE_RECIPIENT_LIMIT: String(RECIPIENT_LIMIT),
       DATABASE_URL: databaseUrl,
       VERITY_OTP_API_KEY: API_KEY,
+      ...PROVISIONED_ADMIN,
       // Shared: codes are keyed HMACs, so every process must hold the same secret to check them.
       VERITY_SECRET: SECRET,
     };
@@ -114,7 +120,9 @@ describe.skipIf(!onPostgres)('two processes on one PostgreSQL database', () => {
 
     await admin(async (c) => {
       expect((await c.query('SELECT count(*)::int AS n FROM schema_migrations')).rows).toEqual([{ n: migrationFiles }]);
-      expect((await c.query('SELECT count(*)::int AS n FROM applications')).rows).toEqual([{ n: 1 }]);
+      // the default application and the provisioned Management API application
+      expect((await c.query('SELECT count(*)::int AS n FROM applications')).rows).toEqual([{ n: 2 }]);
+      expect((await c.query(`SELECT count(*)::int AS n FROM oidc_keys WHERE retired_at IS NULL`)).rows).toEqual([{ n: 2 }]);
       expect((await c.query('SELECT count(*)::int AS n FROM api_keys')).rows).toEqual([{ n: 1 }]);
     }, databaseUrl);
   });

@@ -16,8 +16,14 @@ describe('purgeExpired', () => {
     await t.db.query(
       `INSERT INTO send_gaps (subject, last_sent_at) VALUES ('sms:old', '2026-03-01T11:58:00Z'), ('sms:live', '2026-03-01T11:59:50Z')`,
     );
+    await t.db.query(
+      `INSERT INTO oidc_models (kind, id, payload, expires_at) VALUES
+         ('AccessToken', 'old', '{}', '2026-03-01T11:00:00Z'), ('AccessToken', 'live', '{}', '2026-03-01T13:00:00Z'),
+         ('Client', 'forever', '{}', NULL)`,
+    );
     const removed = await purgeExpired(t.db, now, { gapSeconds: 30, deliveredEventSeconds: 3600 });
-    expect(removed).toBe(2);
+    expect(removed).toBe(3);
+    expect((await t.db.query<{ id: string }>('SELECT id FROM oidc_models ORDER BY id')).map((r) => r.id)).toEqual(['forever', 'live']);
     expect((await t.db.query<{ bucket: string }>('SELECT bucket FROM rate_counters')).map((r) => r.bucket)).toEqual(['live']);
     expect((await t.db.query<{ subject: string }>('SELECT subject FROM send_gaps')).map((r) => r.subject)).toEqual(['sms:live']);
     expect(await purgeExpired(t.db, now, { gapSeconds: 30, deliveredEventSeconds: 3600 })).toBe(0);

@@ -19,7 +19,7 @@ describe('migrate', () => {
   it.skipIf(!onPostgres)('concurrent migrators on a fresh schema apply each migration exactly once', async () => {
     const fresh = await createTestDb();
     try {
-      await fresh.db.exec('DROP TABLE code_events, delivery_failures, send_gaps, rate_counters, verification_codes, api_keys, applications, schema_migrations');
+      await fresh.db.exec(`DROP SCHEMA ${fresh.schema} CASCADE; CREATE SCHEMA ${fresh.schema}`);
       const pools = Array.from({ length: 4 }, () => openPg({ url: fresh.url!, poolSize: 2, schema: fresh.schema! }));
       const results = await Promise.all(pools.map((p) => migrate(p)));
       await Promise.all(pools.map((p) => p.close()));

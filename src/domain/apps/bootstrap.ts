@@ -3,7 +3,8 @@
 // (mode 0600); VERITY_OTP_API_KEY provisions a known key instead (any mode).
 import fs from 'node:fs';
 import path from 'node:path';
-import { sha256Hex } from '../../crypto/keyring.ts';
+import crypto from 'node:crypto';
+import { randomToken, sha256Hex } from '../../crypto/keyring.ts';
 import * as repo from '../../storage/repos/apps.ts';
 import { createApiKey, createApplication, type AppDeps } from './index.ts';
 
@@ -12,6 +13,7 @@ export const DEFAULT_APP_ID = 'default';
 export interface BootstrapResult {
   credentialsFile?: string;
   createdKey: boolean;
+  createdAdmin?: boolean;
 }
 
 export function credentialsPath(dataDir: string) {
@@ -78,4 +80,36 @@ export async function bootstrap(
   const { key } = await createApiKey(deps, DEFAULT_APP_ID, 'development (credentials.json)');
   writeCredentials(config.dataDir, { otpApiKey: key });
   return { credentialsFile: file, createdKey: true };
+}
+
+const ADMIN_NAME = 'Management API (bootstrap)';
+const lowerAlnum = (n: number) =>
+  Array.from(crypto.randomBytes(n), (b) => 'abcdefghijklmnopqrstuvwxyz0123456789'[b % 36]).join('');
+
+/**
+ * The first MachineToMachine application with Management API access: VERITY_ADMIN_CLIENT_ID/SECRET
+ * provision a known one (any mode); in development one is generated once and written to
+ * credentials.json as adminClientId / adminClientSecret.
+ */
+export async function bootstrapAdmin(
+  deps: AppDeps,
+  config: { mode: 'development' | 'production'; dataDir: string; VERITY_ADMIN_CLIENT_ID?: string; VERITY_ADMIN_CLIENT_SECRET?: string },
+): Promise<{ created: boolean }> {
+  const callbackSecret = deps.keyring.encrypt(randomToken(32));
+  if (config.VERITY_ADMIN_CLIENT_ID && config.VERITY_ADMIN_CLIENT_SECRET) {
+    const secretHash = sha256Hex(config.VERITY_ADMIN_CLIENT_SECRET);
+    await repo.upsertAdminClient(deps.db, { id: config.VERITY_ADMIN_CLIENT_ID, name: ADMIN_NAME, secretHash, callbackSecret });
+    return { created: false };
+  }
+  if (config.mode !== 'development') return { created: false };
+  const saved = readCredentials(config.dataDir);
+  if (saved.adminClientId && saved.adminClientSecret) {
+    const [row] = await deps.db.query<{ secret_hash: string }>('SELECT secret_hash FROM applications WHERE id = $1', [saved.adminClientId]);
+    if (row && row.secret_hash === sha256Hex(saved.adminClientSecret)) return { created: false };
+  }
+  const id = lowerAlnum(21);
+  const secret = lowerAlnum(32);
+  await repo.upsertAdminClient(deps.db, { id, name: ADMIN_NAME, secretHash: sha256Hex(secret), callbackSecret });
+  writeCredentials(config.dataDir, { adminClientId: id, adminClientSecret: secret });
+  return { created: true };
 }

@@ -8,6 +8,8 @@ import type { Db } from '../../storage/db.ts';
 import * as repo from '../../storage/repos/apps.ts';
 import type { Clock } from '../clock.ts';
 import type { RequestCounter } from '../request-counter.ts';
+import type { AccessTokenVerifier } from '../../oidc/access-tokens.ts';
+import { OTP_API_RESOURCE } from '../../oidc/resources.ts';
 import { RateLimitedError } from '../errors.ts';
 import { apiKeyLimit, type PolicyConfig } from '../policy.ts';
 import { otpSettingsPatch, resolveOtpSettings, type OtpSettings } from './otp-settings.ts';
@@ -58,21 +60,40 @@ export interface KeyPrincipal {
   rate: { limit: number; remaining: number; resetAt: Date };
 }
 
+type AuthDeps = AppDeps & { policy: PolicyConfig; requests: RequestCounter };
+
+/** Counts the request in the caller's window and builds the principal; throws RateLimitedError('key'). */
+async function principal(deps: AuthDeps, bucketId: string, applicationId: string, otpSettings: unknown): Promise<KeyPrincipal> {
+  const window = apiKeyLimit(deps.policy, bucketId, deps.clock.now());
+  const hits = await deps.requests.hit(window);
+  if (hits > window.limit) throw new RateLimitedError('key', window.limit, window.resetAt);
+  const rate = { limit: window.limit, remaining: Math.max(0, window.limit - hits), resetAt: window.resetAt };
+  return { keyId: bucketId, applicationId, otpSettings: resolveOtpSettings(otpSettings), rate };
+}
+
 /**
  * Resolves an API key to its application and counts the request against the key's limit.
  * Revocation is seen at once (the key is read on every request). Returns null for an unknown or
  * revoked key; throws RateLimitedError('key') past the limit.
  */
-export async function authenticateApiKey(
-  deps: AppDeps & { policy: PolicyConfig; requests: RequestCounter },
-  key: string,
-): Promise<KeyPrincipal | null> {
+export async function authenticateApiKey(deps: AuthDeps, key: string): Promise<KeyPrincipal | null> {
   const hash = sha256Hex(key);
   const found = await repo.findLiveKey(deps.db, hash);
   if (!found || !crypto.timingSafeEqual(Buffer.from(found.key_hash, 'hex'), Buffer.from(hash, 'hex'))) return null;
-  const window = apiKeyLimit(deps.policy, found.key_id, deps.clock.now());
-  const hits = await deps.requests.hit(window);
-  const rate = { limit: window.limit, remaining: Math.max(0, window.limit - hits), resetAt: window.resetAt };
-  if (hits > window.limit) throw new RateLimitedError('key', window.limit, window.resetAt);
-  return { keyId: found.key_id, applicationId: found.application_id, otpSettings: resolveOtpSettings(found.otp_settings), rate };
+  return principal(deps, found.key_id, found.application_id, found.otp_settings);
+}
+
+/**
+ * Resolves a client-credentials access token for the OTP API to its application (which must still
+ * exist); the application's requests share one window. Returns null for any token that is not valid.
+ */
+export async function authenticateAccessToken(
+  deps: AuthDeps & { tokens: AccessTokenVerifier },
+  token: string,
+): Promise<KeyPrincipal | null> {
+  const payload = await deps.tokens.verify(token, OTP_API_RESOURCE).catch(() => null);
+  if (!payload?.sub) return null;
+  const app = await repo.findApp(deps.db, payload.sub);
+  if (!app) return null;
+  return principal(deps, `app:${app.id}`, app.id, app.otp_settings);
 }

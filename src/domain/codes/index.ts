@@ -30,6 +30,8 @@ export interface IssueInput {
   callbackUrl: string | null;
   meta: Record<string, unknown>;
   limits: { windows: WindowLimit[]; gap: GapLimit | null };
+  /** Cancel the recipient's other pending codes in this scope once the new one exists. */
+  replacePending?: boolean;
 }
 
 const hashOf = (keyring: Keyring, id: string, code: string, keyId?: string) =>
@@ -62,6 +64,7 @@ export async function issueCode(deps: CodeDeps, input: IssueInput): Promise<{ co
     const latest = result.blocked.reduce((a, b) => (b.resetAt > a.resetAt ? b : a));
     throw new RateLimitedError('send', latest.limit, latest.resetAt);
   }
+  if (input.replacePending) await repo.cancelOthers(deps.db, input.owner, input.recipient, id, now);
   return { code, record: result.code };
 }
 
@@ -78,9 +81,10 @@ export type CheckResult =
   | { ok: true; record: CodeRow }
   | {
       ok: false;
-      /** mismatch: wrong code, budget left; exhausted: wrong code or no budget left now;
-       *  expired_now: was pending, its time ran out; the rest name a terminal status. */
-      reason: 'not_found' | 'mismatch' | 'exhausted' | 'expired_now' | CodeStatus;
+      /** mismatch: wrong code, budget left; mismatch_final: wrong code that spent the budget;
+       *  exhausted: no budget left to check; expired_now: was pending, its time ran out;
+       *  the rest name a terminal status. */
+      reason: 'not_found' | 'mismatch' | 'mismatch_final' | 'exhausted' | 'expired_now' | CodeStatus;
     };
 
 /** Checks a submitted code. Exactly one of any number of concurrent correct checks succeeds. */
@@ -100,7 +104,7 @@ export async function checkCode(deps: CodeDeps, id: string, owner: CodeOwner, su
   const spent = reserved.attempts >= reserved.max_attempts;
   // A mismatch that leaves budget changes nothing but the count; write only when there is news.
   if (spent || reserved.has_callback) await repo.settleMismatch(deps.db, id, now);
-  return { ok: false, reason: spent ? 'exhausted' : 'mismatch' };
+  return { ok: false, reason: spent ? 'mismatch_final' : 'mismatch' };
 }
 
 async function explainRefusal(deps: CodeDeps, id: string, owner: CodeOwner, now: Date): Promise<CheckResult> {
@@ -115,6 +119,11 @@ async function explainRefusal(deps: CodeDeps, id: string, owner: CodeOwner, now:
 }
 
 export type CancelResult = { ok: true; record: CodeRow } | { ok: false; reason: 'not_found' | CodeStatus };
+
+/** The code a check by identifier means: the newest not yet consumed or cancelled for the recipient. */
+export async function findLatestCode(deps: Pick<CodeDeps, 'db'>, owner: CodeOwner, recipient: string): Promise<CodeRow | null> {
+  return repo.findLatest(deps.db, owner, recipient);
+}
 
 /** Cancels a pending code; a code past its expiry is expired instead and reported as such. */
 export async function cancelCode(deps: CodeDeps, id: string, owner: CodeOwner): Promise<CancelResult> {

@@ -41,10 +41,11 @@ async function deliver(deps: CallbackDeps, event: ClaimedEvent): Promise<void> {
     'user-agent': 'Verity-Callbacks/1',
     'x-verity-event-id': event.event_id,
   };
-  if (event.callback_secret) {
-    headers[SIGNATURE_HEADER] = signPayload(deps.keyring.decrypt(event.callback_secret), body, Math.floor(now.getTime() / 1000));
-  }
   try {
+    // A secret sealed with a server secret that was rotated out cannot sign: retry, never send unsigned.
+    if (event.callback_secret) {
+      headers[SIGNATURE_HEADER] = signPayload(deps.keyring.decrypt(event.callback_secret), body, Math.floor(now.getTime() / 1000));
+    }
     const response = await fetch(event.url, { method: 'POST', headers, body, signal: AbortSignal.timeout(deps.timeoutMs) });
     await response.arrayBuffer().catch(() => undefined);
     if (!response.ok) throw new Error(`receiver answered ${response.status}`);

@@ -14,6 +14,7 @@ export async function getOtp(deps: OtpDeps, applicationId: string, otpId: string
 const refusal: Record<Exclude<CheckResult, { ok: true }>['reason'], OtpErrorKey> = {
   not_found: 'otp_not_found',
   mismatch: 'pin_invalid',
+  mismatch_final: 'max_attempts',
   exhausted: 'max_attempts',
   expired_now: 'pin_expired',
   PENDING: 'max_attempts',
@@ -30,7 +31,7 @@ export async function verifyOtp(deps: OtpDeps, applicationId: string, otpId: str
     deps.metrics.codes.inc({ event: 'verified', channel: 'sms' });
     return { status: 'VERIFIED' };
   }
-  if (result.reason === 'mismatch' || result.reason === 'exhausted') deps.metrics.codes.inc({ event: 'failed', channel: 'sms' });
+  if (result.reason === 'mismatch' || result.reason === 'mismatch_final') deps.metrics.codes.inc({ event: 'failed', channel: 'sms' });
   throw new OtpError(refusal[result.reason]);
 }
 

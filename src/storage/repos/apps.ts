@@ -26,6 +26,16 @@ export async function insertApp(q: Queryable, app: Omit<AppRow, 'created_at'>): 
   return rows[0]!;
 }
 
+/** Creates or updates a MachineToMachine client with the Management API scope (operator bootstrap). */
+export async function upsertAdminClient(q: Queryable, app: { id: string; name: string; secretHash: string; callbackSecret: string }) {
+  await q.query(
+    `INSERT INTO applications (id, name, callback_secret, type, secret_hash, is_admin)
+     VALUES ($1, $2, $4, 'MachineToMachine', $3, true)
+     ON CONFLICT (id) DO UPDATE SET secret_hash = EXCLUDED.secret_hash, is_admin = true, type = 'MachineToMachine'`,
+    [app.id, app.name, app.secretHash, app.callbackSecret],
+  );
+}
+
 export async function findApp(q: Queryable, id: string): Promise<AppRow | null> {
   return (await q.query<AppRow>('SELECT * FROM applications WHERE id = $1', [id]))[0] ?? null;
 }

@@ -142,6 +142,31 @@ export async function findCode(q: Queryable, id: string, owner: CodeOwner): Prom
   return rows[0] ?? null;
 }
 
+/** The newest code for a recipient that was neither consumed nor cancelled (pending, failed or expired). */
+export async function findLatest(q: Queryable, owner: CodeOwner, recipient: string): Promise<CodeRow | null> {
+  const rows = await q.query<CodeRow>(
+    `SELECT ${COLUMNS} FROM verification_codes
+      WHERE scope = $1 AND application_id IS NOT DISTINCT FROM $2 AND recipient = $3
+        AND status IN ('PENDING', 'FAILED', 'EXPIRED')
+      ORDER BY created_at DESC LIMIT 1`,
+    [owner.scope, owner.applicationId, recipient],
+  );
+  return rows[0] ?? null;
+}
+
+/** Cancels every other pending code of the recipient in the scope (a new code replaces them). */
+export async function cancelOthers(q: Queryable, owner: CodeOwner, recipient: string, keepId: string, now: Date): Promise<void> {
+  await q.query(
+    `WITH u AS (
+       UPDATE verification_codes SET status = 'CANCELLED', finished_at = $4
+        WHERE scope = $1 AND application_id IS NOT DISTINCT FROM $2 AND recipient = $3 AND status = 'PENDING' AND id <> $5
+        RETURNING ${COLUMNS}
+     ), e AS (${emitEvents('u', '$4::timestamptz')})
+     SELECT count(*) FROM u`,
+    [owner.scope, owner.applicationId, recipient, now.toISOString(), keepId],
+  );
+}
+
 export interface Reservation {
   code_hash: string;
   key_id: string;

@@ -1,5 +1,5 @@
 // Owns removal of rows that have served their purpose: spent rate-limit windows, send gaps older
-// than any interval, and callback events delivered long ago. Bounded batches keep each statement short.
+// than any interval, callback events delivered long ago, and expired OIDC provider models. Bounded batches keep each statement short.
 import type { Queryable } from '../db.ts';
 
 export interface Retention {
@@ -19,8 +19,10 @@ export async function purgeExpired(q: Queryable, now: Date, retention: Retention
      ), e AS (
        DELETE FROM code_events WHERE ctid IN (
          SELECT ctid FROM code_events WHERE delivered_at <= $1::timestamptz - make_interval(secs => $3::int) LIMIT $4) RETURNING 1
+     ), o AS (
+       DELETE FROM oidc_models WHERE ctid IN (SELECT ctid FROM oidc_models WHERE expires_at <= $1 LIMIT $4) RETURNING 1
      )
-     SELECT ((SELECT count(*) FROM c) + (SELECT count(*) FROM g) + (SELECT count(*) FROM e))::int AS n`,
+     SELECT ((SELECT count(*) FROM c) + (SELECT count(*) FROM g) + (SELECT count(*) FROM e) + (SELECT count(*) FROM o))::int AS n`,
     [now.toISOString(), retention.gapSeconds, retention.deliveredEventSeconds, batch],
   );
   return rows[0]?.n ?? 0;

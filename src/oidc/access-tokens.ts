@@ -1,0 +1,35 @@
+// Owns checking our own JWT access tokens: signature by a current or recently retired signing key
+// (keys are reloaded when a token names one this process has not seen, e.g. after a rotation
+// elsewhere), issuer, audience (the resource) and expiry.
+import { createLocalJWKSet, jwtVerify, type JWK, type JWTPayload } from 'jose';
+
+export interface AccessTokenVerifier {
+  /** Throws when the token is not ours, not for `audience`, or expired. */
+  verify(token: string, audience: string): Promise<JWTPayload>;
+}
+
+export function createAccessTokenVerifier(deps: {
+  issuer: string;
+  loadPublicKeys: () => Promise<{ keys: JWK[] }>;
+}): AccessTokenVerifier {
+  let keySet: ReturnType<typeof createLocalJWKSet> | undefined;
+  let loadedAt = 0;
+  const keys = async (refresh: boolean) => {
+    if (!keySet || (refresh && Date.now() - loadedAt > 10_000)) {
+      keySet = createLocalJWKSet(await deps.loadPublicKeys());
+      loadedAt = Date.now();
+    }
+    return keySet;
+  };
+  return {
+    async verify(token, audience) {
+      const options = { issuer: deps.issuer, audience, algorithms: ['ES384'] };
+      try {
+        return (await jwtVerify(token, await keys(false), options)).payload;
+      } catch (error) {
+        if ((error as { code?: string }).code !== 'ERR_JWKS_NO_MATCHING_KEY') throw error;
+        return (await jwtVerify(token, await keys(true), options)).payload;
+      }
+    },
+  };
+}

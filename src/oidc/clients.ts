@@ -1,0 +1,64 @@
+// Owns how an application appears to the OIDC provider as a client. The client secret is stored
+// only as its SHA-256; the provider's secret comparison is replaced accordingly (provider.ts).
+import type { AdapterPayload } from 'oidc-provider';
+import type { Db } from '../storage/db.ts';
+
+interface ClientRow {
+  id: string;
+  type: string;
+  secret_hash: string | null;
+  oidc_client_metadata: { redirectUris?: string[]; postLogoutRedirectUris?: string[] };
+}
+
+/** Client metadata for application `id`, or undefined when there is no such application. */
+export async function findClientMetadata(db: Db, id: string): Promise<AdapterPayload | undefined> {
+  const [app] = await db.query<ClientRow>(
+    'SELECT id, type, secret_hash, oidc_client_metadata FROM applications WHERE id = $1',
+    [id],
+  );
+  if (!app) return undefined;
+  const redirectUris = app.oidc_client_metadata.redirectUris ?? [];
+  const postLogoutRedirectUris = app.oidc_client_metadata.postLogoutRedirectUris ?? [];
+  switch (app.type) {
+    case 'MachineToMachine':
+      if (!app.secret_hash) return undefined;
+      return {
+        client_id: app.id,
+        client_secret: app.secret_hash,
+        grant_types: ['client_credentials'],
+        response_types: [],
+        redirect_uris: [],
+        token_endpoint_auth_method: 'client_secret_basic',
+      };
+    case 'Traditional':
+      if (!app.secret_hash) return undefined;
+      return {
+        client_id: app.id,
+        client_secret: app.secret_hash,
+        grant_types: ['authorization_code', 'refresh_token'],
+        response_types: ['code'],
+        redirect_uris: redirectUris,
+        post_logout_redirect_uris: postLogoutRedirectUris,
+        token_endpoint_auth_method: 'client_secret_basic',
+      };
+    case 'Native':
+    case 'SPA':
+      return {
+        client_id: app.id,
+        grant_types: ['authorization_code', 'refresh_token'],
+        response_types: ['code'],
+        redirect_uris: redirectUris,
+        post_logout_redirect_uris: postLogoutRedirectUris,
+        token_endpoint_auth_method: 'none',
+        application_type: app.type === 'Native' ? 'native' : 'web',
+      };
+    default:
+      return undefined;
+  }
+}
+
+/** Whether the application holds the Management API scope `all`. */
+export async function isAdminApplication(db: Db, id: string): Promise<boolean> {
+  const [row] = await db.query<{ is_admin: boolean }>('SELECT is_admin FROM applications WHERE id = $1', [id]);
+  return row?.is_admin ?? false;
+}
