@@ -126,6 +126,13 @@ export const logtoErrors = {
   'verification_code.code_mismatch': { status: 400, message: 'Invalid verification code.' },
   'verification_code.email_mismatch': { status: 400, message: 'Email mismatch. Please request a new verification code.' },
   'verification_code.phone_mismatch': { status: 400, message: 'Phone mismatch. Please request a new verification code.' },
+  'entity.not_found': { status: 404, message: 'The entity does not exist.' },
+  'entity.not_exists_with_id': { status: 404, message: 'The entity with the given id does not exist.' },
+  'request.invalid_input': { status: 400, message: 'Input is invalid.' },
+  'guard.invalid_pagination': { status: 400, message: 'Invalid pagination value.' },
+  // --- applications (add codes below this line) ---
+  // --- users (add codes below this line) ---
+  // --- sign-in experience and connectors (add codes below this line) ---
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type LogtoErrorCode = keyof typeof logtoErrors;

@@ -9,5 +9,8 @@ export function managementRoutes(deps: ManagementCodeDeps & ManagementAuthDeps) 
     // onRequest: authentication is decided before the body is read or validated.
     app.addHook('onRequest', managementAuth(deps));
     await app.register(verificationCodeRoutes(deps));
+    // --- applications ---
+    // --- users ---
+    // --- sign-in experience and connectors ---
   };
 }
