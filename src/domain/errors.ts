@@ -131,8 +131,67 @@ export const logtoErrors = {
   'request.invalid_input': { status: 400, message: 'Input is invalid.' },
   'guard.invalid_pagination': { status: 400, message: 'Invalid pagination value.' },
   // --- applications (add codes below this line) ---
+  'application.use_saml_app_api': { status: 400, message: 'Use the `/api/saml-applications` API to operate SAML apps.' },
+  'application.protected_app_metadata_is_required': { status: 400, message: 'Protected app metadata is required.' },
+  'application.invalid_third_party_application_type': {
+    status: 400,
+    message: 'Only traditional web applications can be marked as a third-party app.',
+  },
+  'application.protected_app_not_configured': {
+    status: 501,
+    message: 'Protected app provider is not configured. This feature is not available for open source version.',
+  },
+  'application.secret_name_exists': { status: 422, message: 'Secret name already exists.' },
   // --- users (add codes below this line) ---
+  'user.username_already_in_use': { status: 422, message: 'This username is already in use.' },
+  'user.email_already_in_use': { status: 422, message: 'This email is associated with an existing account.' },
+  'user.phone_already_in_use': { status: 422, message: 'This phone number is associated with an existing account.' },
+  'user.password_and_digest': { status: 400, message: 'You cannot set both plain text password and password digest.' },
+  'user.password_algorithm_required': { status: 400, message: 'Password algorithm is required.' },
+  'user.cannot_delete_self': { status: 400, message: 'You cannot delete yourself.' },
+  'session.invalid_credentials': { status: 422, message: 'Account or password is incorrect.' },
+  // Verity's own: the bounded password-hashing pool is full (crypto/passwords.ts); sent with Retry-After.
+  'user.password_hashing_busy': { status: 503, message: 'Too many password operations at once; try again shortly.' },
   // --- sign-in experience and connectors (add codes below this line) ---
+  'sign_in_experiences.unsupported_default_language': { status: 400, message: 'This language is not supported at the moment.' },
+  'sign_in_experiences.enabled_connector_not_found': { status: 400, message: 'Enabled connector of this type is not found.' },
+  'sign_in_experiences.username_requires_password': {
+    status: 400,
+    message: 'Must enable set a password for username sign-up identifier.',
+  },
+  'sign_in_experiences.passwordless_requires_verify': {
+    status: 400,
+    message: 'Must enable verify for email/phone sign-up identifier.',
+  },
+  'sign_in_experiences.at_least_one_authentication_factor': {
+    status: 400,
+    message: 'You have to select at least one authentication factor.',
+  },
+  'sign_in_experiences.miss_sign_up_identifier_in_sign_in': {
+    status: 400,
+    message: 'Sign-in methods must contain the sign-up identifier.',
+  },
+  'sign_in_experiences.password_sign_in_must_be_enabled': {
+    status: 400,
+    message: 'Password sign-in must be enabled when set a password is required in sign up.',
+  },
+  'sign_in_experiences.code_sign_in_must_be_enabled': {
+    status: 400,
+    message: 'Verification code sign-in must be enabled when set a password is not required in sign up.',
+  },
+  'sign_in_experiences.duplicated_mfa_factors': { status: 400, message: 'Duplicated MFA factors.' },
+  'sign_in_experiences.backup_code_cannot_be_enabled_alone': { status: 400, message: 'Backup code can not be enabled alone.' },
+  'connector.not_found_with_connector_id': { status: 422, message: 'Can not find connector with given standard connector id.' },
+  'connector.invalid_config': { status: 400, message: "The connector's config is invalid." },
+  'connector.unexpected_type': { status: 400, message: "The connector's type is unexpected." },
+  'connector.template_not_found': { status: 400, message: 'Unable to find correct template in connector config.' },
+  'connector.can_not_modify_target': { status: 400, message: 'Connector target can not be modified.' },
+  'connector.cannot_overwrite_metadata_for_non_standard_connector': {
+    status: 400,
+    message: "This connector's metadata can not be overwritten.",
+  },
+  'connector.invalid_type_for_syncing_profile': { status: 422, message: 'You can only sync user profile with social connectors.' },
+  'connector.id_already_exists': { status: 422, message: 'A connector with this id already exists.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type LogtoErrorCode = keyof typeof logtoErrors;

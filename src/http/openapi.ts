@@ -34,6 +34,10 @@ export async function registerOpenApi(app: FastifyInstance, version: string) {
       tags: [
         { name: 'otp', description: 'SMS.cx-compatible one-time PINs' },
         { name: 'verification codes', description: 'Management API: codes for any email address or phone number' },
+        { name: 'applications', description: 'Management API: applications (OAuth clients, OTP API callers)' },
+        { name: 'users', description: 'Management API: users' },
+        { name: 'sign-in experience', description: 'Management API: the settings the sign-in flow obeys' },
+        { name: 'connectors', description: 'Management API: email and SMS connectors' },
         { name: 'status', description: 'Health and metrics' },
       ],
     },

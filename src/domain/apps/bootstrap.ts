@@ -84,7 +84,7 @@ export async function bootstrap(
 
 const ADMIN_NAME = 'Management API (bootstrap)';
 const lowerAlnum = (n: number) =>
-  Array.from(crypto.randomBytes(n), (b) => 'abcdefghijklmnopqrstuvwxyz0123456789'[b % 36]).join('');
+  Array.from({ length: n }, () => 'abcdefghijklmnopqrstuvwxyz0123456789'[crypto.randomInt(36)]).join('');
 
 /**
  * The first MachineToMachine application with Management API access: VERITY_ADMIN_CLIENT_ID/SECRET

@@ -2,7 +2,12 @@
 import type { FastifyInstance } from 'fastify';
 import type { ManagementCodeDeps } from '../../domain/management/verification-codes.ts';
 import { managementAuth, type ManagementAuthDeps } from '../management-auth.ts';
+import { applicationRoutes } from './applications.ts';
 import { verificationCodeRoutes } from './verification-codes.ts';
+import { userRoutes } from './users.ts';
+import { connectorRuntime } from '../../domain/connectors/index.ts';
+import { connectorRoutes } from './connectors.ts';
+import { signInExperienceRoutes } from './sign-in-experience.ts';
 
 export function managementRoutes(deps: ManagementCodeDeps & ManagementAuthDeps) {
   return async (app: FastifyInstance) => {
@@ -10,7 +15,11 @@ export function managementRoutes(deps: ManagementCodeDeps & ManagementAuthDeps) 
     app.addHook('onRequest', managementAuth(deps));
     await app.register(verificationCodeRoutes(deps));
     // --- applications ---
+    await app.register(applicationRoutes(deps));
     // --- users ---
+    await app.register(userRoutes(deps));
     // --- sign-in experience and connectors ---
+    await app.register(signInExperienceRoutes(deps));
+    await app.register(connectorRoutes({ ...deps, ...connectorRuntime(deps.policy) }));
   };
 }

@@ -1,0 +1,43 @@
+// Use cases: GET /api/users/{userId}, GET /api/users (search, newest first), GET …/has-password.
+// Throws LogtoError entity.not_found (404), request.invalid_input (400: bad search syntax, or a
+// pattern PostgreSQL rejects).
+import * as repo from '../../storage/repos/users.ts';
+import { LogtoError } from '../errors.ts';
+import type { UserSearch } from '../../storage/repos/users.ts';
+import { toUserView, type UserDeps, type UserView } from './view.ts';
+
+export async function findUserRow(deps: Pick<UserDeps, 'db'>, id: string): Promise<repo.UserRow> {
+  const row = await repo.findUser(deps.db, id);
+  if (!row) throw new LogtoError('entity.not_found');
+  return row;
+}
+
+/** The user; with includeSsoIdentities, also its SSO identities (none exist: no SSO tables yet). */
+export async function getUser(
+  deps: UserDeps,
+  id: string,
+  includeSsoIdentities = false,
+): Promise<UserView & { ssoIdentities?: Record<string, unknown>[] }> {
+  const user = toUserView(await findUserRow(deps, id));
+  return includeSsoIdentities ? { ...user, ssoIdentities: [] } : user;
+}
+
+export async function userHasPassword(deps: UserDeps, id: string): Promise<{ hasPassword: boolean }> {
+  return { hasPassword: (await findUserRow(deps, id)).password_hash !== null };
+}
+
+export async function listUsers(
+  deps: UserDeps,
+  search: UserSearch | null,
+  page: { limit: number; offset: number },
+): Promise<{ users: UserView[]; total: number }> {
+  try {
+    const { rows, total } = await repo.listUsers(deps.db, search, page);
+    return { users: rows.map(toUserView), total };
+  } catch (error) {
+    // Class 22 (data exception): an invalid regular expression, LIKE escape or SIMILAR TO pattern.
+    const code = (error as { code?: unknown }).code;
+    if (typeof code === 'string' && code.startsWith('22')) throw new LogtoError('request.invalid_input');
+    throw error;
+  }
+}

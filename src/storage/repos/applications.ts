@@ -1,0 +1,125 @@
+// Owns the SQL behind the Management Applications API: the OIDC-client columns of `applications`
+// (002_oidc.sql), list filters and search, patch, delete. Rows are created by repos/apps.ts insertApp
+// (through domain/apps createApplication, which also sets the OTP columns) and completed here.
+import type { Queryable } from '../db.ts';
+
+export interface ApplicationRow {
+  id: string;
+  name: string;
+  description: string | null;
+  type: string;
+  secret_hash: string | null;
+  oidc_client_metadata: Record<string, unknown>;
+  custom_client_metadata: Record<string, unknown>;
+  custom_data: Record<string, unknown>;
+  is_third_party: boolean;
+  is_admin: boolean;
+  created_at: Date;
+}
+
+/** The columns a caller may set; JSON columns are written whole. */
+export interface ApplicationFields {
+  name?: string;
+  description?: string | null;
+  type?: string;
+  secret_hash?: string | null;
+  oidc_client_metadata?: Record<string, unknown>;
+  custom_client_metadata?: Record<string, unknown>;
+  custom_data?: Record<string, unknown>;
+  is_third_party?: boolean;
+  is_admin?: boolean;
+}
+
+const COLUMNS = `id, name, description, type, secret_hash, oidc_client_metadata, custom_client_metadata, custom_data,
+  is_third_party, is_admin, created_at`;
+const JSON_COLUMNS = new Set(['oidc_client_metadata', 'custom_client_metadata', 'custom_data']);
+
+export async function findApplication(q: Queryable, id: string): Promise<ApplicationRow | null> {
+  return (await q.query<ApplicationRow>(`SELECT ${COLUMNS} FROM applications WHERE id = $1`, [id]))[0] ?? null;
+}
+
+/** Sets the given columns (none given: just reads the row). Null when there is no such application. */
+export async function updateApplication(q: Queryable, id: string, fields: ApplicationFields): Promise<ApplicationRow | null> {
+  const entries = Object.entries(fields).filter(([, v]) => v !== undefined);
+  if (entries.length === 0) return findApplication(q, id);
+  // Column names come from the fixed ApplicationFields keys, never from the request.
+  const sets = entries.map(([column], i) => `${column} = $${i + 2}${JSON_COLUMNS.has(column) ? '::jsonb' : ''}`);
+  const values = entries.map(([column, v]) => (JSON_COLUMNS.has(column) ? JSON.stringify(v) : v));
+  const rows = await q.query<ApplicationRow>(`UPDATE applications SET ${sets.join(', ')} WHERE id = $1 RETURNING ${COLUMNS}`, [
+    id,
+    ...values,
+  ]);
+  return rows[0] ?? null;
+}
+
+export async function deleteApplication(q: Queryable, id: string): Promise<boolean> {
+  return (await q.query('DELETE FROM applications WHERE id = $1 RETURNING id', [id])).length > 0;
+}
+
+export type SearchField = 'id' | 'name' | 'description';
+export type SearchMode = 'like' | 'exact' | 'similar_to' | 'posix';
+
+/** One search term: any of `fields` matches any of `values` (Logto utils/search.ts). */
+export interface SearchItem {
+  fields: SearchField[];
+  values: string[];
+  mode: SearchMode;
+}
+
+export interface ApplicationFilter {
+  types?: string[];
+  isThirdParty?: boolean;
+  search?: { items: SearchItem[]; joint: 'or' | 'and'; caseSensitive: boolean };
+}
+
+function matchSql(column: string, mode: SearchMode, caseSensitive: boolean, param: string): string {
+  const col = column === 'description' ? `coalesce(description, '')` : column;
+  switch (mode) {
+    case 'like':
+      return `${col} ${caseSensitive ? 'LIKE' : 'ILIKE'} ${param}`;
+    case 'exact':
+      return caseSensitive ? `${col} = ${param}` : `lower(${col}) = lower(${param})`;
+    case 'similar_to':
+      return caseSensitive ? `${col} SIMILAR TO ${param}` : `lower(${col}) SIMILAR TO lower(${param})`;
+    case 'posix':
+      return `${col} ${caseSensitive ? '~' : '~*'} ${param}`;
+  }
+}
+
+function whereOf(filter: ApplicationFilter): { sql: string; params: unknown[] } {
+  const params: unknown[] = [];
+  const param = (v: unknown) => {
+    params.push(v);
+    return `$${params.length}`;
+  };
+  const conditions: string[] = [];
+  if (filter.types?.length) conditions.push(`type = ANY(${param(filter.types)}::text[])`);
+  if (filter.isThirdParty !== undefined) conditions.push(`is_third_party = ${param(filter.isThirdParty)}`);
+  const search = filter.search;
+  if (search && search.items.length > 0) {
+    const terms = search.items.map((item) => {
+      const any = item.fields.flatMap((field) => item.values.map((v) => matchSql(field, item.mode, search.caseSensitive, param(v))));
+      return `(${any.join(' OR ')})`;
+    });
+    conditions.push(`(${terms.join(search.joint === 'and' ? ' AND ' : ' OR ')})`);
+  }
+  return { sql: conditions.length ? `WHERE ${conditions.join(' AND ')}` : '', params };
+}
+
+/** Matching applications, newest first, and how many match in all. */
+export async function listApplications(
+  q: Queryable,
+  filter: ApplicationFilter,
+  page: { limit: number; offset: number } | null,
+): Promise<{ rows: ApplicationRow[]; total: number }> {
+  const where = whereOf(filter);
+  const n = where.params.length;
+  const limit = page ? ` LIMIT $${n + 1} OFFSET $${n + 2}` : '';
+  const rows = await q.query<ApplicationRow>(
+    `SELECT ${COLUMNS} FROM applications ${where.sql} ORDER BY created_at DESC, id DESC${limit}`,
+    page ? [...where.params, page.limit, page.offset] : where.params,
+  );
+  if (!page) return { rows, total: rows.length };
+  const [count] = await q.query<{ total: string | number }>(`SELECT count(*) AS total FROM applications ${where.sql}`, where.params);
+  return { rows, total: Number(count?.total ?? 0) };
+}

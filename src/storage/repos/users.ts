@@ -1,0 +1,176 @@
+// Owns the SQL for users (migration 003). Uniqueness of username / email / phone is enforced by
+// unique indexes; callers map SQLSTATE 23505 (see uniqueViolationOf) instead of checking first, so
+// concurrent writers cannot both succeed.
+import type { Queryable } from '../db.ts';
+
+/** A linked social identity, keyed by connector target. */
+export interface UserIdentity {
+  userId: string;
+  details?: Record<string, unknown>;
+}
+
+export interface UserRow {
+  id: string;
+  username: string | null;
+  primary_email: string | null;
+  primary_phone: string | null;
+  name: string | null;
+  avatar: string | null;
+  custom_data: Record<string, unknown>;
+  identities: Record<string, UserIdentity>;
+  profile: Record<string, unknown>;
+  application_id: string | null;
+  last_sign_in_at: Date | null;
+  is_suspended: boolean;
+  password_hash: string | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+/** Columns a write may set; jsonb ones are serialised here. */
+export type UserFields = Partial<Omit<UserRow, 'id' | 'created_at' | 'updated_at'>>;
+
+const JSON_COLUMNS = new Set(['custom_data', 'identities', 'profile']);
+const WRITABLE = [
+  'username', 'primary_email', 'primary_phone', 'name', 'avatar', 'custom_data', 'identities', 'profile',
+  'application_id', 'last_sign_in_at', 'is_suspended', 'password_hash',
+] as const;
+
+const valueOf = (column: string, value: unknown) => (JSON_COLUMNS.has(column) ? JSON.stringify(value) : value);
+const cast = (column: string, n: number) => (JSON_COLUMNS.has(column) ? `$${n}::jsonb` : `$${n}`);
+
+/** The unique index a 23505 error names, or null for any other error. */
+export function uniqueViolationOf(error: unknown): 'username' | 'email' | 'phone' | 'id' | null {
+  const e = error as { code?: unknown; constraint?: unknown; message?: unknown } | null;
+  if (!e || e.code !== '23505') return null;
+  const where = `${String(e.constraint ?? '')} ${String(e.message ?? '')}`;
+  if (where.includes('users_username_key')) return 'username';
+  if (where.includes('users_primary_email_key')) return 'email';
+  if (where.includes('users_primary_phone_key')) return 'phone';
+  if (where.includes('users_pkey')) return 'id';
+  return null;
+}
+
+export async function insertUser(q: Queryable, id: string, fields: UserFields, now: Date): Promise<UserRow> {
+  const columns = WRITABLE.filter((c) => fields[c] !== undefined);
+  const params: unknown[] = [id, now];
+  const values = columns.map((c) => {
+    params.push(valueOf(c, fields[c]));
+    return cast(c, params.length);
+  });
+  const rows = await q.query<UserRow>(
+    `INSERT INTO users (id, created_at, updated_at${columns.map((c) => `, ${c}`).join('')})
+     VALUES ($1, $2, $2${values.map((v) => `, ${v}`).join('')}) RETURNING *`,
+    params,
+  );
+  return rows[0]!;
+}
+
+export async function findUser(q: Queryable, id: string): Promise<UserRow | null> {
+  return (await q.query<UserRow>('SELECT * FROM users WHERE id = $1', [id]))[0] ?? null;
+}
+
+/** Sets the given columns (whole values, no JSON merge) and updated_at; null when the user is gone. */
+export async function updateUser(q: Queryable, id: string, fields: UserFields, now: Date): Promise<UserRow | null> {
+  const columns = WRITABLE.filter((c) => fields[c] !== undefined);
+  const params: unknown[] = [id, now];
+  const sets = columns.map((c) => {
+    params.push(valueOf(c, fields[c]));
+    return `${c} = ${cast(c, params.length)}`;
+  });
+  const rows = await q.query<UserRow>(
+    `UPDATE users SET updated_at = $2${sets.map((s) => `, ${s}`).join('')} WHERE id = $1 RETURNING *`,
+    params,
+  );
+  return rows[0] ?? null;
+}
+
+/**
+ * Replaces the password hash only if it is still `current`: an upgrade after verification must not
+ * overwrite a password changed in the meantime. Returns whether it was replaced.
+ */
+export async function replacePasswordHash(q: Queryable, id: string, current: string, next: string): Promise<boolean> {
+  const rows = await q.query('UPDATE users SET password_hash = $3 WHERE id = $1 AND password_hash = $2 RETURNING id', [
+    id,
+    current,
+    next,
+  ]);
+  return rows.length === 1;
+}
+
+export async function deleteUser(q: Queryable, id: string): Promise<boolean> {
+  return (await q.query('DELETE FROM users WHERE id = $1 RETURNING id', [id])).length === 1;
+}
+
+/** Ends the user's OIDC sessions, grants and tokens (rows of the provider adapter naming the account). */
+export async function revokeUserSessions(q: Queryable, id: string): Promise<void> {
+  await q.query(`DELETE FROM oidc_models WHERE payload->>'accountId' = $1`, [id]);
+}
+
+// --- listing and search -------------------------------------------------------------------------
+
+export const SEARCH_FIELDS = { id: 'id', primaryEmail: 'primary_email', primaryPhone: 'primary_phone', username: 'username', name: 'name' } as const;
+export type SearchField = keyof typeof SEARCH_FIELDS;
+export type SearchMode = 'like' | 'exact' | 'similar_to' | 'posix';
+
+export interface SearchMatch {
+  /** null: every searchable field */
+  field: SearchField | null;
+  mode: SearchMode;
+  values: string[];
+}
+
+export interface UserSearch {
+  matches: SearchMatch[];
+  joint: 'or' | 'and';
+  caseSensitive: boolean;
+}
+
+function condition(column: string, mode: SearchMode, caseSensitive: boolean, param: string): string {
+  const c = caseSensitive ? column : `lower(${column})`;
+  const v = caseSensitive ? param : `lower(${param})`;
+  switch (mode) {
+    case 'like':
+      return `${column} ${caseSensitive ? 'LIKE' : 'ILIKE'} ${param}`;
+    case 'exact':
+      return `${c} = ${v}`;
+    case 'similar_to':
+      return `${c} SIMILAR TO ${v}`;
+    case 'posix':
+      return `${column} ${caseSensitive ? '~' : '~*'} ${param}`;
+  }
+}
+
+/** WHERE clause and parameters for a search; every value is a bound parameter. */
+function whereOf(search: UserSearch | null): { where: string; params: unknown[] } {
+  if (!search || search.matches.length === 0) return { where: '', params: [] };
+  const params: unknown[] = [];
+  const groups = search.matches.map((m) => {
+    const columns = m.field ? [SEARCH_FIELDS[m.field]] : Object.values(SEARCH_FIELDS);
+    const alternatives = m.values.flatMap((value) => {
+      params.push(value);
+      return columns.map((column) => condition(column, m.mode, search.caseSensitive, `$${params.length}`));
+    });
+    return `(${alternatives.join(' OR ')})`;
+  });
+  return { where: `WHERE ${groups.join(search.joint === 'and' ? ' AND ' : ' OR ')}`, params };
+}
+
+/** A page of users, newest first, and the total matching the search. */
+export async function listUsers(
+  q: Queryable,
+  search: UserSearch | null,
+  page: { limit: number; offset: number },
+): Promise<{ rows: UserRow[]; total: number }> {
+  const { where, params } = whereOf(search);
+  const n = params.length;
+  const [rows, count] = await Promise.all([
+    q.query<UserRow>(`SELECT * FROM users ${where} ORDER BY created_at DESC, id DESC LIMIT $${n + 1} OFFSET $${n + 2}`, [
+      ...params,
+      page.limit,
+      page.offset,
+    ]),
+    q.query<{ total: string | number }>(`SELECT count(*) AS total FROM users ${where}`, params),
+  ]);
+  return { rows, total: Number(count[0]?.total ?? 0) };
+}
