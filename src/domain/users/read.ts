@@ -3,7 +3,8 @@
 // pattern PostgreSQL rejects).
 import * as repo from '../../storage/repos/users.ts';
 import { LogtoError } from '../errors.ts';
-import type { UserSearch } from '../../storage/repos/users.ts';
+import type { Search } from '../search.ts';
+import type { UserSearchField } from '../../storage/repos/users.ts';
 import { toUserView, type UserDeps, type UserView } from './view.ts';
 
 export async function findUserRow(deps: Pick<UserDeps, 'db'>, id: string): Promise<repo.UserRow> {
@@ -28,7 +29,7 @@ export async function userHasPassword(deps: UserDeps, id: string): Promise<{ has
 
 export async function listUsers(
   deps: UserDeps,
-  search: UserSearch | null,
+  search: Search<UserSearchField> | null,
   page: { limit: number; offset: number },
 ): Promise<{ users: UserView[]; total: number }> {
   try {

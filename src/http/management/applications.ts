@@ -12,8 +12,8 @@ import {
   updateManagedApplication,
   type ApplicationDeps,
 } from '../../domain/management/applications.ts';
-import { LogtoError } from '../../domain/errors.ts';
-import type { SearchField, SearchItem, SearchMode } from '../../storage/repos/applications.ts';
+import { parseSearch } from '../../domain/search.ts';
+import { APPLICATION_SEARCH_FIELDS } from '../../storage/repos/applications.ts';
 import { PaginationQuery, pageOf, setPageHeaders } from './pagination.ts';
 import { LogtoErrorBody, managementErrors, managementSecurity } from './schemas.ts';
 
@@ -109,31 +109,7 @@ const ListApplicationsQuery = z.looseObject({
 });
 const IdParams = z.object({ id: z.string().min(1) });
 
-const SEARCH_FIELDS: readonly SearchField[] = ['id', 'name', 'description'];
-const SEARCH_MODES: readonly SearchMode[] = ['like', 'exact', 'similar_to', 'posix'];
 const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : v === undefined ? [] : [String(v)]);
-
-/** Logto search parameters → search items. Throws 400 request.invalid_input on bad syntax. */
-export function searchOf(query: Record<string, unknown>) {
-  const modeOf = (key: string): SearchMode => {
-    const raw = list(query[key]).at(-1) ?? list(query.mode).at(-1) ?? 'like';
-    if (!SEARCH_MODES.includes(raw as SearchMode)) throw new LogtoError('request.invalid_input');
-    return raw as SearchMode;
-  };
-  const items: SearchItem[] = [];
-  for (const [key, value] of Object.entries(query)) {
-    if (key !== 'search' && !key.startsWith('search.')) continue;
-    const field = key === 'search' ? null : key.slice('search.'.length);
-    if (field !== null && !SEARCH_FIELDS.includes(field as SearchField)) throw new LogtoError('request.invalid_input');
-    const values = list(value).filter((v) => v !== '');
-    if (values.length === 0) continue;
-    const fields = field === null ? [...SEARCH_FIELDS] : [field as SearchField];
-    items.push({ fields, values, mode: modeOf(field === null ? 'mode' : `mode.${field}`) });
-  }
-  const joint = list(query.joint).at(-1) ?? 'or';
-  if (joint !== 'or' && joint !== 'and') throw new LogtoError('request.invalid_input');
-  return { items, joint: joint as 'or' | 'and', caseSensitive: query.isCaseSensitive === 'true' };
-}
 
 const tags = ['applications'];
 const notFound = { 404: LogtoErrorBody };
@@ -173,7 +149,7 @@ export function applicationRoutes(deps: ApplicationDeps) {
           page,
           types: types.length ? types : undefined,
           isThirdParty: query.isThirdParty === undefined ? undefined : query.isThirdParty === 'true',
-          search: searchOf(query),
+          search: parseSearch(query, APPLICATION_SEARCH_FIELDS),
         });
         if (page) setPageHeaders(request, reply, page, total);
         return items;

@@ -8,7 +8,8 @@ import { LEGACY_ALGORITHMS } from '../../crypto/passwords.ts';
 import { createUser } from '../../domain/users/create.ts';
 import { setUserPassword, verifyUserPassword } from '../../domain/users/password.ts';
 import { getUser, listUsers, userHasPassword } from '../../domain/users/read.ts';
-import { parseUserSearch } from '../../domain/users/search.ts';
+import { parseSearch } from '../../domain/search.ts';
+import { USER_SEARCH_FIELDS } from '../../storage/repos/users.ts';
 import { deleteUser, setSuspended, updateCustomData, updateProfile, updateUser } from '../../domain/users/update.ts';
 import type { UserDeps } from '../../domain/users/view.ts';
 import { pageOf, PaginationQuery, setPageHeaders } from './pagination.ts';
@@ -109,7 +110,7 @@ export function userRoutes(deps: UserDeps) {
       { schema: schema('List users, newest first (always paginated)', { querystring: ListUsersQuery, response: { 200: z.array(User), ...managementErrors } }) },
       async (request, reply) => {
         const page = pageOf(request.query)!;
-        const { users, total } = await listUsers(deps, parseUserSearch(request.query), page);
+        const { users, total } = await listUsers(deps, parseSearch(request.query, USER_SEARCH_FIELDS), page);
         setPageHeaders(request, reply, page, total);
         return users;
       },

@@ -1,7 +1,9 @@
 // Owns the SQL behind the Management Applications API: the OIDC-client columns of `applications`
 // (002_oidc.sql), list filters and search, patch, delete. Rows are created by repos/apps.ts insertApp
 // (through domain/apps createApplication, which also sets the OTP columns) and completed here.
+import type { Search } from '../../domain/search.ts';
 import type { Queryable } from '../db.ts';
+import { searchCondition } from '../search-sql.ts';
 
 export interface ApplicationRow {
   id: string;
@@ -56,34 +58,14 @@ export async function deleteApplication(q: Queryable, id: string): Promise<boole
   return (await q.query('DELETE FROM applications WHERE id = $1 RETURNING id', [id])).length > 0;
 }
 
-export type SearchField = 'id' | 'name' | 'description';
-export type SearchMode = 'like' | 'exact' | 'similar_to' | 'posix';
-
-/** One search term: any of `fields` matches any of `values` (Logto utils/search.ts). */
-export interface SearchItem {
-  fields: SearchField[];
-  values: string[];
-  mode: SearchMode;
-}
+export const APPLICATION_SEARCH_FIELDS = ['id', 'name', 'description'] as const;
+export type ApplicationSearchField = (typeof APPLICATION_SEARCH_FIELDS)[number];
+const SEARCH_COLUMNS: Record<ApplicationSearchField, string> = { id: 'id', name: 'name', description: `coalesce(description, '')` };
 
 export interface ApplicationFilter {
   types?: string[];
   isThirdParty?: boolean;
-  search?: { items: SearchItem[]; joint: 'or' | 'and'; caseSensitive: boolean };
-}
-
-function matchSql(column: string, mode: SearchMode, caseSensitive: boolean, param: string): string {
-  const col = column === 'description' ? `coalesce(description, '')` : column;
-  switch (mode) {
-    case 'like':
-      return `${col} ${caseSensitive ? 'LIKE' : 'ILIKE'} ${param}`;
-    case 'exact':
-      return caseSensitive ? `${col} = ${param}` : `lower(${col}) = lower(${param})`;
-    case 'similar_to':
-      return caseSensitive ? `${col} SIMILAR TO ${param}` : `lower(${col}) SIMILAR TO lower(${param})`;
-    case 'posix':
-      return `${col} ${caseSensitive ? '~' : '~*'} ${param}`;
-  }
+  search?: Search<ApplicationSearchField> | null;
 }
 
 function whereOf(filter: ApplicationFilter): { sql: string; params: unknown[] } {
@@ -95,14 +77,7 @@ function whereOf(filter: ApplicationFilter): { sql: string; params: unknown[] } 
   const conditions: string[] = [];
   if (filter.types?.length) conditions.push(`type = ANY(${param(filter.types)}::text[])`);
   if (filter.isThirdParty !== undefined) conditions.push(`is_third_party = ${param(filter.isThirdParty)}`);
-  const search = filter.search;
-  if (search && search.items.length > 0) {
-    const terms = search.items.map((item) => {
-      const any = item.fields.flatMap((field) => item.values.map((v) => matchSql(field, item.mode, search.caseSensitive, param(v))));
-      return `(${any.join(' OR ')})`;
-    });
-    conditions.push(`(${terms.join(search.joint === 'and' ? ' AND ' : ' OR ')})`);
-  }
+  if (filter.search && filter.search.matches.length > 0) conditions.push(searchCondition(filter.search, SEARCH_COLUMNS, param));
   return { sql: conditions.length ? `WHERE ${conditions.join(' AND ')}` : '', params };
 }
 

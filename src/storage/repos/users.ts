@@ -1,7 +1,9 @@
 // Owns the SQL for users (migration 003). Uniqueness of username / email / phone is enforced by
 // unique indexes; callers map SQLSTATE 23505 (see uniqueViolationOf) instead of checking first, so
 // concurrent writers cannot both succeed.
+import type { Search } from '../../domain/search.ts';
 import type { Queryable } from '../db.ts';
+import { searchCondition } from '../search-sql.ts';
 
 /** A linked social identity, keyed by connector target. */
 export interface UserIdentity {
@@ -109,57 +111,31 @@ export async function revokeUserSessions(q: Queryable, id: string): Promise<void
 
 // --- listing and search -------------------------------------------------------------------------
 
-export const SEARCH_FIELDS = { id: 'id', primaryEmail: 'primary_email', primaryPhone: 'primary_phone', username: 'username', name: 'name' } as const;
-export type SearchField = keyof typeof SEARCH_FIELDS;
-export type SearchMode = 'like' | 'exact' | 'similar_to' | 'posix';
-
-export interface SearchMatch {
-  /** null: every searchable field */
-  field: SearchField | null;
-  mode: SearchMode;
-  values: string[];
-}
-
-export interface UserSearch {
-  matches: SearchMatch[];
-  joint: 'or' | 'and';
-  caseSensitive: boolean;
-}
-
-function condition(column: string, mode: SearchMode, caseSensitive: boolean, param: string): string {
-  const c = caseSensitive ? column : `lower(${column})`;
-  const v = caseSensitive ? param : `lower(${param})`;
-  switch (mode) {
-    case 'like':
-      return `${column} ${caseSensitive ? 'LIKE' : 'ILIKE'} ${param}`;
-    case 'exact':
-      return `${c} = ${v}`;
-    case 'similar_to':
-      return `${c} SIMILAR TO ${v}`;
-    case 'posix':
-      return `${column} ${caseSensitive ? '~' : '~*'} ${param}`;
-  }
-}
+export const SEARCH_COLUMNS = {
+  id: 'id',
+  primaryEmail: 'primary_email',
+  primaryPhone: 'primary_phone',
+  username: 'username',
+  name: 'name',
+} as const;
+export type UserSearchField = keyof typeof SEARCH_COLUMNS;
+export const USER_SEARCH_FIELDS = Object.keys(SEARCH_COLUMNS) as UserSearchField[];
 
 /** WHERE clause and parameters for a search; every value is a bound parameter. */
-function whereOf(search: UserSearch | null): { where: string; params: unknown[] } {
+function whereOf(search: Search<UserSearchField> | null): { where: string; params: unknown[] } {
   if (!search || search.matches.length === 0) return { where: '', params: [] };
   const params: unknown[] = [];
-  const groups = search.matches.map((m) => {
-    const columns = m.field ? [SEARCH_FIELDS[m.field]] : Object.values(SEARCH_FIELDS);
-    const alternatives = m.values.flatMap((value) => {
-      params.push(value);
-      return columns.map((column) => condition(column, m.mode, search.caseSensitive, `$${params.length}`));
-    });
-    return `(${alternatives.join(' OR ')})`;
-  });
-  return { where: `WHERE ${groups.join(search.joint === 'and' ? ' AND ' : ' OR ')}`, params };
+  const param = (value: unknown) => {
+    params.push(value);
+    return `$${params.length}`;
+  };
+  return { where: `WHERE ${searchCondition(search, SEARCH_COLUMNS, param)}`, params };
 }
 
 /** A page of users, newest first, and the total matching the search. */
 export async function listUsers(
   q: Queryable,
-  search: UserSearch | null,
+  search: Search<UserSearchField> | null,
   page: { limit: number; offset: number },
 ): Promise<{ rows: UserRow[]; total: number }> {
   const { where, params } = whereOf(search);

@@ -1,15 +1,29 @@
-// Owns Logto's search query syntax for the user list (LG utils/search.ts): `search=<v>` (every
+// Owns Logto's search query syntax for Management API lists (LG utils/search.ts): `search=<v>` (every
 // searchable field) or `search.<field>=<v>`, repeatable; `mode[.<field>]` ∈ like (default), exact,
 // similar_to, posix; `joint` ∈ or (default), and; `isCaseSensitive` (default false). `like` takes the
 // value as an SQL LIKE pattern (the caller adds `%`). Throws LogtoError request.invalid_input.
-import { SEARCH_FIELDS, type SearchField, type SearchMode, type UserSearch } from '../../storage/repos/users.ts';
-import { LogtoError } from '../errors.ts';
+// The SQL for a parsed search is storage/search-sql.ts.
+import { LogtoError } from './errors.ts';
+
+export type SearchMode = 'like' | 'exact' | 'similar_to' | 'posix';
+
+export interface SearchMatch<F extends string> {
+  /** null: every searchable field */
+  field: F | null;
+  mode: SearchMode;
+  values: string[];
+}
+
+export interface Search<F extends string> {
+  matches: SearchMatch<F>[];
+  joint: 'or' | 'and';
+  caseSensitive: boolean;
+}
 
 type QueryValue = string | string[] | undefined;
 const MODES: readonly SearchMode[] = ['like', 'exact', 'similar_to', 'posix'];
 
 const list = (value: QueryValue) => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
-const isField = (name: string): name is SearchField => Object.hasOwn(SEARCH_FIELDS, name);
 
 function one(query: Record<string, unknown>, key: string): string | undefined {
   const values = list(query[key] as QueryValue);
@@ -23,17 +37,18 @@ function modeOf(raw: string | undefined, key: string): SearchMode | undefined {
   return raw as SearchMode;
 }
 
-/** The search in a query string; null when it has none. */
-export function parseUserSearch(query: Record<string, unknown>): UserSearch | null {
+/** The search in a query string over the given fields; null when it has none. */
+export function parseSearch<F extends string>(query: Record<string, unknown>, fields: readonly F[]): Search<F> | null {
+  const isField = (name: string): name is F => (fields as readonly string[]).includes(name);
   const defaultMode = modeOf(one(query, 'mode'), 'mode') ?? 'like';
-  const matches: UserSearch['matches'] = [];
+  const matches: SearchMatch<F>[] = [];
   for (const key of Object.keys(query)) {
     const field = key === 'search' ? null : key.startsWith('search.') ? key.slice('search.'.length) : undefined;
     const modeField = key.startsWith('mode.') ? key.slice('mode.'.length) : undefined;
     if (modeField !== undefined && !isField(modeField)) throw new LogtoError('request.invalid_input', { [key]: 'unknown field' });
     if (field === undefined) continue;
     if (field !== null && !isField(field)) throw new LogtoError('request.invalid_input', { [key]: 'unknown field' });
-    const values = list(query[key] as QueryValue);
+    const values = list(query[key] as QueryValue).filter((v) => v !== '');
     if (values.length === 0) continue;
     const mode = (field ? modeOf(one(query, `mode.${field}`), `mode.${field}`) : undefined) ?? defaultMode;
     matches.push({ field, mode, values });
