@@ -79,6 +79,8 @@ export async function buildApp(deps: AppDeps, options: Pick<FastifyServerOptions
     metrics: deps.metrics,
     policy: deps.config,
     prices: deps.config.VERITY_SMS_PRICES,
+    mode: deps.config.mode,
+    dataDir: deps.config.dataDir,
   };
   const oidcKeys = await loadOidcKeys(deps.db, deps.keyring);
   const tokens = createAccessTokenVerifier({

@@ -199,12 +199,14 @@ export type LogtoErrorCode = keyof typeof logtoErrors;
 /** A failure of a Logto-family API; the HTTP layer renders {code, message, data?}. */
 export class LogtoError extends Error {
   readonly status: number;
+  /** `status` overrides the catalogue's for the few codes Logto answers with two statuses. */
   constructor(
     readonly code: LogtoErrorCode,
     readonly data?: unknown,
+    status?: number,
   ) {
     super(logtoErrors[code].message);
     this.name = 'LogtoError';
-    this.status = logtoErrors[code].status;
+    this.status = status ?? logtoErrors[code].status;
   }
 }

@@ -152,13 +152,3 @@ export async function updateConnector(deps: ConnectorDeps, id: string, input: Up
 export async function deleteConnector(deps: ConnectorDeps, id: string): Promise<void> {
   if (!(await deleteConnectorRow(deps.db, id))) throw new LogtoError('entity.not_found');
 }
-
-/** The server mode and data directory out of the settings object the app hands the Management API
- *  (app.ts passes the whole Config as `policy`). Anything unreadable counts as production. */
-export function connectorRuntime(settings: object): Pick<ConnectorDeps, 'mode' | 'dataDir'> {
-  const s = settings as { mode?: unknown; dataDir?: unknown };
-  return {
-    mode: s.mode === 'development' ? 'development' : 'production',
-    dataDir: typeof s.dataDir === 'string' ? s.dataDir : '',
-  };
-}

@@ -20,12 +20,7 @@ const SMS_TIMEOUT_MS = 10_000;
 const quiet = { info() {}, warn() {}, error() {} };
 
 /** connector.not_found carries 501 in the catalogue; C6 answers it with 400 (LG). */
-class FactoryNotFound extends LogtoError {
-  constructor() {
-    super('connector.not_found');
-    (this as { status: number }).status = 400;
-  }
-}
+const factoryNotFound = () => new LogtoError('connector.not_found', undefined, 400);
 
 interface Template {
   usageType: string;
@@ -82,7 +77,7 @@ function buildSender(deps: ConnectorDeps, factoryId: string, config: Json): { se
 /** `phone` (digits, sent as +digits) wins over `email`. */
 export async function sendTestMessage(deps: ConnectorDeps, factoryId: string, input: { config: Json; phone?: string; email?: string }): Promise<void> {
   const factory = findFactory(factoryId);
-  if (!factory || (factory.metadata.type !== 'Email' && factory.metadata.type !== 'Sms')) throw new FactoryNotFound();
+  if (!factory || (factory.metadata.type !== 'Email' && factory.metadata.type !== 'Sms')) throw factoryNotFound();
   const channel = input.phone ? 'sms' : 'email';
   if ((channel === 'sms') !== (factory.metadata.type === 'Sms')) throw new LogtoError('connector.unexpected_type');
   const config = cleanDeep(input.config);

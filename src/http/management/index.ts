@@ -5,11 +5,12 @@ import { managementAuth, type ManagementAuthDeps } from '../management-auth.ts';
 import { applicationRoutes } from './applications.ts';
 import { verificationCodeRoutes } from './verification-codes.ts';
 import { userRoutes } from './users.ts';
-import { connectorRuntime } from '../../domain/connectors/index.ts';
 import { connectorRoutes } from './connectors.ts';
 import { signInExperienceRoutes } from './sign-in-experience.ts';
 
-export function managementRoutes(deps: ManagementCodeDeps & ManagementAuthDeps) {
+export function managementRoutes(
+  deps: ManagementCodeDeps & ManagementAuthDeps & { mode: 'development' | 'production'; dataDir: string },
+) {
   return async (app: FastifyInstance) => {
     // onRequest: authentication is decided before the body is read or validated.
     app.addHook('onRequest', managementAuth(deps));
@@ -20,6 +21,6 @@ export function managementRoutes(deps: ManagementCodeDeps & ManagementAuthDeps) 
     await app.register(userRoutes(deps));
     // --- sign-in experience and connectors ---
     await app.register(signInExperienceRoutes(deps));
-    await app.register(connectorRoutes({ ...deps, ...connectorRuntime(deps.policy) }));
+    await app.register(connectorRoutes(deps));
   };
 }
