@@ -70,3 +70,13 @@ export function sha256Hex(value: string): string {
 export function randomToken(bytes = 24): string {
   return crypto.randomBytes(bytes).toString('base64url');
 }
+
+export const LOWER_ALNUM = 'abcdefghijklmnopqrstuvwxyz0123456789';
+export const ALNUM = `ABCDEFGHIJKLMNOPQRSTUVWXYZ${LOWER_ALNUM}`;
+
+/** `length` characters drawn uniformly from `alphabet` with the CSPRNG (crypto.randomInt: no modulo bias). */
+export function randomString(length: number, alphabet = LOWER_ALNUM): string {
+  let out = '';
+  for (let i = 0; i < length; i += 1) out += alphabet[crypto.randomInt(alphabet.length)];
+  return out;
+}

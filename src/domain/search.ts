@@ -20,13 +20,14 @@ export interface Search<F extends string> {
   caseSensitive: boolean;
 }
 
-type QueryValue = string | string[] | undefined;
 const MODES: readonly SearchMode[] = ['like', 'exact', 'similar_to', 'posix'];
 
-const list = (value: QueryValue) => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
+/** A query parameter given once, repeated, or not at all, as a list. */
+export const queryValues = (value: unknown): string[] =>
+  value === undefined ? [] : Array.isArray(value) ? value.map(String) : [String(value)];
 
 function one(query: Record<string, unknown>, key: string): string | undefined {
-  const values = list(query[key] as QueryValue);
+  const values = queryValues(query[key]);
   if (values.length > 1) throw new LogtoError('request.invalid_input', { [key]: 'given more than once' });
   return values[0];
 }
@@ -48,7 +49,7 @@ export function parseSearch<F extends string>(query: Record<string, unknown>, fi
     if (modeField !== undefined && !isField(modeField)) throw new LogtoError('request.invalid_input', { [key]: 'unknown field' });
     if (field === undefined) continue;
     if (field !== null && !isField(field)) throw new LogtoError('request.invalid_input', { [key]: 'unknown field' });
-    const values = list(query[key] as QueryValue).filter((v) => v !== '');
+    const values = queryValues(query[key]).filter((v) => v !== '');
     if (values.length === 0) continue;
     const mode = (field ? modeOf(one(query, `mode.${field}`), `mode.${field}`) : undefined) ?? defaultMode;
     matches.push({ field, mode, values });

@@ -3,8 +3,7 @@
 // (mode 0600); VERITY_OTP_API_KEY provisions a known key instead (any mode).
 import fs from 'node:fs';
 import path from 'node:path';
-import crypto from 'node:crypto';
-import { randomToken, sha256Hex } from '../../crypto/keyring.ts';
+import { randomString, randomToken, sha256Hex } from '../../crypto/keyring.ts';
 import * as repo from '../../storage/repos/apps.ts';
 import { createApiKey, createApplication, type AppDeps } from './index.ts';
 
@@ -83,8 +82,6 @@ export async function bootstrap(
 }
 
 const ADMIN_NAME = 'Management API (bootstrap)';
-const lowerAlnum = (n: number) =>
-  Array.from({ length: n }, () => 'abcdefghijklmnopqrstuvwxyz0123456789'[crypto.randomInt(36)]).join('');
 
 /**
  * The first MachineToMachine application with Management API access: VERITY_ADMIN_CLIENT_ID/SECRET
@@ -107,8 +104,8 @@ export async function bootstrapAdmin(
     const [row] = await deps.db.query<{ secret_hash: string }>('SELECT secret_hash FROM applications WHERE id = $1', [saved.adminClientId]);
     if (row && row.secret_hash === sha256Hex(saved.adminClientSecret)) return { created: false };
   }
-  const id = lowerAlnum(21);
-  const secret = lowerAlnum(32);
+  const id = randomString(21);
+  const secret = randomString(32);
   await repo.upsertAdminClient(deps.db, { id, name: ADMIN_NAME, secretHash: sha256Hex(secret), callbackSecret });
   writeCredentials(config.dataDir, { adminClientId: id, adminClientSecret: secret });
   return { created: true };

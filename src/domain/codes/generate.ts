@@ -1,6 +1,6 @@
 // Owns what a code looks like: CSPRNG digits, letters or both, and the one normal form codes are
 // compared in (trimmed, upper case), so "ab12" checks against "AB12".
-import crypto from 'node:crypto';
+import { randomString } from '../../crypto/keyring.ts';
 
 export type PinType = 'numbers' | 'letters' | 'alphanumeric';
 
@@ -16,11 +16,7 @@ export const MAX_CODE_LENGTH = 10;
 export function generateCode(type: PinType, length: number): string {
   if (!Number.isInteger(length) || length < MIN_CODE_LENGTH || length > MAX_CODE_LENGTH)
     throw new RangeError(`code length must be ${MIN_CODE_LENGTH}–${MAX_CODE_LENGTH}`);
-  const alphabet = alphabets[type];
-  let code = '';
-  // crypto.randomInt draws without modulo bias.
-  for (let i = 0; i < length; i += 1) code += alphabet[crypto.randomInt(alphabet.length)];
-  return code;
+  return randomString(length, alphabets[type]);
 }
 
 export function normalizeCode(code: string): string {

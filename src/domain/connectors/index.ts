@@ -3,8 +3,7 @@
 // connector.invalid_config, connector.can_not_modify_target,
 // connector.cannot_overwrite_metadata_for_non_standard_connector (400),
 // connector.invalid_type_for_syncing_profile, connector.id_already_exists (422).
-import crypto from 'node:crypto';
-import type { Keyring } from '../../crypto/keyring.ts';
+import { randomString, type Keyring } from '../../crypto/keyring.ts';
 import type { Db } from '../../storage/db.ts';
 import {
   deleteConnectorRow,
@@ -51,9 +50,8 @@ export interface UpdateConnectorInput {
   syncProfile?: boolean;
 }
 
-const ID_ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
 /** 12 lowercase alphanumerics, as Logto's connector ids. */
-export const newConnectorId = () => Array.from({ length: 12 }, () => ID_ALPHABET[crypto.randomInt(ID_ALPHABET.length)]).join('');
+export const newConnectorId = () => randomString(12);
 
 export function listFactories(): ConnectorFactory[] {
   return factories.map((f) => f.metadata);

@@ -7,8 +7,7 @@
 // Every later read reports `secret: ""`. Logto's own schema (and the generated Python SDK model,
 // `secret: StrictStr`, required, no length bound) needs a string there, so null or an absent key
 // would break those clients; an empty string parses everywhere and can never authenticate.
-import crypto from 'node:crypto';
-import { sha256Hex, type Keyring } from '../../crypto/keyring.ts';
+import { ALNUM, randomString, sha256Hex, type Keyring } from '../../crypto/keyring.ts';
 import type { Db, Queryable } from '../../storage/db.ts';
 import * as repo from '../../storage/repos/applications.ts';
 import { createApplication as createAppRow } from '../apps/index.ts';
@@ -26,23 +25,8 @@ export type ApplicationType = (typeof APPLICATION_TYPES)[number];
 
 const TENANT_ID = 'default';
 const SECRET_TYPES: readonly string[] = ['MachineToMachine', 'Traditional'];
-const LOWER_ALNUM = 'abcdefghijklmnopqrstuvwxyz0123456789';
-const ALNUM = `ABCDEFGHIJKLMNOPQRSTUVWXYZ${LOWER_ALNUM}`;
-
-/** `n` characters drawn uniformly from `alphabet` (rejection sampling: no modulo bias). */
-function randomString(alphabet: string, n: number): string {
-  const limit = 256 - (256 % alphabet.length);
-  let out = '';
-  while (out.length < n) {
-    for (const b of crypto.randomBytes(n * 2)) {
-      if (b < limit && out.length < n) out += alphabet[b % alphabet.length];
-    }
-  }
-  return out;
-}
-
-export const newApplicationId = () => randomString(LOWER_ALNUM, 21);
-export const newClientSecret = () => `#internal:${randomString(ALNUM, 32)}`;
+export const newApplicationId = () => randomString(21);
+export const newClientSecret = () => `#internal:${randomString(32, ALNUM)}`;
 
 export interface OidcClientMetadata {
   redirectUris: string[];

@@ -1,9 +1,9 @@
 // Owns what a client sees of a user (management-core-api.md §3): picked fields plus hasPassword,
 // timestamps as epoch milliseconds. The password hash never leaves this module's input.
-import crypto from 'node:crypto';
 import type { Db } from '../../storage/db.ts';
 import type { UserIdentity, UserRow } from '../../storage/repos/users.ts';
 import type { Clock } from '../clock.ts';
+import { randomString } from '../../crypto/keyring.ts';
 import type { PasswordPool } from '../../crypto/passwords.ts';
 
 export interface UserDeps {
@@ -51,10 +51,5 @@ export function toUserView(row: UserRow): UserView {
   };
 }
 
-const ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
 /** A user id: 12 lowercase alphanumeric characters (about 62 bits). */
-export function newUserId(): string {
-  let id = '';
-  for (let i = 0; i < 12; i += 1) id += ALPHABET[crypto.randomInt(ALPHABET.length)];
-  return id;
-}
+export const newUserId = (): string => randomString(12);

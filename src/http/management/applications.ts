@@ -12,7 +12,7 @@ import {
   updateManagedApplication,
   type ApplicationDeps,
 } from '../../domain/management/applications.ts';
-import { parseSearch } from '../../domain/search.ts';
+import { parseSearch, queryValues } from '../../domain/search.ts';
 import { APPLICATION_SEARCH_FIELDS } from '../../storage/repos/applications.ts';
 import { PaginationQuery, pageOf, setPageHeaders } from './pagination.ts';
 import { LogtoErrorBody, managementErrors, managementSecurity } from './schemas.ts';
@@ -109,7 +109,6 @@ const ListApplicationsQuery = z.looseObject({
 });
 const IdParams = z.object({ id: z.string().min(1) });
 
-const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : v === undefined ? [] : [String(v)]);
 
 const tags = ['applications'];
 const notFound = { 404: LogtoErrorBody };
@@ -144,7 +143,7 @@ export function applicationRoutes(deps: ApplicationDeps) {
       async (request, reply) => {
         const query = request.query;
         const page = pageOf(query, true);
-        const types = list(query.types);
+        const types = queryValues(query.types);
         const { items, total } = await listManagedApplications(deps, {
           page,
           types: types.length ? types : undefined,
