@@ -2,7 +2,7 @@
 // instance itself: main.ts listens, tests inject or listen on port 0.
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Config } from './config/index.ts';
-import type { Senders } from './connectors/types.ts';
+import type { SenderDirectory } from './connectors/types.ts';
 import type { Keyring } from './crypto/keyring.ts';
 import type { Clock } from './domain/clock.ts';
 import { createRequestCounter } from './domain/request-counter.ts';
@@ -24,7 +24,7 @@ export interface AppDeps {
   db: Db;
   clock: Clock;
   keyring: Keyring;
-  senders: Senders;
+  senders: SenderDirectory;
   metrics: Metrics;
 }
 

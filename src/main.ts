@@ -1,11 +1,12 @@
 // Process entry: config → secret → store → connectors → app → listen. The only file with side effects.
 import { buildApp } from './app.ts';
 import { ConfigError, loadConfig, type Config } from './config/index.ts';
-import { createSenders, describeSenders } from './connectors/index.ts';
 import { createKeyring } from './crypto/keyring.ts';
 import { loadSecrets } from './crypto/secret-file.ts';
 import { bootstrap, bootstrapAdmin } from './domain/apps/bootstrap.ts';
 import { systemClock } from './domain/clock.ts';
+import { syncConfiguredConnectors } from './domain/connectors/configured.ts';
+import { createSenderDirectory, describeSenders } from './domain/connectors/senders.ts';
 import { createLogger } from './observability/logger.ts';
 import { createMetrics } from './observability/metrics.ts';
 import { openStore } from './storage/open.ts';
@@ -25,7 +26,9 @@ try {
   if (generated) logger.warn(`Generated a development server secret in ${config.dataDir}/secret.key`);
   const keyring = createKeyring(secrets);
   const store = await openStore(config);
-  const senders = createSenders(config, { logger });
+  const connectorDeps = { db: store.db, keyring, clock: systemClock, mode: config.mode, dataDir: config.dataDir };
+  for (const line of await syncConfiguredConnectors(connectorDeps, config)) logger.info(`Connector from configuration: ${line}`);
+  const senders = createSenderDirectory({ ...connectorDeps, logger });
   const metrics = createMetrics({ defaultMetrics: true });
   const deps = { config, db: store.db, clock: systemClock, keyring, senders, metrics };
 
@@ -63,7 +66,7 @@ try {
   process.on('SIGINT', () => void shutdown('SIGINT'));
 
   await app.listen({ port: config.PORT, host: config.HOST });
-  logger.info(`Verity listening on port ${config.PORT} (${store.description}; ${describeSenders(senders)}; ${config.mode} mode)`);
+  logger.info(`Verity listening on port ${config.PORT} (${store.description}; ${await describeSenders(senders)}; ${config.mode} mode)`);
 } catch (error) {
   const message = error instanceof Error ? error.message : 'start failed';
   logger.fatal({ err: error }, message);

@@ -1,12 +1,14 @@
-// Owns the SMTP email connector: one nodemailer transport built from VERITY_SMTP_URL
-// (smtp:// with STARTTLS when offered, or smtps://), plain-text messages only.
+// Owns the SMTP email connector: one nodemailer transport built from a stored SMTP connector's
+// config (host, port, secure, auth with a password or OAuth2, TLS options; see
+// domain/connectors/build-sender.ts), sending plain-text or HTML messages.
 import { createTransport } from 'nodemailer';
+import type SMTPTransport from 'nodemailer/lib/smtp-transport/index.js';
 import { DeliveryError } from '../domain/errors.ts';
 import type { OutboundMessage, Sender, SendResult } from './types.ts';
 
 export interface SmtpOptions {
-  /** smtp:// or smtps:// URL, credentials included, e.g. smtps://user:pass@mail.example.com:465 */
-  url: string;
+  /** nodemailer SMTP transport options: host, port, secure, auth ({user, pass} or OAuth2), tls, … */
+  transport: SMTPTransport.Options;
   /** The From header, e.g. `Verity <no-reply@example.com>`. */
   from: string;
   /** Limit for connecting, the greeting and each later silence of the server. */
@@ -22,7 +24,7 @@ export function createSmtpSender(options: SmtpOptions): Sender & { close(): void
   const timeouts = options.timeoutMs
     ? { connectionTimeout: options.timeoutMs, greetingTimeout: options.timeoutMs, socketTimeout: options.timeoutMs }
     : {};
-  const transport = createTransport({ url: options.url, ...timeouts });
+  const transport = createTransport({ ...options.transport, ...timeouts });
 
   async function send(message: OutboundMessage): Promise<SendResult> {
     try {
@@ -30,7 +32,7 @@ export function createSmtpSender(options: SmtpOptions): Sender & { close(): void
         from: options.from,
         to: message.to,
         subject: message.subject || DEFAULT_SUBJECT,
-        text: message.text,
+        ...(message.html ? { html: message.text } : { text: message.text }),
       });
       return info.messageId ? { providerId: info.messageId } : {};
     } catch (error) {

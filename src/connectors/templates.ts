@@ -22,3 +22,17 @@ export function renderTemplate(template: string, code: string): string {
 export function templateFor(purpose: string): { text: string; subject?: string } {
   return defaultTemplates[purpose] ?? defaultTemplates.Generic!;
 }
+
+/** The usage types a connector created from configuration carries templates for. */
+export const CONFIGURED_USAGE_TYPES = ['SignIn', 'Register', 'ForgotPassword', 'Generic'] as const;
+
+/** Logto-shaped `templates[]` built from the defaults: email entries carry a subject and a
+ *  contentType, SMS entries only content. */
+export function defaultTemplateList(channel: 'sms' | 'email') {
+  return CONFIGURED_USAGE_TYPES.map((usageType) => {
+    const t = defaultTemplates[usageType]!;
+    return channel === 'sms'
+      ? { usageType, content: t.text }
+      : { usageType, contentType: 'text/plain' as const, subject: t.subject ?? 'Your verification code', content: t.text };
+  });
+}

@@ -1,5 +1,6 @@
 // Owns the Twilio-compatible SMS connector: one POST to the Messages API per message
-// (form-encoded To/From/Body, HTTP Basic auth). Any gateway speaking this API works via baseUrl.
+// (form-encoded To, From or MessagingServiceSid, Body; HTTP Basic auth). Any gateway speaking this
+// API works via baseUrl.
 import { DeliveryError } from '../domain/errors.ts';
 import { fetchWithTimeout, readJsonBody, stringField } from './http.ts';
 import type { OutboundMessage, Sender, SendResult } from './types.ts';
@@ -9,7 +10,8 @@ export interface TwilioOptions {
   baseUrl: string;
   accountSid: string;
   authToken: string;
-  /** Default sender number or alphanumeric id; a message's own `from` wins. */
+  /** Default sender: a Messaging Service SID (MG…, sent as MessagingServiceSid, as Logto's
+   *  fromMessagingServiceSID) or a number / alphanumeric id (sent as From); a message's own `from` wins. */
   from: string;
   timeoutMs: number;
 }
@@ -23,7 +25,7 @@ export function createTwilioSender(options: TwilioOptions): Sender {
   const authorization = `Basic ${Buffer.from(`${options.accountSid}:${options.authToken}`).toString('base64')}`;
 
   async function send(message: OutboundMessage): Promise<SendResult> {
-    const body = new URLSearchParams({ To: message.to, From: message.from || options.from, Body: message.text }).toString();
+    const body = new URLSearchParams({ To: message.to, ...senderField(message.from || options.from), Body: message.text }).toString();
     const headers = {
       'content-type': 'application/x-www-form-urlencoded',
       accept: 'application/json',
@@ -38,6 +40,12 @@ export function createTwilioSender(options: TwilioOptions): Sender {
   }
 
   return { name: NAME, channel: 'sms', send };
+}
+
+const MESSAGING_SERVICE_SID = /^MG[0-9a-f]{32}$/i;
+
+function senderField(from: string): Record<string, string> {
+  return MESSAGING_SERVICE_SID.test(from) ? { MessagingServiceSid: from } : { From: from };
 }
 
 /** "twilio error 21211: The 'To' number … (HTTP 400)", or just the status when the body is not

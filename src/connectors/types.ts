@@ -11,6 +11,8 @@ export interface OutboundMessage {
   text: string;
   /** Email subject (email only). */
   subject?: string;
+  /** Email only: `text` is HTML (a template with contentType text/html). */
+  html?: boolean;
   /** Sender name or number the caller asked for (SMS), when the gateway supports one. */
   from?: string;
   /** The plaintext code, for connectors that must record it (the development outbox only). */
@@ -32,7 +34,28 @@ export interface Sender {
   send(message: OutboundMessage): Promise<SendResult>;
 }
 
-export interface Senders {
-  sms?: Sender;
-  email?: Sender;
+/** A connector's message template for one usage type (Logto's `templates[]` entry). */
+export interface MessageTemplate {
+  content: string;
+  subject?: string;
+  contentType?: 'text/plain' | 'text/html';
+}
+
+/** The connector serving a channel right now, with its templates. */
+export interface Delivery {
+  /** The stored connector's id, or a name for connectors that have none. */
+  connectorId: string;
+  sender: Sender;
+  /** The template for a usage type (SignIn, Register, ForgotPassword, Generic, …); undefined when
+   *  the connector has none for it (callers answer connector.template_not_found). */
+  template(usageType: string): MessageTemplate | undefined;
+}
+
+/** Where use cases find the connector for a channel. The stored connectors are the source: a
+ *  connector created, changed or deleted through the Management API is used from the next send. */
+export interface SenderDirectory {
+  resolve(channel: Channel): Promise<Delivery | undefined>;
+  /** Forget cached connectors (called after this process changed one). */
+  invalidate(): void;
+  close(): Promise<void>;
 }

@@ -192,6 +192,15 @@ export const logtoErrors = {
   },
   'connector.invalid_type_for_syncing_profile': { status: 422, message: 'You can only sync user profile with social connectors.' },
   'connector.id_already_exists': { status: 422, message: 'A connector with this id already exists.' },
+  'connector.invalid_metadata': { status: 400, message: "The connector's metadata is invalid." },
+  // SSO connectors (management-core-api.md §6)
+  'single_sign_on.duplicate_connector_name': { status: 409, message: 'Connector name already exists.' },
+  'single_sign_on.forbidden_domains': { status: 422, message: 'Public email domains are not allowed.' },
+  'single_sign_on.duplicated_domains': { status: 422, message: 'There are duplicate domains.' },
+  // Application roles (management-core-api.md §1)
+  'application.invalid_type': { status: 422, message: 'Only machine to machine applications can have associated roles.' },
+  'application.role_exists': { status: 422, message: 'The role id {{roleId}} is already been added to this application.' },
+  'application.invalid_role_type': { status: 422, message: 'Can not assign user type role to machine to machine application.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type LogtoErrorCode = keyof typeof logtoErrors;

@@ -20,7 +20,7 @@ afterAll(() => smtp.close());
 describe('SMTP sender', () => {
   it('delivers a plain-text message with recipient, subject and body', async () => {
     const sender = createSmtpSender({
-      url: `smtp://${user}:${pass}@127.0.0.1:${port}`,
+      transport: { host: '127.0.0.1', port, auth: { user, pass } },
       from: 'Verity <no-reply@verity.test>',
       timeoutMs: 5000,
     });
@@ -51,8 +51,24 @@ describe('SMTP sender', () => {
     expect(second.body).toBe('Code 112233');
   });
 
+  it('sends an HTML template as text/html', async () => {
+    const sender = createSmtpSender({ transport: { host: '127.0.0.1', port, auth: { user, pass } }, from: 'v@verity.test', timeoutMs: 5000 });
+    try {
+      await sender.send({ channel: 'email', to: 'html@example.com', text: '<p>Code <b>246810</b></p>', html: true, code: '246810', purpose: 'Generic' });
+    } finally {
+      sender.close();
+    }
+    const mail = received.find((m) => m.envelopeTo.includes('html@example.com'))!;
+    expect(mail.headers['content-type']).toMatch(/^text\/html/);
+    expect(mail.body).toBe('<p>Code <b>246810</b></p>');
+  });
+
   it('turns a refused login into a DeliveryError without the password', async () => {
-    const sender = createSmtpSender({ url: `smtp://${user}:wrong-password@127.0.0.1:${port}`, from: 'v@verity.test', timeoutMs: 5000 });
+    const sender = createSmtpSender({
+      transport: { host: '127.0.0.1', port, auth: { user, pass: 'wrong-password' } },
+      from: 'v@verity.test',
+      timeoutMs: 5000,
+    });
     const before = received.length;
     try {
       const error = await sender

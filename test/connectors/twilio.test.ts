@@ -67,6 +67,16 @@ describe('Twilio sender', () => {
     expect(new URLSearchParams(api.requests.at(-1)!.body).get('From')).toBe('VerityApp');
   });
 
+  it('sends a Messaging Service SID as MessagingServiceSid', async () => {
+    const service = `MG${'ab'.repeat(16)}`;
+    await createTwilioSender({ ...options(), from: service }).send(message);
+    expect(Object.fromEntries(new URLSearchParams(api.requests.at(-1)!.body))).toEqual({
+      To: message.to,
+      MessagingServiceSid: service,
+      Body: message.text,
+    });
+  });
+
   it("turns Twilio's error JSON into a DeliveryError carrying its code and message", async () => {
     const sender = createTwilioSender(options());
     const error = await sender.send({ ...message, to: '+15005550001' }).catch((e: unknown) => e);

@@ -131,7 +131,7 @@ describe('POST /api/connectors (C1)', () => {
     for (const [factory, config] of [
       ['simple-mail-transfer-protocol', smtpConfig({ host: undefined })],
       ['simple-mail-transfer-protocol', smtpConfig({ templates: emailTemplates.slice(0, 3) })],
-      ['simple-mail-transfer-protocol', smtpConfig({ auth: {} })],
+      ['simple-mail-transfer-protocol', smtpConfig({ auth: { pass: 'no user' } })],
       ['twilio-short-message-service', { ...twilioConfig(), authToken: '' }],
       ['verity-sms-webhook', { url: 'not a url', templates: smsTemplates }],
       ['verity-sms-webhook', undefined],

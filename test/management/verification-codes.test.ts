@@ -142,6 +142,43 @@ describe('connectors', () => {
     }
   });
 
+  it('sends through a connector created with the Management API, with its template, until it is deleted', async () => {
+    const bare = await startTestApp({ env: { VERITY_SMS_CONNECTOR: 'none', VERITY_EMAIL_CONNECTOR: 'none' } });
+    try {
+      const bearer = await managementToken(bare);
+      const api = (method: string, path: string, body?: unknown) =>
+        fetch(`${bare.url}${path}`, {
+          method,
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${bearer}` },
+          ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        });
+      const templates = ['SignIn', 'Register', 'ForgotPassword', 'Generic'].map((usageType) => ({
+        usageType,
+        contentType: usageType === 'Generic' ? 'text/html' : 'text/plain',
+        subject: `${usageType} code {{code}}`,
+        content: `<p>${usageType}: {{code}}</p>`,
+      }));
+      const config = { host: '127.0.0.1', port: smtp.port, fromEmail: 'api@verity.test', auth: { user: smtp.user, pass: smtp.pass }, templates };
+      const created = await api('POST', '/api/connectors', { connectorId: 'simple-mail-transfer-protocol', config });
+      expect(created.status).toBe(200);
+      const { id } = (await created.json()) as { id: string };
+
+      const to = email();
+      expect((await api('POST', '/api/verification-codes', { email: to })).status).toBe(204);
+      const mail = smtp.received.find((m) => m.envelopeTo.includes(to))!;
+      const code = mail.body.match(/Generic: (\d{6})/)![1]!;
+      expect(mail.headers.subject).toBe(`Generic code ${code}`);
+      expect(mail.headers.from).toBe('api@verity.test');
+      expect(mail.headers['content-type']).toMatch(/^text\/html/);
+      expect((await api('POST', '/api/verification-codes/verify', { email: to, verificationCode: code })).status).toBe(204);
+
+      expect((await api('DELETE', `/api/connectors/${id}`)).status).toBe(204);
+      expect((await api('POST', '/api/verification-codes', { email: email() })).status).toBe(501);
+    } finally {
+      await bare.close();
+    }
+  });
+
   it('a gateway failure → 400 connector.general, and no code is left to verify', async () => {
     const to = phone();
     t.sms.failNext(1);

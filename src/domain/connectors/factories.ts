@@ -77,7 +77,8 @@ export const SmtpConfig = z.looseObject({
   host: z.string(),
   port: z.number(),
   fromEmail: z.string(),
-  auth: smtpAuth,
+  /** Optional in Verity (Logto requires it): an unauthenticated relay on a private network. */
+  auth: smtpAuth.optional(),
   replyTo: z.string().optional(),
   templates: requiredTemplates(emailTemplate),
   secure: z.boolean().optional(),
@@ -102,12 +103,15 @@ export const TwilioConfig = z.looseObject({
   templates: requiredTemplates(smsTemplate),
   /** Verity extension: a Twilio-compatible API elsewhere (tests, gateways); default https://api.twilio.com. */
   baseUrl: z.url().optional(),
+  /** Verity extension: milliseconds before a send gives up (default 10 000). */
+  timeoutMs: z.number().int().min(100).max(60_000).optional(),
 });
 
 export const WebhookSmsConfig = z.looseObject({
   url: z.url(),
   secret: z.string().optional(),
   templates: requiredTemplates(smsTemplate),
+  timeoutMs: z.number().int().min(100).max(60_000).optional(),
 });
 
 export const OutboxConfig = z.looseObject({

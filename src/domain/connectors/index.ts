@@ -13,6 +13,7 @@ import {
   updateConnectorRow,
   type ConnectorRow,
 } from '../../storage/repos/connectors.ts';
+import type { SenderDirectory } from '../../connectors/types.ts';
 import type { Clock } from '../clock.ts';
 import { LogtoError } from '../errors.ts';
 import { cleanDeep, openConfig, sealConfig, validateConfig, type Json } from './config.ts';
@@ -26,6 +27,8 @@ export interface ConnectorDeps {
   mode: 'development' | 'production';
   /** Where the outbox writes. */
   dataDir: string;
+  /** Told when a connector changes, so this process sends with it from the next message. */
+  senders?: Pick<SenderDirectory, 'invalidate'>;
 }
 
 /** The wire connector: the factory's fields, then the stored instance's (LG connectorResponseGuard). */
@@ -96,6 +99,7 @@ export async function createConnector(deps: ConnectorDeps, input: CreateConnecto
       metadata: cleanDeep(input.metadata ?? {}),
       created_at: deps.clock.now(),
     });
+    deps.senders?.invalidate();
     return toConnector(deps, row);
   } catch (error) {
     // A concurrent creation took the id between the check and the insert.
@@ -143,10 +147,12 @@ export async function updateConnector(deps: ConnectorDeps, id: string, input: Up
     ...(input.syncProfile === undefined ? {} : { sync_profile: input.syncProfile }),
   });
   if (!updated) throw new LogtoError('entity.not_found');
+  deps.senders?.invalidate();
   return toConnector(deps, updated);
 }
 
 /** C5. Throws entity.not_found. */
 export async function deleteConnector(deps: ConnectorDeps, id: string): Promise<void> {
   if (!(await deleteConnectorRow(deps.db, id))) throw new LogtoError('entity.not_found');
+  deps.senders?.invalidate();
 }

@@ -1,16 +1,16 @@
 // Use cases: POST /api/verification-codes and /verify. A code for any email or phone, not tied to a
 // user: 6 digits, 10 minutes, 10 tries, template Generic; a new code replaces the recipient's older one.
-// Throws LogtoError connector.not_found (501), connector.general, connector.rate_limit_exceeded,
+// Throws LogtoError connector.not_found (501), connector.template_not_found, connector.general, connector.rate_limit_exceeded,
 // verification_code.not_found / expired / exceed_max_try / code_mismatch.
-import type { Senders } from '../../connectors/types.ts';
-import { renderTemplate, templateFor } from '../../connectors/templates.ts';
+import type { SenderDirectory } from '../../connectors/types.ts';
+import { renderTemplate } from '../../connectors/templates.ts';
 import type { Metrics } from '../../observability/metrics.ts';
 import { checkCode, discardUndelivered, findLatestCode, issueCode, type CodeDeps } from '../codes/index.ts';
 import { LogtoError, RateLimitedError, type LogtoErrorCode } from '../errors.ts';
 import { sendLimits, type PolicyConfig } from '../policy.ts';
 
 export interface ManagementCodeDeps extends CodeDeps {
-  senders: Senders;
+  senders: SenderDirectory;
   metrics: Metrics;
   policy: PolicyConfig;
 }
@@ -20,6 +20,7 @@ export type CodeTarget = { email: string } | { phone: string };
 const OWNER = { scope: 'management:Generic', applicationId: null };
 const TTL_SECONDS = 600;
 const MAX_TRIES = 10;
+const USAGE = 'Generic';
 
 function recipientOf(target: CodeTarget): { channel: 'sms' | 'email'; recipient: string; to: string } {
   if ('email' in target) return { channel: 'email', recipient: target.email.trim().toLowerCase(), to: target.email.trim() };
@@ -28,8 +29,11 @@ function recipientOf(target: CodeTarget): { channel: 'sms' | 'email'; recipient:
 
 export async function sendVerificationCode(deps: ManagementCodeDeps, target: CodeTarget, ip: string | null): Promise<void> {
   const { channel, recipient, to } = recipientOf(target);
-  const sender = deps.senders[channel];
-  if (!sender) throw new LogtoError('connector.not_found');
+  const delivery = await deps.senders.resolve(channel);
+  if (!delivery) throw new LogtoError('connector.not_found');
+  const { sender } = delivery;
+  const template = delivery.template(USAGE);
+  if (!template) throw new LogtoError('connector.template_not_found');
   let issued;
   try {
     issued = await issueCode(deps, {
@@ -49,9 +53,16 @@ export async function sendVerificationCode(deps: ManagementCodeDeps, target: Cod
     if (error instanceof RateLimitedError) throw new LogtoError('connector.rate_limit_exceeded');
     throw error;
   }
-  const template = templateFor('Generic');
   try {
-    await sender.send({ channel, to, text: renderTemplate(template.text, issued.code), subject: template.subject, code: issued.code, purpose: 'Generic' });
+    await sender.send({
+      channel,
+      to,
+      text: renderTemplate(template.content, issued.code),
+      ...(template.subject === undefined ? {} : { subject: renderTemplate(template.subject, issued.code) }),
+      html: template.contentType === 'text/html',
+      code: issued.code,
+      purpose: USAGE,
+    });
   } catch (error) {
     await discardUndelivered(deps, issued.record.id, sender.name, error instanceof Error ? error.message : 'connector error');
     deps.metrics.deliveries.inc({ channel, connector: sender.name, outcome: 'failed' });

@@ -33,8 +33,9 @@ export interface Caller {
 /** Throws OtpError (2002/2003/2020 phone, 1010 no connector, 1009 gateway) or RateLimitedError('send'). */
 export async function createOtp(deps: OtpDeps, caller: Caller, input: NewOtpInput): Promise<DataOtp> {
   const phone = resolvePhone(input.phoneNumber, input.countryIso);
-  const sender = deps.senders.sms;
-  if (!sender) throw new OtpError('no_sms_connector');
+  const delivery = await deps.senders.resolve('sms');
+  if (!delivery) throw new OtpError('no_sms_connector');
+  const { sender } = delivery;
   const s = caller.otpSettings;
   const pinType = input.pinType ?? s.pinType;
   const pinLength = input.pinLength ?? s.pinLength;

@@ -1,11 +1,11 @@
 // What the OTP use cases need, as one explicit object.
-import type { Senders } from '../../connectors/types.ts';
+import type { SenderDirectory } from '../../connectors/types.ts';
 import type { Metrics } from '../../observability/metrics.ts';
 import type { CodeDeps } from '../codes/index.ts';
 import type { PolicyConfig } from '../policy.ts';
 
 export interface OtpDeps extends CodeDeps {
-  senders: Senders;
+  senders: SenderDirectory;
   metrics: Metrics;
   policy: PolicyConfig;
   /** Price per SMS part by destination country ISO, with an optional "default". */

@@ -40,6 +40,11 @@ export async function findConnectorRow(q: Queryable, id: string): Promise<Connec
   return (await q.query<ConnectorRow>('SELECT * FROM connectors WHERE id = $1', [id]))[0] ?? null;
 }
 
+/** The Email or SMS connector (there is at most one of each, see connectors_one_passwordless). */
+export async function findPasswordlessConnector(q: Queryable, type: 'Email' | 'Sms'): Promise<ConnectorRow | null> {
+  return (await q.query<ConnectorRow>('SELECT * FROM connectors WHERE type = $1', [type]))[0] ?? null;
+}
+
 /** The types that have a connector (for the sign-in experience's connector checks). */
 export async function connectorTypes(q: Queryable): Promise<Set<ConnectorType>> {
   const rows = await q.query<{ type: ConnectorType }>('SELECT DISTINCT type FROM connectors');
