@@ -6,6 +6,7 @@ import type { FastifyRequest } from 'fastify';
 import type { JWTPayload } from 'jose';
 import { LogtoError } from '../domain/errors.ts';
 import type { Db } from '../storage/db.ts';
+import { managementScopes } from '../storage/repos/roles.ts';
 import { MANAGEMENT_API_RESOURCE, MANAGEMENT_API_SCOPE } from '../oidc/resources.ts';
 import type { AccessTokenVerifier } from '../oidc/access-tokens.ts';
 
@@ -40,9 +41,9 @@ export function managementAuth(deps: ManagementAuthDeps) {
     const scopes = typeof payload.scope === 'string' ? payload.scope.split(' ').filter(Boolean) : [];
     if (!scopes.includes(MANAGEMENT_API_SCOPE)) throw new LogtoError('auth.forbidden');
     // A deleted or demoted application loses access at once, whatever its tokens say.
-    const [app] = await deps.db.query<{ is_admin: boolean }>('SELECT is_admin FROM applications WHERE id = $1', [payload.sub]);
-    if (!app) throw new LogtoError('auth.unauthorized');
-    if (!app.is_admin) throw new LogtoError('auth.forbidden');
+    const held = await managementScopes(deps.db, payload.sub);
+    if (!held) throw new LogtoError('auth.unauthorized');
+    if (!held.includes(MANAGEMENT_API_SCOPE)) throw new LogtoError('auth.forbidden');
     request.managementCaller = { applicationId: payload.sub, scopes };
   };
 }

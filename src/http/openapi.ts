@@ -38,6 +38,8 @@ export async function registerOpenApi(app: FastifyInstance, version: string) {
         { name: 'users', description: 'Management API: users' },
         { name: 'sign-in experience', description: 'Management API: the settings the sign-in flow obeys' },
         { name: 'connectors', description: 'Management API: email and SMS connectors' },
+        { name: 'sso connectors', description: 'Management API: enterprise SSO connectors (OIDC, SAML)' },
+        { name: 'roles', description: 'Management API: machine-to-machine roles and the applications holding them' },
         { name: 'status', description: 'Health and metrics' },
       ],
     },

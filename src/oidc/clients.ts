@@ -2,6 +2,8 @@
 // only as its SHA-256; the provider's secret comparison is replaced accordingly (provider.ts).
 import type { AdapterPayload } from 'oidc-provider';
 import type { Db } from '../storage/db.ts';
+import { managementScopes } from '../storage/repos/roles.ts';
+import { MANAGEMENT_API_SCOPE } from './resources.ts';
 
 interface ClientRow {
   id: string;
@@ -57,8 +59,7 @@ export async function findClientMetadata(db: Db, id: string): Promise<AdapterPay
   }
 }
 
-/** Whether the application holds the Management API scope `all`. */
+/** Whether the application holds the Management API scope `all` through one of its roles. */
 export async function isAdminApplication(db: Db, id: string): Promise<boolean> {
-  const [row] = await db.query<{ is_admin: boolean }>('SELECT is_admin FROM applications WHERE id = $1', [id]);
-  return row?.is_admin ?? false;
+  return (await managementScopes(db, id))?.includes(MANAGEMENT_API_SCOPE) ?? false;
 }

@@ -85,7 +85,7 @@ export async function startTestApp(
     const clientId = `m2m${crypto.randomBytes(8).toString('hex')}`;
     const clientSecret = crypto.randomBytes(24).toString('base64url');
     await upsertAdminClient(db, { id: clientId, name: 'test client', secretHash: sha256Hex(clientSecret), callbackSecret: keyring.encrypt('x') });
-    if (!admin) await db.query('UPDATE applications SET is_admin = false WHERE id = $1', [clientId]);
+    if (!admin) await db.query('DELETE FROM application_roles WHERE application_id = $1', [clientId]);
     return { clientId, clientSecret };
   };
   const first = await newApplication(options.otpSettings);

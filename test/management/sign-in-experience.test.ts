@@ -5,7 +5,8 @@ import { getSignInExperience } from '../../src/domain/sign-in-experience/index.t
 import { useTestApp } from '../helpers/app.ts';
 import { managementToken } from '../helpers/tokens.ts';
 
-const t = useTestApp();
+// No connectors from configuration: the connector rules are checked against what the tests add.
+const t = useTestApp({ env: { VERITY_SMS_CONNECTOR: 'none' } });
 let token: string;
 beforeAll(async () => {
   token = await managementToken(t);

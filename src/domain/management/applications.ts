@@ -10,6 +10,8 @@
 import { ALNUM, randomString, sha256Hex, type Keyring } from '../../crypto/keyring.ts';
 import type { Db, Queryable } from '../../storage/db.ts';
 import * as repo from '../../storage/repos/applications.ts';
+import { insertApplicationSecret } from '../../storage/repos/application-secrets.ts';
+import { setInternalAdmin } from '../../storage/repos/roles.ts';
 import { createApplication as createAppRow } from '../apps/index.ts';
 import type { Clock } from '../clock.ts';
 import { LogtoError } from '../errors.ts';
@@ -24,6 +26,7 @@ export const APPLICATION_TYPES = ['Native', 'SPA', 'Traditional', 'MachineToMach
 export type ApplicationType = (typeof APPLICATION_TYPES)[number];
 
 const TENANT_ID = 'default';
+export const DEFAULT_SECRET_NAME = 'Default secret';
 const SECRET_TYPES: readonly string[] = ['MachineToMachine', 'Traditional'];
 export const newApplicationId = () => randomString(21);
 export const newClientSecret = () => `#internal:${randomString(32, ALNUM)}`;
@@ -95,6 +98,9 @@ export async function createManagedApplication(deps: ApplicationDeps, input: App
   const secret = SECRET_TYPES.includes(input.type) ? newClientSecret() : '';
   const row = await deps.db.tx(async (q) => {
     const { app } = await createAppRow({ ...deps, db: inTx(deps.db, q) }, { id: newApplicationId(), name: input.name });
+    // Logto also lists the new secret as `Default secret` under /secrets; one value, one digest.
+    if (secret)
+      await insertApplicationSecret(q, { application_id: app.id, name: DEFAULT_SECRET_NAME, secret_hash: sha256Hex(secret), created_at: deps.clock.now(), expires_at: null });
     return repo.updateApplication(q, app.id, {
       type: input.type,
       description: input.description ?? null,
@@ -108,13 +114,19 @@ export async function createManagedApplication(deps: ApplicationDeps, input: App
   return toApplication(row!, secret);
 }
 
-export interface ListOptions extends repo.ApplicationFilter {
+export interface ListOptions extends Omit<repo.ApplicationFilter, 'excludeRoleId'> {
   page: { limit: number; offset: number } | null;
+  excludeRoleId?: string | undefined;
+  /** There are no organizations yet, so this leaves nothing out. */
+  excludeOrganizationId?: string | undefined;
 }
 
-/** A2, newest first. Throws 400 request.invalid_input for a pattern PostgreSQL cannot compile. */
+/** A2, newest first. Throws 400 request.invalid_input for a pattern PostgreSQL cannot compile and
+ *  when both exclude parameters are given. */
 export async function listManagedApplications(deps: Pick<ApplicationDeps, 'db'>, options: ListOptions) {
-  const { page, ...filter } = options;
+  const { page, excludeRoleId, excludeOrganizationId, ...rest } = options;
+  if (excludeRoleId !== undefined && excludeOrganizationId !== undefined) throw new LogtoError('request.invalid_input');
+  const filter: repo.ApplicationFilter = { ...rest, ...(excludeRoleId ? { excludeRoleId } : {}) };
   try {
     const { rows, total } = await repo.listApplications(deps.db, filter, page);
     return { items: rows.map((row) => toApplication(row)), total };
@@ -146,13 +158,15 @@ export async function updateManagedApplication(deps: Pick<ApplicationDeps, 'db'>
   const current = await existing(deps, id);
   if (current.type === 'SAML') throw new LogtoError('application.use_saml_app_api');
   // Protected apps cannot be created here, so their metadata has nothing to update.
-  const row = await repo.updateApplication(deps.db, id, {
-    name: patch.name,
-    description: patch.description,
-    oidc_client_metadata: patch.oidcClientMetadata,
-    custom_client_metadata: patch.customClientMetadata,
-    custom_data: patch.customData,
-    is_admin: patch.isAdmin,
+  const row = await deps.db.tx(async (q) => {
+    if (patch.isAdmin !== undefined) await setInternalAdmin(q, id, patch.isAdmin);
+    return repo.updateApplication(q, id, {
+      name: patch.name,
+      description: patch.description,
+      oidc_client_metadata: patch.oidcClientMetadata,
+      custom_client_metadata: patch.customClientMetadata,
+      custom_data: patch.customData,
+    });
   });
   if (!row) throw new LogtoError('entity.not_exists_with_id');
   return toApplication(row);

@@ -106,6 +106,8 @@ const ListApplicationsQuery = z.looseObject({
   mode: z.string().optional().describe('like (default), exact, similar_to, posix; `mode.<field>` per field'),
   joint: z.string().optional().describe('or (default), and'),
   isCaseSensitive: z.enum(['true', 'false']).optional(),
+  excludeRoleId: z.string().optional().describe('Leave out applications holding this role'),
+  excludeOrganizationId: z.string().optional().describe('Leave out members of this organization (there are no organizations yet)'),
 });
 const IdParams = z.object({ id: z.string().min(1) });
 
@@ -145,6 +147,8 @@ export function applicationRoutes(deps: ApplicationDeps) {
         const page = pageOf(query, true);
         const types = queryValues(query.types);
         const { items, total } = await listManagedApplications(deps, {
+          excludeRoleId: query.excludeRoleId,
+          excludeOrganizationId: query.excludeOrganizationId,
           page,
           types: types.length ? types : undefined,
           isThirdParty: query.isThirdParty === undefined ? undefined : query.isThirdParty === 'true',

@@ -3,9 +3,12 @@ import type { FastifyInstance } from 'fastify';
 import type { ManagementCodeDeps } from '../../domain/management/verification-codes.ts';
 import { managementAuth, type ManagementAuthDeps } from '../management-auth.ts';
 import { applicationRoutes } from './applications.ts';
+import { applicationSecretRoutes } from './application-secrets.ts';
+import { roleRoutes } from './roles.ts';
 import { verificationCodeRoutes } from './verification-codes.ts';
 import { userRoutes } from './users.ts';
 import { connectorRoutes } from './connectors.ts';
+import { ssoConnectorRoutes } from './sso-connectors.ts';
 import { signInExperienceRoutes } from './sign-in-experience.ts';
 
 export function managementRoutes(
@@ -17,10 +20,13 @@ export function managementRoutes(
     await app.register(verificationCodeRoutes(deps));
     // --- applications ---
     await app.register(applicationRoutes(deps));
+    await app.register(applicationSecretRoutes(deps));
+    await app.register(roleRoutes(deps));
     // --- users ---
     await app.register(userRoutes(deps));
     // --- sign-in experience and connectors ---
     await app.register(signInExperienceRoutes(deps));
     await app.register(connectorRoutes(deps));
+    await app.register(ssoConnectorRoutes(deps));
   };
 }

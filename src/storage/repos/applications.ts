@@ -15,6 +15,7 @@ export interface ApplicationRow {
   custom_client_metadata: Record<string, unknown>;
   custom_data: Record<string, unknown>;
   is_third_party: boolean;
+  /** Holds the #internal:admin role (roles.ts), the deprecated `isAdmin` flag. */
   is_admin: boolean;
   created_at: Date;
 }
@@ -29,11 +30,11 @@ export interface ApplicationFields {
   custom_client_metadata?: Record<string, unknown>;
   custom_data?: Record<string, unknown>;
   is_third_party?: boolean;
-  is_admin?: boolean;
 }
 
 const COLUMNS = `id, name, description, type, secret_hash, oidc_client_metadata, custom_client_metadata, custom_data,
-  is_third_party, is_admin, created_at`;
+  is_third_party, created_at,
+  EXISTS (SELECT 1 FROM application_roles ar WHERE ar.application_id = applications.id AND ar.role_id = 'admin-role') AS is_admin`;
 const JSON_COLUMNS = new Set(['oidc_client_metadata', 'custom_client_metadata', 'custom_data']);
 
 export async function findApplication(q: Queryable, id: string): Promise<ApplicationRow | null> {
@@ -66,6 +67,8 @@ export interface ApplicationFilter {
   types?: string[];
   isThirdParty?: boolean;
   search?: Search<ApplicationSearchField> | null;
+  /** Leave out applications holding this role. */
+  excludeRoleId?: string;
 }
 
 function whereOf(filter: ApplicationFilter): { sql: string; params: unknown[] } {
@@ -77,6 +80,10 @@ function whereOf(filter: ApplicationFilter): { sql: string; params: unknown[] } 
   const conditions: string[] = [];
   if (filter.types?.length) conditions.push(`type = ANY(${param(filter.types)}::text[])`);
   if (filter.isThirdParty !== undefined) conditions.push(`is_third_party = ${param(filter.isThirdParty)}`);
+  if (filter.excludeRoleId)
+    conditions.push(
+      `NOT EXISTS (SELECT 1 FROM application_roles ar WHERE ar.application_id = applications.id AND ar.role_id = ${param(filter.excludeRoleId)})`,
+    );
   if (filter.search && filter.search.matches.length > 0) conditions.push(searchCondition(filter.search, SEARCH_COLUMNS, param));
   return { sql: conditions.length ? `WHERE ${conditions.join(' AND ')}` : '', params };
 }

@@ -29,11 +29,12 @@ export async function insertApp(q: Queryable, app: Omit<AppRow, 'created_at'>): 
 /** Creates or updates a MachineToMachine client with the Management API scope (operator bootstrap). */
 export async function upsertAdminClient(q: Queryable, app: { id: string; name: string; secretHash: string; callbackSecret: string }) {
   await q.query(
-    `INSERT INTO applications (id, name, callback_secret, type, secret_hash, is_admin)
-     VALUES ($1, $2, $4, 'MachineToMachine', $3, true)
-     ON CONFLICT (id) DO UPDATE SET secret_hash = EXCLUDED.secret_hash, is_admin = true, type = 'MachineToMachine'`,
+    `INSERT INTO applications (id, name, callback_secret, type, secret_hash)
+     VALUES ($1, $2, $4, 'MachineToMachine', $3)
+     ON CONFLICT (id) DO UPDATE SET secret_hash = EXCLUDED.secret_hash, type = 'MachineToMachine'`,
     [app.id, app.name, app.secretHash, app.callbackSecret],
   );
+  await q.query(`INSERT INTO application_roles (application_id, role_id) VALUES ($1, 'admin-role') ON CONFLICT DO NOTHING`, [app.id]);
 }
 
 export async function findApp(q: Queryable, id: string): Promise<AppRow | null> {
