@@ -17,7 +17,15 @@ import { createProvider } from './oidc/provider.ts';
 import { createAccessTokenVerifier } from './oidc/access-tokens.ts';
 import type { Metrics } from './observability/metrics.ts';
 import type { Db } from './storage/db.ts';
+import type Provider from 'oidc-provider';
 import type { z } from 'zod';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The OIDC provider mounted under /oidc (for the interaction bridge, oidc/interaction.ts). */
+    oidcProvider: Provider;
+  }
+}
 
 export interface AppDeps {
   config: Config;
@@ -95,7 +103,9 @@ export async function buildApp(deps: AppDeps, options: Pick<FastifyServerOptions
     keys: oidcKeys,
     trustProxy: deps.config.VERITY_TRUST_PROXY,
     interactionUrl: deps.config.VERITY_SIGN_IN_URL,
+    clock: deps.clock,
   });
+  app.decorate('oidcProvider', provider);
   await app.register(oidcRoutes(provider));
   await app.register(
     managementRoutes({ ...domain, tokens }),

@@ -2,7 +2,7 @@
 // Grant, AuthorizationCode, AccessToken, RefreshToken, ClientCredentials, …) is one row of
 // oidc_models, so nothing lives in process memory and any process sharing the database can continue
 // a flow. Clients are not stored here: they are read from applications (see clients.ts).
-import type { Adapter, AdapterPayload } from 'oidc-provider';
+import { errors, type Adapter, type AdapterPayload } from 'oidc-provider';
 import type { Db } from '../storage/db.ts';
 
 const live = 'AND (expires_at IS NULL OR expires_at > now())';
@@ -38,8 +38,15 @@ export function createAdapterFactory(db: Db, findClient: (id: string) => Promise
       ]);
     }
 
+    /** Check-and-set: of two requests spending the same code or refresh token at once, only one
+     *  marks it; the other gets invalid_grant (a later replay is caught by the provider itself,
+     *  which sees `consumed` and revokes the grant). */
     async consume(id: string): Promise<void> {
-      await db.query('UPDATE oidc_models SET consumed_at = now() WHERE kind = $1 AND id = $2', [this.kind, id]);
+      const rows = await db.query('UPDATE oidc_models SET consumed_at = now() WHERE kind = $1 AND id = $2 AND consumed_at IS NULL RETURNING id', [
+        this.kind,
+        id,
+      ]);
+      if (rows.length === 0) throw new errors.InvalidGrant('grant request is invalid');
     }
 
     async destroy(id: string): Promise<void> {

@@ -1,9 +1,13 @@
 // Owns the oidc-provider configuration: storage through the database adapter, keys from keys.ts,
-// applications as clients, and the Management API as a resource server issuing JWT access tokens
-// (scope `all` for applications that hold it). Mounted under /oidc by http/oidc.ts.
-import crypto from 'node:crypto';
-import Provider, { errors, type Configuration } from 'oidc-provider';
+// applications as clients, users as accounts (account.ts), the authorization-code flow (PKCE, opaque
+// access tokens for userinfo, refresh tokens for offline_access rotated on every use), and the
+// Management API as a resource server issuing JWT access tokens (scope `all` for applications that
+// hold it). Mounted under /oidc by http/oidc.ts.
+import Provider, { errors, type Account, type Configuration } from 'oidc-provider';
 import type { Db } from '../storage/db.ts';
+import { systemClock, type Clock } from '../domain/clock.ts';
+import { matchesClientSecret } from './client-secrets.ts';
+import { findAccount, OIDC_CLAIMS } from './account.ts';
 import { createAdapterFactory } from './adapter.ts';
 import { findClientMetadata, isAdminApplication } from './clients.ts';
 import type { OidcKeys } from './keys.ts';
@@ -20,9 +24,41 @@ export interface ProviderDeps {
   trustProxy: boolean;
   /** Where the provider sends the browser to sign in (the Experience API's page). */
   interactionUrl: string;
+  /** Judges named client secrets' expiry (client-secrets.ts); the system clock when absent. */
+  clock?: Clock;
 }
 
+/** What the interaction bridge (interaction.ts) needs from a provider's configuration. */
+export interface ProviderLookups {
+  /** The account for a user id; undefined for an unknown or suspended user. */
+  findAccount(accountId: string): Promise<Account | undefined>;
+  /** The scopes of `resource` this client may be granted; undefined for an unknown resource. */
+  resourceScopes(resource: string, clientId: string): Promise<string[] | undefined>;
+}
+
+const lookups = new WeakMap<Provider, ProviderLookups>();
+
+/** The lookups of a provider made by createProvider. */
+export function providerLookups(provider: Provider): ProviderLookups {
+  const found = lookups.get(provider);
+  if (!found) throw new Error('not a provider made by createProvider');
+  return found;
+}
+
+// RP-initiated logout shows no confirmation page: the provider's form (carrying its xsrf value) is
+// submitted at once, answering "yes". Without script, one button does it.
+const autoSubmittedLogout = (form: string) => `<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>Signing out</title></head>
+<body>${form}<input type="hidden" form="op.logoutForm" name="logout" value="yes">
+<noscript><button type="submit" form="op.logoutForm">Sign out</button></noscript>
+<script>document.getElementById('op.logoutForm').submit()</script></body></html>`;
+
 export function createProvider(deps: ProviderDeps): Provider {
+  const scopesOf = async (resource: string, clientId: string): Promise<string[] | undefined> => {
+    if (resource === OTP_API_RESOURCE) return [OTP_API_SCOPE];
+    if (resource !== MANAGEMENT_API_RESOURCE) return undefined;
+    return (await isAdminApplication(deps.db, clientId)) ? [MANAGEMENT_API_SCOPE] : [];
+  };
   const configuration: Configuration = {
     adapter: createAdapterFactory(deps.db, (id) => findClientMetadata(deps.db, id)),
     jwks: deps.keys.jwks as Configuration['jwks'],
@@ -36,17 +72,31 @@ export function createProvider(deps: ProviderDeps): Provider {
       clientCredentials: { enabled: true },
       revocation: { enabled: true },
       introspection: { enabled: true },
-      rpInitiatedLogout: { enabled: true },
+      rpInitiatedLogout: {
+        enabled: true,
+        logoutSource(ctx, form) {
+          ctx.type = 'html';
+          ctx.body = autoSubmittedLogout(form);
+        },
+        postLogoutSuccessSource(ctx) {
+          ctx.type = 'html';
+          ctx.body = '<!DOCTYPE html><html><head><meta charset="utf-8"><title>Signed out</title></head><body>Signed out.</body></html>';
+        },
+      },
       resourceIndicators: {
         enabled: true,
         defaultResource: () => undefined as unknown as string,
         useGrantedResource: () => true,
         async getResourceServerInfo(_ctx, resourceIndicator, client) {
-          const jwt = { accessTokenFormat: 'jwt', accessTokenTTL: ACCESS_TOKEN_TTL_SECONDS, jwt: { sign: { alg: 'ES384' } } } as const;
-          if (resourceIndicator === OTP_API_RESOURCE) return { scope: OTP_API_SCOPE, audience: OTP_API_RESOURCE, ...jwt };
-          if (resourceIndicator !== MANAGEMENT_API_RESOURCE) throw new errors.InvalidTarget();
-          const admin = await isAdminApplication(deps.db, client.clientId);
-          return { scope: admin ? MANAGEMENT_API_SCOPE : '', audience: MANAGEMENT_API_RESOURCE, ...jwt };
+          const scopes = await scopesOf(resourceIndicator, client.clientId);
+          if (!scopes) throw new errors.InvalidTarget();
+          return {
+            scope: scopes.join(' '),
+            audience: resourceIndicator,
+            accessTokenFormat: 'jwt',
+            accessTokenTTL: ACCESS_TOKEN_TTL_SECONDS,
+            jwt: { sign: { alg: 'ES384' } },
+          };
         },
       },
     },
@@ -65,7 +115,13 @@ export function createProvider(deps: ProviderDeps): Provider {
       token_endpoint_auth_method: 'client_secret_basic',
     },
     pkce: { required: () => true },
-    findAccount: async () => undefined,
+    findAccount: (_ctx, sub) => findAccount(deps.db, sub),
+    claims: OIDC_CLAIMS,
+    scopes: ['openid', 'offline_access'],
+    // A refresh token only for offline_access, and only to clients allowed the refresh_token grant.
+    issueRefreshToken: (_ctx, client, code) => client.grantTypeAllowed('refresh_token') && code.scopes.has('offline_access'),
+    // Every refresh rotates; presenting a rotated one again revokes the whole grant (refresh_token.js).
+    rotateRefreshToken: true,
     interactions: { url: (_ctx, interaction) => `${deps.interactionUrl}?uid=${encodeURIComponent(interaction.uid)}` },
     ttl: {
       AccessToken: ACCESS_TOKEN_TTL_SECONDS,
@@ -83,12 +139,12 @@ export function createProvider(deps: ProviderDeps): Provider {
     },
   };
   const provider = new Provider(deps.issuer, configuration);
+  lookups.set(provider, { findAccount: (accountId) => findAccount(deps.db, accountId), resourceScopes: scopesOf });
   provider.proxy = deps.trustProxy;
   // Client secrets are stored as SHA-256 digests: hash what the client presents, compare in constant time.
-  provider.Client.prototype.compareClientSecret = function compare(this: { clientSecret?: string }, actual: string) {
-    const stored = Buffer.from(this.clientSecret ?? '', 'hex');
-    const given = crypto.createHash('sha256').update(String(actual)).digest();
-    return Promise.resolve(stored.length === given.length && crypto.timingSafeEqual(stored, given));
+  const secretDeps = { db: deps.db, clock: deps.clock ?? systemClock };
+  provider.Client.prototype.compareClientSecret = function compare(this: { clientId: string; clientSecret?: string }, actual: string) {
+    return matchesClientSecret(secretDeps, { clientId: this.clientId, storedHash: this.clientSecret }, String(actual));
   };
   return provider;
 }

@@ -1,0 +1,41 @@
+// Owns how a user appears to the OIDC provider as an account: `sub` is the user id, and the claims
+// each scope releases (OIDC_CLAIMS, also the provider's `claims` configuration). A user that does not
+// exist or is suspended is no account, so the provider refuses its sessions, codes and tokens.
+import type { Account, AccountClaims } from 'oidc-provider';
+import type { Queryable } from '../storage/db.ts';
+import { findUser, type UserRow } from '../storage/repos/users.ts';
+
+/** Claims by scope. `offline_access` releases no claim: it asks for a refresh token. */
+export const OIDC_CLAIMS: Record<string, string[]> = {
+  openid: ['sub'],
+  profile: ['name', 'username', 'picture', 'updated_at'],
+  email: ['email', 'email_verified'],
+  phone: ['phone_number', 'phone_number_verified'],
+};
+
+/** Every OIDC scope the provider knows (resource scopes such as `all` are not among them). */
+export const OIDC_SCOPES: readonly string[] = [...Object.keys(OIDC_CLAIMS), 'offline_access'];
+
+/** Management API phones are stored as digits only; OIDC wants E.164 with its '+'. */
+const e164 = (phone: string) => (phone.startsWith('+') ? phone : `+${phone}`);
+
+/**
+ * Every claim of the user; the provider releases only those the granted scopes and claims allow.
+ * Claims without a value are left out rather than sent as null (OIDC Core 5.3.2).
+ */
+export function claimsOf(user: UserRow): AccountClaims {
+  const claims: AccountClaims = { sub: user.id, updated_at: Math.floor(new Date(user.updated_at).getTime() / 1000) };
+  if (user.name !== null) claims.name = user.name;
+  if (user.username !== null) claims.username = user.username;
+  if (user.avatar !== null) claims.picture = user.avatar;
+  if (user.primary_email !== null) Object.assign(claims, { email: user.primary_email, email_verified: true });
+  if (user.primary_phone !== null) Object.assign(claims, { phone_number: e164(user.primary_phone), phone_number_verified: true });
+  return claims;
+}
+
+/** The account for user `id`, or undefined when there is no such user or it is suspended. */
+export async function findAccount(q: Queryable, id: string): Promise<Account | undefined> {
+  const user = await findUser(q, id);
+  if (!user || user.is_suspended) return undefined;
+  return { accountId: user.id, claims: () => claimsOf(user) };
+}

@@ -1,0 +1,67 @@
+// Owns the bridge from a finished sign-in back to the provider. finishInteraction records on the
+// pending OIDC interaction who signed in and the grant they consent to, so the browser, following
+// returnTo (the provider's /oidc/auth/:uid), receives its authorization code without a second round.
+// The Experience API calls it once the user is identified; it never talks HTTP itself.
+import Provider, { errors, type Grant, type Interaction, type InteractionResults } from 'oidc-provider';
+import { OIDC_SCOPES } from './account.ts';
+import { providerLookups, type ProviderLookups } from './provider.ts';
+
+const words = (value: unknown): string[] => (typeof value === 'string' ? value.split(' ').filter(Boolean) : []);
+
+/** The resource indicators of the request: none, one, or several. */
+const requestedResources = (value: unknown): string[] =>
+  (Array.isArray(value) ? value : [value]).filter((r): r is string => typeof r === 'string' && r !== '');
+
+/**
+ * The grant the interaction asked for: its OIDC scopes (each releases its claims; the `claims`
+ * request parameter is not enabled), and for every requested resource the requested scopes that
+ * resource offers this client. A grant the provider already holds for this account and client
+ * (found through the browser's session) is extended rather than duplicated.
+ */
+async function grantFor(provider: Provider, lookups: ProviderLookups, interaction: Interaction, accountId: string): Promise<Grant> {
+  const { params } = interaction;
+  const clientId = String(params.client_id);
+  const existing = interaction.grantId ? await provider.Grant.find(interaction.grantId) : undefined;
+  const grant =
+    existing && existing.accountId === accountId && existing.clientId === clientId
+      ? existing
+      : new provider.Grant({ accountId, clientId });
+  const scopes = words(params.scope);
+  const oidcScopes = scopes.filter((scope) => OIDC_SCOPES.includes(scope));
+  if (oidcScopes.length) grant.addOIDCScope(oidcScopes);
+  for (const resource of requestedResources(params.resource)) {
+    const offered = (await lookups.resourceScopes(resource, clientId)) ?? [];
+    const granted = scopes.filter((scope) => offered.includes(scope));
+    if (granted.length) grant.addResourceScope(resource, granted);
+  }
+  return grant;
+}
+
+/**
+ * Finishes interaction `uid` for user `accountId` and returns where the browser goes next. An
+ * unknown or suspended user does not sign in: the authorization request then ends at the client
+ * with error=access_denied. Throws the provider's SessionNotFound (the Experience API's
+ * session.not_found) when the interaction does not exist or has expired.
+ */
+export async function finishInteraction(
+  provider: Provider,
+  uid: string,
+  { accountId }: { accountId: string },
+): Promise<{ redirectTo: string }> {
+  const interaction = await provider.Interaction.find(uid);
+  const remaining = interaction ? interaction.exp - Math.floor(Date.now() / 1000) : 0;
+  if (!interaction || remaining <= 0) throw new errors.SessionNotFound(`interaction ${uid} not found or expired`);
+
+  const lookups = providerLookups(provider);
+  let result: InteractionResults;
+  if (await lookups.findAccount(accountId)) {
+    const grant = await grantFor(provider, lookups, interaction, accountId);
+    result = { login: { accountId }, consent: { grantId: await grant.save() } };
+  } else {
+    result = { error: 'access_denied', error_description: 'the account does not exist or is suspended' };
+  }
+  interaction.result = result;
+  // The interaction keeps its own expiry: finishing it does not extend it.
+  await interaction.save(remaining);
+  return { redirectTo: interaction.returnTo };
+}
