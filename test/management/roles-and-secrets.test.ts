@@ -75,7 +75,7 @@ describe('application roles', () => {
     const role = await managementRole();
     expect((await api('POST', `/applications/${app.id}/roles`, { roleIds: [role.id] })).status).toBe(201);
     expect((await api('GET', `/applications/${app.id}/roles`)).body).toEqual([
-      { id: role.id, name: 'Logto Management API access', description: expect.any(String), type: 'MachineToMachine' },
+      { tenantId: 'default', id: role.id, name: 'Logto Management API access', description: expect.any(String), type: 'MachineToMachine', isDefault: false },
     ]);
     const after = await grant(app.id, app.secret);
     expect(after.scope).toBe('all');
@@ -116,11 +116,11 @@ describe('application roles', () => {
 });
 
 describe('application secrets', () => {
-  it('lists the Default secret made at creation; a new secret works at the token endpoint, shown once', async () => {
+  it('lists the Default secret made at creation (its value, as Logto does); a new secret works at the token endpoint', async () => {
     const app = await newApp();
     const listed = await api('GET', `/applications/${app.id}/secrets`);
     expect(listed.body).toEqual([
-      { tenantId: 'default', applicationId: app.id, name: 'Default secret', value: '', createdAt: expect.any(Number), expiresAt: null },
+      { tenantId: 'default', applicationId: app.id, name: 'Default secret', value: app.secret, createdAt: expect.any(Number), expiresAt: null },
     ]);
     const created = await api('POST', `/applications/${app.id}/secrets`, { name: 'rotation-2026' });
     expect(created.status).toBe(201);
@@ -128,11 +128,11 @@ describe('application secrets', () => {
     expect((await grant(app.id, created.body.value)).error).toBeUndefined();
     expect((await grant(app.id, app.secret)).error).toBeUndefined();
     expect((await grant(app.id, 'wrong')).error).toBe('invalid_client');
-    const [row] = await t.db.query<{ secret_hash: string }>('SELECT secret_hash FROM application_secrets WHERE name = $1 AND application_id = $2', ['rotation-2026', app.id]);
-    expect(row!.secret_hash).not.toContain(created.body.value);
+    const [row] = await t.db.query<Record<string, unknown>>('SELECT * FROM application_secrets WHERE name = $1 AND application_id = $2', ['rotation-2026', app.id]);
+    expect(JSON.stringify(row)).not.toContain(created.body.value); // a digest and a ciphertext only
 
     expect((await api('POST', `/applications/${app.id}/secrets`, { name: 'rotation-2026' })).body.code).toBe('application.secret_name_exists');
-    expect((await api('PATCH', `/applications/${app.id}/secrets/rotation-2026`, { name: 'renamed' })).body).toMatchObject({ name: 'renamed', value: '' });
+    expect((await api('PATCH', `/applications/${app.id}/secrets/rotation-2026`, { name: 'renamed' })).body).toMatchObject({ name: 'renamed', value: created.body.value });
     expect((await api('PATCH', `/applications/${app.id}/secrets/renamed`, { name: 'Default secret' })).body.code).toBe('application.secret_name_exists');
     expect((await api('DELETE', `/applications/${app.id}/secrets/renamed`)).status).toBe(204);
     expect((await grant(app.id, created.body.value)).error).toBe('invalid_client');

@@ -1,11 +1,11 @@
 // Use cases of /api/applications/{id}/secrets (management-core-api.md §2, "Secrets"): list,
-// create, rename, delete named client secrets. A secret's value is 32 alphanumerics, stored only
-// as SHA-256 (STYLE habit 5): the create answer is the one place it appears; lists report `""`,
-// as the applications API does for the legacy secret. The provider accepts any unexpired one
-// (oidc/client-secrets.ts). Throws LogtoError entity.not_exists_with_id (unknown application),
+// create, rename, delete named client secrets. A secret's value is 32 alphanumerics, stored as its
+// SHA-256 (what the token endpoint looks it up by) and as AES-256-GCM ciphertext (STYLE habit 5):
+// Logto lists secrets with their values, and the SDKs generated from its API require a non-empty
+// value, so lists decrypt it. The provider accepts any unexpired one (oidc/client-secrets.ts). Throws LogtoError entity.not_exists_with_id (unknown application),
 // entity.not_found (unknown secret), application.secret_name_exists (422), guard.invalid_input
 // (an expiry in the past).
-import { ALNUM, randomString, sha256Hex } from '../../crypto/keyring.ts';
+import { ALNUM, randomString, sha256Hex, type Keyring } from '../../crypto/keyring.ts';
 import * as repo from '../../storage/repos/application-secrets.ts';
 import { findApplication } from '../../storage/repos/applications.ts';
 import { LogtoError } from '../errors.ts';
@@ -13,12 +13,12 @@ import type { ApplicationDeps } from './applications.ts';
 
 const TENANT_ID = 'default';
 
-export function toApplicationSecret(row: repo.ApplicationSecretRow, value = '') {
+export function toApplicationSecret(keyring: Keyring, row: repo.ApplicationSecretRow) {
   return {
     tenantId: TENANT_ID,
     applicationId: row.application_id,
     name: row.name,
-    value,
+    value: keyring.decrypt(row.secret_ciphertext),
     createdAt: new Date(row.created_at).getTime(),
     expiresAt: row.expires_at ? new Date(row.expires_at).getTime() : null,
   };
@@ -29,15 +29,15 @@ async function requireApplication(deps: Pick<ApplicationDeps, 'db'>, id: string)
   if (!(await findApplication(deps.db, id))) throw new LogtoError('entity.not_exists_with_id');
 }
 
-export async function listApplicationSecrets(deps: Pick<ApplicationDeps, 'db'>, applicationId: string): Promise<ApplicationSecret[]> {
+export async function listApplicationSecrets(deps: Pick<ApplicationDeps, 'db' | 'keyring'>, applicationId: string): Promise<ApplicationSecret[]> {
   await requireApplication(deps, applicationId);
-  return (await repo.listApplicationSecrets(deps.db, applicationId)).map((row) => toApplicationSecret(row));
+  return (await repo.listApplicationSecrets(deps.db, applicationId)).map((row) => toApplicationSecret(deps.keyring, row));
 }
 
 /** Stores a new secret; `value` is given (the plaintext) when the caller already made one, e.g.
  *  the Default secret equal to the application's own secret at creation. */
 export async function createApplicationSecret(
-  deps: Pick<ApplicationDeps, 'db' | 'clock'>,
+  deps: Pick<ApplicationDeps, 'db' | 'clock' | 'keyring'>,
   applicationId: string,
   input: { name: string; expiresAt?: number | null | undefined; value?: string },
 ): Promise<ApplicationSecret> {
@@ -50,15 +50,16 @@ export async function createApplicationSecret(
     application_id: applicationId,
     name: input.name,
     secret_hash: sha256Hex(value),
+    secret_ciphertext: deps.keyring.encrypt(value),
     created_at: now,
     expires_at: input.expiresAt == null ? null : new Date(input.expiresAt),
   });
   if (!row) throw new LogtoError('application.secret_name_exists');
-  return toApplicationSecret(row, value);
+  return toApplicationSecret(deps.keyring, row);
 }
 
 export async function renameApplicationSecret(
-  deps: Pick<ApplicationDeps, 'db'>,
+  deps: Pick<ApplicationDeps, 'db' | 'keyring'>,
   applicationId: string,
   name: string,
   newName: string,
@@ -67,7 +68,7 @@ export async function renameApplicationSecret(
   try {
     const row = await repo.renameApplicationSecret(deps.db, applicationId, name, newName);
     if (!row) throw new LogtoError('entity.not_found');
-    return toApplicationSecret(row);
+    return toApplicationSecret(deps.keyring, row);
   } catch (error) {
     if ((error as { code?: string }).code === '23505') throw new LogtoError('application.secret_name_exists');
     throw error;

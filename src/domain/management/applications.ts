@@ -100,7 +100,14 @@ export async function createManagedApplication(deps: ApplicationDeps, input: App
     const { app } = await createAppRow({ ...deps, db: inTx(deps.db, q) }, { id: newApplicationId(), name: input.name });
     // Logto also lists the new secret as `Default secret` under /secrets; one value, one digest.
     if (secret)
-      await insertApplicationSecret(q, { application_id: app.id, name: DEFAULT_SECRET_NAME, secret_hash: sha256Hex(secret), created_at: deps.clock.now(), expires_at: null });
+      await insertApplicationSecret(q, {
+        application_id: app.id,
+        name: DEFAULT_SECRET_NAME,
+        secret_hash: sha256Hex(secret),
+        secret_ciphertext: deps.keyring.encrypt(secret),
+        created_at: deps.clock.now(),
+        expires_at: null,
+      });
     return repo.updateApplication(q, app.id, {
       type: input.type,
       description: input.description ?? null,

@@ -55,7 +55,7 @@ async function machineRoles(deps: RoleDeps, roleIds: string[]): Promise<void> {
 export async function listApplicationRoles(deps: RoleDeps, applicationId: string, page: { limit: number; offset: number } | null) {
   if (!(await findApplication(deps.db, applicationId))) throw new LogtoError('entity.not_exists_with_id');
   const { rows, total } = await repo.listRoles(deps.db, { applicationId }, page);
-  return { items: rows.map((row) => ({ id: row.id, name: row.name, description: row.description, type: row.type })), total };
+  return { items: rows.map(toRole), total };
 }
 
 export async function addApplicationRoles(deps: RoleDeps, applicationId: string, roleIds: string[]): Promise<void> {

@@ -1,5 +1,5 @@
-// Management API: named application secrets (management-core-api.md §2, "Secrets"). The value is
-// in the create answer only; lists report "" (only digests are stored).
+// Management API: named application secrets (management-core-api.md §2, "Secrets"), listed with
+// their values as Logto does (stored encrypted; see domain/management/application-secrets.ts).
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -17,7 +17,7 @@ const ApplicationSecret = z
     tenantId: z.string(),
     applicationId: z.string(),
     name: z.string(),
-    value: z.string().describe('The secret: in the create answer only, "" on every later read'),
+    value: z.string().describe('The secret (usable as client_secret)'),
     createdAt: z.number().describe('Epoch milliseconds'),
     expiresAt: z.number().nullable().describe('Epoch milliseconds; null never expires'),
   })
@@ -43,7 +43,7 @@ export function applicationSecretRoutes(deps: ApplicationDeps) {
       {
         schema: {
           tags,
-          summary: 'Add a client secret (its value is shown in this answer only)',
+          summary: 'Add a client secret',
           security: managementSecurity,
           params: Params,
           body: z.object({ name: secretName, expiresAt: z.number().int().nullable().optional() }).describe('CreateApplicationSecret'),

@@ -27,7 +27,6 @@ const RoleSummary = Role.extend({
   applicationsCount: z.number(),
   featuredApplications: z.array(z.object({ id: z.string(), name: z.string(), type: z.string() })),
 }).describe('RoleSummary');
-const ApplicationRole = z.object({ id: z.string(), name: z.string(), description: z.string(), type: RoleType }).describe('ApplicationRole');
 const RoleIds = z.object({ roleIds: z.array(z.string().min(1)).min(1) }).describe('RoleIds');
 
 const ListRolesQuery = z.looseObject({
@@ -83,7 +82,7 @@ export function roleRoutes(deps: RoleDeps) {
           security: managementSecurity,
           params: AppParams,
           querystring: PaginationQuery,
-          response: { 200: z.array(ApplicationRole), ...managementErrors, ...notFound },
+          response: { 200: z.array(Role), ...managementErrors, ...notFound },
         },
       },
       async (request, reply) => {

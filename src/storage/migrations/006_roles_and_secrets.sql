@@ -31,12 +31,15 @@ CREATE INDEX application_roles_role ON application_roles (role_id);
 INSERT INTO application_roles (application_id, role_id) SELECT id, 'admin-role' FROM applications WHERE is_admin;
 ALTER TABLE applications DROP COLUMN is_admin;
 
--- Named client secrets (Logto's application_secrets), stored as SHA-256 like the legacy secret.
+-- Named client secrets (Logto's application_secrets). The provider finds a presented secret by its
+-- SHA-256; the value itself is kept only as AES-256-GCM ciphertext (crypto/keyring.ts), because
+-- Logto's API (and the SDKs generated from it) list secrets with their values.
 -- The provider accepts the application's own secret or any unexpired one of these.
 CREATE TABLE application_secrets (
   application_id text NOT NULL REFERENCES applications (id) ON DELETE CASCADE,
   name text NOT NULL,
   secret_hash text NOT NULL,
+  secret_ciphertext text NOT NULL,
   created_at timestamptz NOT NULL,
   expires_at timestamptz,
   PRIMARY KEY (application_id, name)

@@ -1,12 +1,14 @@
-// Owns the SQL of named application secrets (006_roles_and_secrets.sql). Only SHA-256 digests
-// are stored; a name is unique per application (the primary key), so a concurrent duplicate fails
-// on the constraint rather than on a check that raced.
+// Owns the SQL of named application secrets (006_roles_and_secrets.sql): the SHA-256 digest to
+// find a presented secret by, and the value only as ciphertext. A name is unique per application
+// (the primary key), so a concurrent duplicate fails on the constraint, not on a check that raced.
 import type { Queryable } from '../db.ts';
 
 export interface ApplicationSecretRow {
   application_id: string;
   name: string;
   secret_hash: string;
+  /** AES-256-GCM ciphertext of the value (keyring.encrypt). */
+  secret_ciphertext: string;
   created_at: Date;
   expires_at: Date | null;
 }
@@ -14,9 +16,9 @@ export interface ApplicationSecretRow {
 /** Null when the name is taken for this application. */
 export async function insertApplicationSecret(q: Queryable, row: ApplicationSecretRow): Promise<ApplicationSecretRow | null> {
   const rows = await q.query<ApplicationSecretRow>(
-    `INSERT INTO application_secrets (application_id, name, secret_hash, created_at, expires_at)
-     VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING RETURNING *`,
-    [row.application_id, row.name, row.secret_hash, row.created_at.toISOString(), row.expires_at?.toISOString() ?? null],
+    `INSERT INTO application_secrets (application_id, name, secret_hash, secret_ciphertext, created_at, expires_at)
+     VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING RETURNING *`,
+    [row.application_id, row.name, row.secret_hash, row.secret_ciphertext, row.created_at.toISOString(), row.expires_at?.toISOString() ?? null],
   );
   return rows[0] ?? null;
 }
