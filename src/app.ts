@@ -11,6 +11,8 @@ import { registerObservability, requestId } from './http/observability.ts';
 import { registerOpenApi } from './http/openapi.ts';
 import { managementRoutes } from './http/management/index.ts';
 import { oidcRoutes } from './http/oidc.ts';
+import { experienceRoutes } from './http/experience/index.ts';
+import { lockoutSettingsOf } from './domain/experience/lockout.ts';
 import { otpRoutes } from './http/otp.ts';
 import { loadOidcKeys, publicJwks } from './oidc/keys.ts';
 import { createProvider } from './oidc/provider.ts';
@@ -107,8 +109,7 @@ export async function buildApp(deps: AppDeps, options: Pick<FastifyServerOptions
   });
   app.decorate('oidcProvider', provider);
   await app.register(oidcRoutes(provider));
-  await app.register(
-    managementRoutes({ ...domain, tokens }),
-  );
+  await app.register(managementRoutes({ ...domain, tokens }));
+  await app.register(experienceRoutes({ ...domain, provider, lockout: lockoutSettingsOf(deps.config) }));
   return app;
 }

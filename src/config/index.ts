@@ -78,6 +78,13 @@ export const configSchema = z.object({
   VERITY_RATE_IP_LIMIT: int(30, 1, 10_000_000),
   VERITY_RATE_IP_WINDOW_SECONDS: int(3600, 1, 86_400),
 
+  /** Failed password or code checks on one identifier (email, phone, username) that block it. */
+  VERITY_LOCKOUT_MAX_FAILURES: int(5, 1, 1000),
+  /** Seconds, from an identifier's first failure, within which its failures are counted together. */
+  VERITY_LOCKOUT_WINDOW_SECONDS: int(3600, 1, 7 * 86_400),
+  /** Seconds a blocked identifier stays blocked. */
+  VERITY_LOCKOUT_SECONDS: int(600, 1, 7 * 86_400),
+
   /** SMS connector: outbox (development default), webhook, twilio, or none. */
   VERITY_SMS_CONNECTOR: z.enum(['outbox', 'webhook', 'twilio', 'none']).optional(),
   VERITY_SMS_WEBHOOK_URL: optionalUrl,

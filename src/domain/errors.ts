@@ -143,6 +143,8 @@ export const logtoErrors = {
   },
   'application.secret_name_exists': { status: 422, message: 'Secret name already exists.' },
   // --- users (add codes below this line) ---
+  'password.rejected': { status: 422, message: 'The password was rejected.' },
+  'user.same_password': { status: 422, message: 'The new password cannot be the same as the current password.' },
   'user.username_already_in_use': { status: 422, message: 'This username is already in use.' },
   'user.email_already_in_use': { status: 422, message: 'This email is associated with an existing account.' },
   'user.phone_already_in_use': { status: 422, message: 'This phone number is associated with an existing account.' },
@@ -201,6 +203,26 @@ export const logtoErrors = {
   'application.invalid_type': { status: 422, message: 'Only machine to machine applications can have associated roles.' },
   'application.role_exists': { status: 422, message: 'The role id {{roleId}} is already been added to this application.' },
   'application.invalid_role_type': { status: 422, message: 'Can not assign user type role to machine to machine application.' },
+  // --- experience (lockout, domain/experience/lockout.ts) ---
+  'session.verification_blocked_too_many_attempts': { status: 400, message: 'Too many attempts. Please try again later.' },
+  // --- experience: interaction, verification records, identification (experience-api.md)
+  'session.not_found': { status: 400, message: 'Session not found. Please go back and sign in again.' },
+  'session.interaction_not_found': { status: 404, message: 'Interaction session not found.' },
+  'session.verification_session_not_found': { status: 404, message: 'The verification was not successful. Restart the verification flow and try again.' },
+  'session.identifier_not_found': { status: 404, message: 'User identifier not found. Please go back and sign in again.' },
+  'session.not_supported_for_forgot_password': { status: 400, message: 'This operation is not supported for forgot password.' },
+  'session.verification_failed': { status: 400, message: 'The verification was not successful. Restart the verification flow and try again.' },
+  'session.identity_conflict': { status: 409, message: 'The interaction is identified as another user.' },
+  'session.invalid_interaction_type': { status: 400, message: 'This operation is not supported for the current interaction.' },
+  'user.sign_in_method_not_enabled': { status: 422, message: 'This sign-in method is not enabled.' },
+  'user.user_not_exist': { status: 404, message: 'User with {{identifier}} does not exist.' },
+  'user.suspended': { status: 401, message: 'This account is suspended.' },
+  'user.missing_profile': { status: 422, message: 'You need to provide additional info before signing in.' },
+  'user.username_exists_in_profile': { status: 422, message: 'Username already exists in profile.' },
+  'user.email_exists_in_profile': { status: 422, message: 'Email already exists in profile.' },
+  'user.phone_exists_in_profile': { status: 422, message: 'Phone already exists in profile.' },
+  'user.password_exists_in_profile': { status: 422, message: 'Password already exists in profile.' },
+  'user.new_password_required_in_profile': { status: 422, message: 'You need to set a new password.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type LogtoErrorCode = keyof typeof logtoErrors;
@@ -208,11 +230,13 @@ export type LogtoErrorCode = keyof typeof logtoErrors;
 /** A failure of a Logto-family API; the HTTP layer renders {code, message, data?}. */
 export class LogtoError extends Error {
   readonly status: number;
-  /** `status` overrides the catalogue's for the few codes Logto answers with two statuses. */
+  /** `status` overrides the catalogue's for the few codes Logto answers with two statuses;
+   *  `extra` adds top-level body fields (the OIDC-style session.not_found body). */
   constructor(
     readonly code: LogtoErrorCode,
     readonly data?: unknown,
     status?: number,
+    readonly extra?: Record<string, unknown>,
   ) {
     super(logtoErrors[code].message);
     this.name = 'LogtoError';

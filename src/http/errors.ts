@@ -69,7 +69,9 @@ export function registerErrorHandling(app: FastifyInstance) {
       return sendOtpError(reply, otpErrors.server_error);
     }
     if (error instanceof LogtoError)
-      return reply.code(error.status).send({ code: error.code, message: error.message, ...(error.data === undefined ? {} : { data: error.data }) });
+      return reply
+        .code(error.status)
+        .send({ code: error.code, message: error.message, ...(error.data === undefined ? {} : { data: error.data }), ...error.extra });
     const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
     if (status === 500) {
       request.log.error({ err: error }, 'unhandled error');

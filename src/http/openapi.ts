@@ -24,6 +24,7 @@ export async function registerOpenApi(app: FastifyInstance, version: string) {
         securitySchemes: {
           ApiKeyAuth: { type: 'apiKey', in: 'header', name: 'X-API-KEY' },
           BearerAuth: { type: 'http', scheme: 'bearer' },
+          InteractionCookie: { type: 'apiKey', in: 'cookie', name: '_interaction', description: 'Set by /oidc/auth (signed, with _interaction.sig)' },
           ManagementApi: {
             type: 'oauth2',
             description: 'Client credentials of a MachineToMachine application, resource https://default.logto.app/api, scope all',
@@ -40,6 +41,7 @@ export async function registerOpenApi(app: FastifyInstance, version: string) {
         { name: 'connectors', description: 'Management API: email and SMS connectors' },
         { name: 'sso connectors', description: 'Management API: enterprise SSO connectors (OIDC, SAML)' },
         { name: 'roles', description: 'Management API: machine-to-machine roles and the applications holding them' },
+        { name: 'experience', description: 'Experience API: headless sign-in, registration and password reset' },
         { name: 'status', description: 'Health and metrics' },
       ],
     },

@@ -20,18 +20,27 @@ export async function setUserPassword(deps: UserDeps, id: string, password: stri
 
 export async function verifyUserPassword(deps: UserDeps, id: string, password: string): Promise<void> {
   const row = await findUserRow(deps, id);
-  const stored = row.password_hash;
-  await mappingUserErrors(async () => {
-    // No password costs what a wrong one costs.
-    const ok = stored === null ? await dummyVerify(deps.passwords) : await verifyPassword(stored, password, deps.passwords);
-    if (!ok || stored === null) throw new LogtoError('session.invalid_credentials');
-  });
-  if (stored !== null && needsRehash(stored)) {
+  if (!(await checkUserPassword(deps, row, password))) throw new LogtoError('session.invalid_credentials');
+}
+
+/**
+ * Whether `password` is the user's. A missing user or password costs what a wrong one costs (a
+ * verify against a dummy hash), so callers answer both alike in equal time. A verified hash below
+ * the current parameters is upgraded. Throws LogtoError user.password_hashing_busy (503).
+ */
+export async function checkUserPassword(deps: UserDeps, row: repo.UserRow | null, password: string): Promise<boolean> {
+  const stored = row?.password_hash ?? null;
+  const ok = await mappingUserErrors(async () =>
+    stored === null ? dummyVerify(deps.passwords) : verifyPassword(stored, password, deps.passwords),
+  );
+  if (!ok || stored === null || !row) return false;
+  if (needsRehash(stored)) {
     // Best effort: the password was right; a full pool only postpones the upgrade to the next verify.
     const upgraded = await hashPassword(password, deps.passwords).catch((error: unknown) => {
       if (error instanceof PasswordPoolBusyError) return null;
       throw error;
     });
-    if (upgraded) await repo.replacePasswordHash(deps.db, id, stored, upgraded);
+    if (upgraded) await repo.replacePasswordHash(deps.db, row.id, stored, upgraded);
   }
+  return true;
 }

@@ -10,6 +10,7 @@ import { userRoutes } from './users.ts';
 import { connectorRoutes } from './connectors.ts';
 import { ssoConnectorRoutes } from './sso-connectors.ts';
 import { signInExperienceRoutes } from './sign-in-experience.ts';
+import { logRoutes } from './logs.ts';
 
 export function managementRoutes(
   deps: ManagementCodeDeps & ManagementAuthDeps & { mode: 'development' | 'production'; dataDir: string },
@@ -28,5 +29,6 @@ export function managementRoutes(
     await app.register(signInExperienceRoutes(deps));
     await app.register(connectorRoutes(deps));
     await app.register(ssoConnectorRoutes(deps));
+    await app.register(logRoutes(deps));
   };
 }

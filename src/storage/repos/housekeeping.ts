@@ -1,5 +1,6 @@
 // Owns removal of rows that have served their purpose: spent rate-limit windows, send gaps older
-// than any interval, callback events delivered long ago, and expired OIDC provider models. Bounded batches keep each statement short.
+// than any interval, callback events delivered long ago, expired OIDC provider models, and identifier
+// lockouts whose window and block are over. Bounded batches keep each statement short.
 import type { Queryable } from '../db.ts';
 
 export interface Retention {
@@ -21,8 +22,15 @@ export async function purgeExpired(q: Queryable, now: Date, retention: Retention
          SELECT ctid FROM code_events WHERE delivered_at <= $1::timestamptz - make_interval(secs => $3::int) LIMIT $4) RETURNING 1
      ), o AS (
        DELETE FROM oidc_models WHERE ctid IN (SELECT ctid FROM oidc_models WHERE expires_at <= $1 LIMIT $4) RETURNING 1
+     ), l AS (
+       DELETE FROM identifier_lockouts WHERE ctid IN (
+         SELECT ctid FROM identifier_lockouts WHERE window_ends_at <= $1 LIMIT $4) RETURNING 1
+     ), x AS (
+       DELETE FROM experience_interactions WHERE ctid IN (
+         SELECT ctid FROM experience_interactions WHERE expires_at <= $1 LIMIT $4) RETURNING 1
      )
-     SELECT ((SELECT count(*) FROM c) + (SELECT count(*) FROM g) + (SELECT count(*) FROM e) + (SELECT count(*) FROM o))::int AS n`,
+     SELECT ((SELECT count(*) FROM c) + (SELECT count(*) FROM g) + (SELECT count(*) FROM e) + (SELECT count(*) FROM o)
+           + (SELECT count(*) FROM l) + (SELECT count(*) FROM x))::int AS n`,
     [now.toISOString(), retention.gapSeconds, retention.deliveredEventSeconds, batch],
   );
   return rows[0]?.n ?? 0;

@@ -68,6 +68,15 @@ export async function insertUser(q: Queryable, id: string, fields: UserFields, n
   return rows[0]!;
 }
 
+/** The user a sign-in identifier names: username exactly, email case-insensitively, phone as digits. */
+export async function findUserByIdentifier(
+  q: Queryable,
+  identifier: { type: 'username' | 'email' | 'phone'; value: string },
+): Promise<UserRow | null> {
+  const where = { username: 'username = $1', email: 'lower(primary_email) = lower($1)', phone: 'primary_phone = $1' }[identifier.type];
+  return (await q.query<UserRow>(`SELECT * FROM users WHERE ${where}`, [identifier.value]))[0] ?? null;
+}
+
 export async function findUser(q: Queryable, id: string): Promise<UserRow | null> {
   return (await q.query<UserRow>('SELECT * FROM users WHERE id = $1', [id]))[0] ?? null;
 }

@@ -1,0 +1,126 @@
+// Use case E3 (POST /api/experience/identification). SignIn and ForgotPassword identify the user a
+// verified record proves; Register creates the user from the staged profile and an optional record,
+// in one transaction with binding the interaction to it and consuming the record.
+// Throws LogtoError guard.invalid_input, session.verification_session_not_found (404),
+// auth.forbidden (403), user.sign_in_method_not_enabled (422),
+// session.not_supported_for_forgot_password (422), session.verification_failed (400),
+// user.user_not_exist (404), user.suspended (401), session.identity_conflict (409),
+// user.missing_profile (422), user.*_already_in_use (422), session.interaction_not_found (404).
+import * as users from '../../storage/repos/users.ts';
+import type { Queryable } from '../../storage/db.ts';
+import { LogtoError } from '../errors.ts';
+import { getSignInExperience, type EffectiveSignInExperience } from '../sign-in-experience/index.ts';
+import { userWriteError } from '../users/errors.ts';
+import { newUserId } from '../users/view.ts';
+import { methodOf, type VerificationRecord } from '../verification/index.ts';
+import { audited } from './audit.ts';
+import type { ExperienceDeps } from './deps.ts';
+import { eventAllowed } from './interaction.ts';
+import { missingProfile } from './profile-rules.ts';
+import { recordById, withoutRecord, type ExperienceState } from './state.ts';
+import { changeExperience, loadExperience, type InteractionContext } from './store.ts';
+
+export async function identifyUser(
+  deps: ExperienceDeps,
+  context: InteractionContext,
+  verificationId: string | undefined,
+): Promise<{ created: boolean }> {
+  const state = await loadExperience(deps, context.uid);
+  const sie = await getSignInExperience(deps.db);
+  const event = state.interactionEvent;
+  const key = `Interaction.${event}.Identifier.Submit` as const;
+  const record = verificationId === undefined ? undefined : state.verificationRecords.find((r) => r.id === verificationId);
+  const attempt = { key, ...(record ? { method: record.type } : {}), ...(record && 'identifier' in record ? { identifier: record.identifier } : {}) };
+  return audited(
+    deps,
+    context,
+    attempt,
+    () => (event === 'Register' ? register(deps, context, sie, state, verificationId) : identifyExisting(deps, context, sie, state, verificationId)),
+    (r) => r.userId,
+  ).then(({ created }) => ({ created }));
+}
+
+async function identifyExisting(
+  deps: ExperienceDeps,
+  context: InteractionContext,
+  sie: EffectiveSignInExperience,
+  state: ExperienceState,
+  verificationId: string | undefined,
+): Promise<{ created: boolean; userId: string }> {
+  if (verificationId === undefined) throw new LogtoError('guard.invalid_input', { verificationId: 'required' });
+  const record = recordById(state, verificationId);
+  const forgot = state.interactionEvent === 'ForgotPassword';
+  if (!forgot && !eventAllowed(sie.signInMode, 'SignIn')) throw new LogtoError('auth.forbidden');
+  const identification = methodOf(record).identification;
+  if (forgot && !identification?.forgotPassword) throw new LogtoError('session.not_supported_for_forgot_password', undefined, 422);
+  if (!identification) throw new LogtoError('user.sign_in_method_not_enabled');
+  if (!forgot) {
+    const { identifier, method } = identification.signInMethod(record);
+    const setting = sie.signIn.methods.find((m) => m.identifier === identifier);
+    if (!setting?.[method]) throw new LogtoError('user.sign_in_method_not_enabled');
+  }
+  if (!record.verified) throw new LogtoError('session.verification_failed');
+  const user = await identification.findUser(deps.db, record);
+  if (!user) throw new LogtoError('user.user_not_exist', { identifier: identification.identifier(record).value });
+  if (user.is_suspended) throw new LogtoError('user.suspended');
+  await changeExperience(deps, context.uid, (current) => {
+    if (current.userId && current.userId !== user.id) throw new LogtoError('session.identity_conflict');
+    return { state: { ...current, userId: user.id } };
+  });
+  return { created: false, userId: user.id };
+}
+
+async function register(
+  deps: ExperienceDeps,
+  context: InteractionContext,
+  sie: EffectiveSignInExperience,
+  snapshot: ExperienceState,
+  verificationId: string | undefined,
+): Promise<{ created: boolean; userId: string }> {
+  if (!eventAllowed(sie.signInMode, 'Register')) throw new LogtoError('auth.forbidden');
+  if (verificationId !== undefined) recordById(snapshot, verificationId);
+  return changeExperience(deps, context.uid, async (state, q) => {
+    if (state.userId) throw new LogtoError('session.identity_conflict');
+    const record = verificationId === undefined ? undefined : recordById(state, verificationId);
+    const fields = { ...state.profile, ...contributionOf(record) };
+    const missing = missingProfile(sie.signUp, { ...fields, hasPassword: Boolean(fields.passwordHash) });
+    if (missing.length) throw new LogtoError('user.missing_profile', { missingProfile: missing });
+    const userId = await insertNewUser(deps, q, fields);
+    const next = record ? withoutRecord(state, record.id) : state;
+    return { state: { ...next, userId, profile: {} }, result: { created: true, userId } };
+  });
+}
+
+/** What a verified record gives the new user; an unverified or unsuitable one is refused. */
+function contributionOf(record: VerificationRecord | undefined) {
+  if (!record) return {};
+  const registration = methodOf(record).registration;
+  if (!registration || !record.verified) throw new LogtoError('session.verification_failed');
+  return registration(record);
+}
+
+async function insertNewUser(
+  deps: ExperienceDeps,
+  q: Queryable,
+  fields: { username?: string; primaryEmail?: string; primaryPhone?: string; passwordHash?: string; name?: string; avatar?: string },
+): Promise<string> {
+  try {
+    const row = await users.insertUser(
+      q,
+      newUserId(),
+      {
+        username: fields.username,
+        primary_email: fields.primaryEmail,
+        primary_phone: fields.primaryPhone,
+        password_hash: fields.passwordHash,
+        name: fields.name,
+        avatar: fields.avatar,
+        application_id: null,
+      },
+      deps.clock.now(),
+    );
+    return row.id;
+  } catch (error) {
+    throw userWriteError(error);
+  }
+}

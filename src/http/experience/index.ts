@@ -1,0 +1,102 @@
+// The Experience API (experience-api.md): headless sign-in, registration and password reset bound to
+// the OIDC interaction cookie. Routes read like the spec's E-numbers; each calls one use case.
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { ExperienceDeps } from '../../domain/experience/deps.ts';
+import { identifyUser } from '../../domain/experience/identify.ts';
+import { startExperience, switchExperienceEvent } from '../../domain/experience/interaction.ts';
+import { addProfile, resetPassword } from '../../domain/experience/profile.ts';
+import { submitExperience } from '../../domain/experience/submit.ts';
+import { InteractionEvent } from '../../domain/verification/types.ts';
+import { LogtoErrorBody } from '../management/schemas.ts';
+import { contextOf, interactionContext } from './context.ts';
+import { verificationRoutes } from './verification.ts';
+
+const tags = ['experience'];
+const errors = { 400: LogtoErrorBody, 401: LogtoErrorBody, 403: LogtoErrorBody, 404: LogtoErrorBody, 409: LogtoErrorBody, 422: LogtoErrorBody };
+const security = [{ InteractionCookie: [] }];
+const done = z.null().describe('Done');
+const EventBody = z.object({ interactionEvent: InteractionEvent });
+const username = z.string().regex(/^[A-Z_a-z]\w*$/);
+const ProfileBody = z
+  .discriminatedUnion('type', [
+    z.object({ type: z.literal('username'), value: username }),
+    z.object({ type: z.literal('password'), value: z.string().min(1) }),
+    z.object({ type: z.literal('email'), verificationId: z.string().min(1) }),
+    z.object({ type: z.literal('phone'), verificationId: z.string().min(1) }),
+  ])
+  .describe('AddUserProfileRequest');
+
+export function experienceRoutes(deps: ExperienceDeps) {
+  return async (app: FastifyInstance) => {
+    app.addHook('preHandler', interactionContext(deps.provider));
+    const r = app.withTypeProvider<ZodTypeProvider>();
+    r.put(
+      '/api/experience',
+      { schema: { tags, summary: 'E1: start (or restart) the interaction with an event', security, body: EventBody, response: { 204: done, ...errors } } },
+      async (request, reply) => {
+        await startExperience(deps, contextOf(request), request.body.interactionEvent);
+        return reply.code(204).send(null);
+      },
+    );
+    r.put(
+      '/api/experience/interaction-event',
+      { schema: { tags, summary: 'E2: switch between SignIn and Register', security, body: EventBody, response: { 204: done, ...errors } } },
+      async (request, reply) => {
+        await switchExperienceEvent(deps, contextOf(request), request.body.interactionEvent);
+        return reply.code(204).send(null);
+      },
+    );
+    r.post(
+      '/api/experience/identification',
+      {
+        schema: {
+          tags,
+          summary: 'E3: identify the user (SignIn, ForgotPassword) or create it (Register → 201)',
+          security,
+          body: z.object({ verificationId: z.string().min(1).optional(), linkSocialIdentity: z.boolean().optional() }).optional(),
+          response: { 201: done, 204: done, ...errors },
+        },
+      },
+      async (request, reply) => {
+        const { created } = await identifyUser(deps, contextOf(request), request.body?.verificationId);
+        return reply.code(created ? 201 : 204).send(null);
+      },
+    );
+    r.post(
+      '/api/experience/submit',
+      {
+        schema: {
+          tags,
+          summary: 'E4: finish — SignIn/Register answer {redirectTo}; ForgotPassword resets the password',
+          security,
+          response: { 200: z.union([z.object({ redirectTo: z.string() }), z.null()]), ...errors },
+        },
+      },
+      async (request, reply) => {
+        const { redirectTo } = await submitExperience(deps, contextOf(request));
+        return reply.code(200).send(redirectTo === undefined ? null : { redirectTo });
+      },
+    );
+    r.post(
+      '/api/experience/profile',
+      { schema: { tags, summary: 'E24: stage profile data (written at submit)', security, body: ProfileBody, response: { 204: done, ...errors } } },
+      async (request, reply) => {
+        await addProfile(deps, contextOf(request), request.body);
+        return reply.code(204).send(null);
+      },
+    );
+    r.put(
+      '/api/experience/profile/password',
+      {
+        schema: { tags, summary: 'E25: the new password (ForgotPassword)', security, body: z.object({ password: z.string().min(1) }), response: { 204: done, ...errors } },
+      },
+      async (request, reply) => {
+        await resetPassword(deps, contextOf(request), request.body.password);
+        return reply.code(204).send(null);
+      },
+    );
+    await app.register(verificationRoutes(deps));
+  };
+}

@@ -1,0 +1,77 @@
+// Owns the SQL of the audit log (audit_logs, migration 008): append a row, list newest first with
+// exact-match filters, read one. Rows are never updated.
+import type { Queryable } from '../db.ts';
+
+export interface AuditLogRow {
+  id: string;
+  key: string;
+  result: 'Success' | 'Error';
+  user_id: string | null;
+  application_id: string | null;
+  interaction_id: string | null;
+  method: string | null;
+  identifier: { type: string; value: string } | null;
+  error: { code: string; message: string } | null;
+  ip: string | null;
+  user_agent: string | null;
+  created_at: Date;
+}
+
+export interface AuditLogFilter {
+  userId?: string;
+  applicationId?: string;
+  key?: string;
+}
+
+const COLUMNS = 'id, key, result, user_id, application_id, interaction_id, method, identifier, error, ip, user_agent, created_at';
+
+export async function insertAuditLogRow(q: Queryable, row: AuditLogRow): Promise<void> {
+  const json = (value: unknown) => (value === null ? null : JSON.stringify(value));
+  await q.query(
+    `INSERT INTO audit_logs (${COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9::jsonb, $10, $11, $12)`,
+    [
+      row.id,
+      row.key,
+      row.result,
+      row.user_id,
+      row.application_id,
+      row.interaction_id,
+      row.method,
+      json(row.identifier),
+      json(row.error),
+      row.ip,
+      row.user_agent,
+      row.created_at.toISOString(),
+    ],
+  );
+}
+
+/** Newest first (rows of one instant in the order they were written), with the filtered total. */
+export async function listAuditLogRows(
+  q: Queryable,
+  filter: AuditLogFilter,
+  page: { limit: number; offset: number },
+): Promise<{ rows: AuditLogRow[]; total: number }> {
+  // Only the given filters become conditions, so each combination gets a plan that can use its index.
+  const params: unknown[] = [];
+  const where: string[] = [];
+  const add = (column: string, value: string | undefined) => {
+    if (value === undefined) return;
+    params.push(value);
+    where.push(`${column} = $${params.length}`);
+  };
+  add('user_id', filter.userId);
+  add('application_id', filter.applicationId);
+  add('key', filter.key);
+  const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
+  const rows = await q.query<AuditLogRow>(
+    `SELECT ${COLUMNS} FROM audit_logs ${clause} ORDER BY created_at DESC, seq DESC LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
+    [...params, page.limit, page.offset],
+  );
+  const total = (await q.query<{ n: number }>(`SELECT count(*)::int AS n FROM audit_logs ${clause}`, params))[0]!.n;
+  return { rows, total };
+}
+
+export async function findAuditLogRow(q: Queryable, id: string): Promise<AuditLogRow | null> {
+  return (await q.query<AuditLogRow>(`SELECT ${COLUMNS} FROM audit_logs WHERE id = $1`, [id]))[0] ?? null;
+}
