@@ -11,7 +11,7 @@ import type { Transport } from './client.ts';
 import { createClient } from './client.ts';
 import type { CodeBook } from './codebook.ts';
 import { cpuSampler, type CpuMs, type CpuSampler } from './cpu.ts';
-import { makeFlow, type FlowKind } from './flows.ts';
+import { makeFlow, type CallSpec, type FlowKind } from './flows.ts';
 import { runLoad, type LoadResult, type LoadSpec } from './load.ts';
 
 export interface WorkerData {
@@ -28,6 +28,8 @@ export interface RunRequest {
   spec: LoadSpec;
   firstPhone: number;
   transport: Transport;
+  /** What a 'call' flow sends. */
+  call?: CallSpec;
 }
 
 export type WorkerMessage =
@@ -65,7 +67,7 @@ export async function startDriver(options: {
         const client = createClient(request.url, request.spec.concurrency, transport);
         const cpu = cpuSampler();
         try {
-          const flow = makeFlow(request.kind, { client, phones, firstPhone: request.firstPhone, book, apiKeys: request.apiKeys, spread: request.spread });
+          const flow = makeFlow(request.kind, { ...request, client, phones, book });
           return await finish(await runLoad(request.spec, flow, cpu), cpu);
         } finally {
           client.close();

@@ -1,11 +1,23 @@
-// Owns what one unit of work is, for either target, as the client performs it:
-// a baseline pair (POST /pair, then POST /pair/:id) or an OTP flow (POST /otp, then POST /otp/:id
-// with the code the no-op sender recorded). Any unexpected status throws, so it counts as an error.
+// Owns what one unit of work is, for any target, as the client performs it:
+// a baseline pair (POST /pair, then POST /pair/:id), an OTP flow (POST /otp, then POST /otp/:id
+// with the code the no-op sender recorded), or one call (the OIDC suite: a token grant or a
+// Management API read, described by a CallSpec). Any unexpected answer throws, so it counts as an error.
 import type { Client, JsonResponse } from './client.ts';
 import type { CodeBook } from './codebook.ts';
 import type { Flow } from './load.ts';
 
-export type FlowKind = 'pair' | 'otp';
+export type FlowKind = 'pair' | 'otp' | 'call';
+
+/** One HTTP request that is a whole flow: what to send, and what answers it. Plain data (crosses threads). */
+export interface CallSpec {
+  method: 'GET' | 'POST';
+  path: string;
+  headers: Record<string, string>;
+  body?: string;
+  status: number;
+  /** A field the JSON answer must carry, non-empty. */
+  field: string;
+}
 
 export interface FlowContext {
   client: Client;
@@ -15,6 +27,8 @@ export interface FlowContext {
   book: CodeBook;
   apiKeys?: string[];
   spread?: boolean;
+  /** What a 'call' flow sends. */
+  call?: CallSpec;
 }
 
 function expect(response: JsonResponse, status: number, what: string): void {
@@ -27,6 +41,16 @@ export function makeFlow(kind: FlowKind, ctx: FlowContext): Flow {
   const slotOf = (n: number) => (ctx.firstPhone + n) % ctx.phones.length;
   // Diagnostic spread: 64 loopback source addresses (each its own per-IP counter in Verity).
   const sourceOf = (n: number) => (ctx.spread ? `127.0.${(n % 64) + 1}.1` : undefined);
+  if (kind === 'call') {
+    const call = ctx.call;
+    if (!call) throw new Error('a call flow needs a CallSpec');
+    const what = `${call.method} ${call.path.split('/').slice(0, 3).join('/')}`;
+    return async (n) => {
+      const response = await ctx.client.send({ ...call, localAddress: sourceOf(n) });
+      expect(response, call.status, what);
+      if (!response.body?.[call.field]) throw new Error(`${what}: no ${call.field} in ${JSON.stringify(response.body).slice(0, 200)}`);
+    };
+  }
   if (kind === 'pair') {
     return async (n) => {
       const from = sourceOf(n);

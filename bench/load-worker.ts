@@ -15,7 +15,7 @@ const send = (message: WorkerMessage, transfer: ArrayBuffer[] = []) => port.post
 
 port.on('message', (request: RunRequest) => {
   const client = createClient(request.url, request.spec.concurrency, request.transport);
-  const flow = makeFlow(request.kind, { client, phones: data.phones, firstPhone: request.firstPhone, book, apiKeys: request.apiKeys, spread: request.spread });
+  const flow = makeFlow(request.kind, { ...request, client, phones: data.phones, book });
   const marks = { start: () => send({ type: 'mark', which: 'start' }), end: () => send({ type: 'mark', which: 'end' }) };
   runLoad(request.spec, flow, marks)
     .then((result) => send({ type: 'done', result }, [result.latencies.buffer as ArrayBuffer]))

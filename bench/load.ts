@@ -33,6 +33,14 @@ export interface Marks {
 
 const noMarks: Marks = { start: () => undefined, end: () => undefined };
 
+const once = (fn: () => void) => {
+  let done = false;
+  return () => {
+    if (!done) fn();
+    done = true;
+  };
+};
+
 export async function runLoad(spec: LoadSpec, flow: Flow, marks: Marks = noMarks): Promise<LoadResult> {
   const begin = performance.now();
   const timed = spec.mode === 'timed';
@@ -45,9 +53,13 @@ export async function runLoad(spec: LoadSpec, flow: Flow, marks: Marks = noMarks
   let firstError: string | undefined;
   let lastFinish = begin;
 
-  const startTimer = timed ? setTimeout(() => marks.start(), spec.warmupMs) : undefined;
-  const endTimer = timed ? setTimeout(() => marks.end(), spec.warmupMs + spec.durationMs) : undefined;
-  if (!timed) marks.start();
+  // Each mark is sent exactly once. The end timer can fire a little late (timers run after I/O), and
+  // by then the last flow may have finished and the run returned: the end mark is then sent below.
+  const start = once(() => marks.start());
+  const end = once(() => marks.end());
+  const startTimer = timed ? setTimeout(start, spec.warmupMs) : undefined;
+  const endTimer = timed ? setTimeout(end, spec.warmupMs + spec.durationMs) : undefined;
+  if (!timed) start();
 
   const more = () => (timed ? performance.now() < windowEnd : issued < spec.flows);
   const user = async () => {
@@ -69,7 +81,8 @@ export async function runLoad(spec: LoadSpec, flow: Flow, marks: Marks = noMarks
   await Promise.all(Array.from({ length: spec.concurrency }, user));
   clearTimeout(startTimer);
   clearTimeout(endTimer);
-  if (!timed) marks.end();
+  start();
+  end();
 
   const sorted = Float64Array.from(latencies).sort();
   const seconds = timed ? spec.durationMs / 1000 : (lastFinish - begin) / 1000;

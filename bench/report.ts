@@ -1,11 +1,14 @@
 // Owns how results read: one table row per (target, concurrency) with throughput, whole-flow
 // latency, CPU per flow and the ratios against the baseline at the same concurrency, then the
-// targets check (PostgreSQL, concurrency 16) with PASS/MISS and the margin.
+// targets checks with PASS/MISS and the margin: the OTP flow against its baseline (PostgreSQL,
+// concurrency 16), and an absolute rate (the OIDC suite's grants/s).
 import os from 'node:os';
 import type { Measured } from './driver.ts';
 import { quantile } from './load.ts';
 
 export interface Row {
+  /** Which suite's scenario the row measured (otp, grant, read). */
+  scenario?: string;
   target: string;
   concurrency: number;
   measured: Measured;
@@ -32,18 +35,20 @@ export function figures(m: Measured): Figures {
     processMs: per(m.cpu.process),
     postgresMs: per(m.cpu.postgres),
     // /proc and os.cpus() tick separately, so an idle machine can read a hair below zero.
-    others: Math.max(0, m.cpu.others / (m.cpu.wallMs * os.cpus().length)),
+    others: Math.max(0, m.cpu.others / (m.cpu.wallMs * cores)),
   };
 }
 
 /** The bench's own CPU per flow: this process plus its PostgreSQL backends (PGlite runs inside). */
 const cpuPerFlow = (f: Figures) => f.processMs + (Number.isNaN(f.postgresMs) ? 0 : f.postgresMs);
 
+const cores = os.cpus().length;
+
 const pad = (s: string, n: number) => (s.length >= n ? s : ' '.repeat(n - s.length) + s);
 const fix = (n: number, digits: number) => (Number.isFinite(n) ? n.toFixed(digits) : '–');
 
-export function table(rows: readonly Row[], baseline: string): string {
-  const header = ['target', 'conc', 'flows/s', 'p50 ms', 'p99 ms', 'cpu: server', 'process', 'pg', 'others', 'errors', '×flows/s', '×p99', '×cpu'];
+export function table(rows: readonly Row[], baseline: string, rateLabel = 'flows/s'): string {
+  const header = ['target', 'conc', rateLabel, 'p50 ms', 'p99 ms', 'cpu: server', 'process', 'pg', 'others', 'errors', '×flows/s', '×p99', '×cpu'];
   const widths = [14, 4, 8, 7, 7, 11, 8, 6, 6, 6, 8, 5, 5];
   const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[0]!) : pad(c, widths[i]!))).join(' ');
   const out = [line(header), '-'.repeat(widths.reduce((a, b) => a + b + 1, -1))];
@@ -96,4 +101,26 @@ export function targetsCheck(otp: Measured, baseline: Measured): { text: string;
       `CPU-bound, that predicts ×${fix(1 / cpuRatio, 2)} throughput (target ×0.50 needs ×cpu ≤ 2.00)`,
   ].join('\n');
   return { text, pass: ratePass && p99Pass };
+}
+
+/**
+ * An absolute throughput target (the OIDC suite: grants/s) on each row given, with the two ceilings
+ * its CPU figures imply: the machine's (cores × 1000 ÷ (process + pg) ms) and the server thread's
+ * (1000 ÷ server ms: one Node thread runs every request's JavaScript).
+ */
+export function rateCheck(title: string, unit: string, minimum: number, rows: readonly Row[]): string {
+  const lines = [`${title}:`];
+  for (const row of rows) {
+    const f = figures(row.measured);
+    const gap =
+      f.rate >= minimum
+        ? `PASS by ${fix((f.rate / minimum - 1) * 100, 0)}%`
+        : `MISS by ${fix((1 - f.rate / minimum) * 100, 0)}% (needs +${fix(minimum - f.rate, 0)} ${unit}, ×${fix(minimum / f.rate, 2)})`;
+    lines.push(
+      `  c${String(row.concurrency).padEnd(3)} ${row.target} ${fix(f.rate, 0)} ${unit} ≥ ${minimum}  →  ${gap}; ceilings: ` +
+        `machine ${cores} × 1000 ÷ ${fix(cpuPerFlow(f), 2)} ms ≈ ${fix((cores * 1000) / cpuPerFlow(f), 0)}, ` +
+        `server thread 1000 ÷ ${fix(f.mainMs, 2)} ms ≈ ${fix(1000 / f.mainMs, 0)}`,
+    );
+  }
+  return lines.join('\n');
 }

@@ -1,9 +1,11 @@
 // Owns the bench's PostgreSQL footprint: which server it uses, and one throwaway schema per target,
-// named bench_<purpose>_<random>, created before the run and dropped (CASCADE) at the end, and
-// which backends are the bench's (for cpu.ts).
+// named bench_<purpose>_<random>, created before the run and dropped (CASCADE) at the end, the
+// baselines' bare pg.Pool in such a schema, and which backends are the bench's (for cpu.ts).
 import crypto from 'node:crypto';
 import pg from 'pg';
+import { statementLog, type StatementLog } from './counting-db.ts';
 import { BENCH_APP_NAME } from './cpu.ts';
+import type { Teardown } from './lifecycle.ts';
 
 export const databaseUrl = (): string =>
   process.env.BENCH_DATABASE_URL ??
@@ -29,6 +31,23 @@ export async function createSchema(url: string, purpose: string): Promise<string
 
 export async function dropSchema(url: string, name: string): Promise<void> {
   await admin(url, (c) => c.query(`DROP SCHEMA IF EXISTS ${name} CASCADE`));
+}
+
+export interface BareDb {
+  /** pool.query (unnamed statements, as a bare server sends them), timed into `statements`. */
+  query<R extends pg.QueryResultRow = any>(sql: string, params?: unknown[]): Promise<pg.QueryResult<R>>;
+  statements: StatementLog;
+}
+
+/** A bare pg.Pool of `poolSize` in a fresh schema; `down` receives the steps that end it and drop the schema. */
+export async function bareDb(url: string, purpose: string, poolSize: number, down: Teardown): Promise<BareDb> {
+  const schema = await createSchema(url, purpose);
+  down.add(() => dropSchema(url, schema));
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, options: `-c search_path=${schema}` });
+  pool.on('error', () => undefined);
+  down.add(() => pool.end());
+  const statements = statementLog();
+  return { statements, query: (sql, params) => statements.time(sql, () => pool.query(sql, params)) };
 }
 
 /** The server's version string and the settings that bound single-row write throughput. */
