@@ -6,6 +6,7 @@ import * as client from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { startExperience } from '../helpers/experience.ts';
+import { BASE_SETTINGS } from '../helpers/experience-suite.ts';
 import { createRelyingParty, type ManagedServer, type RelyingParty } from '../helpers/oidc-flow.ts';
 import { startSmtpServer, type SmtpCapture } from '../helpers/smtp-server.ts';
 import { managementToken } from '../helpers/tokens.ts';
@@ -20,17 +21,7 @@ beforeAll(async () => {
   t = await startTestApp({ env: { VERITY_EMAIL_CONNECTOR: 'smtp', VERITY_SMTP_URL: smtp.url } });
   Object.assign(server, { url: t.url, token: await managementToken(t) });
   rp = await createRelyingParty(server, 'SPA');
-  await admin('PATCH', '/api/sign-in-exp', {
-    signInMode: 'SignInAndRegister',
-    signUp: { identifiers: ['username'], password: true, verify: false },
-    signIn: {
-      methods: [
-        { identifier: 'username', password: true, verificationCode: false, isPasswordPrimary: true },
-        { identifier: 'email', password: true, verificationCode: true, isPasswordPrimary: true },
-        { identifier: 'phone', password: true, verificationCode: true, isPasswordPrimary: true },
-      ],
-    },
-  });
+  await admin('PATCH', '/api/sign-in-exp', BASE_SETTINGS);
 });
 afterAll(async () => {
   await t.close();

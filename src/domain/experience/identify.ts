@@ -80,8 +80,10 @@ async function register(
   if (!eventAllowed(sie.signInMode, 'Register')) throw new LogtoError('auth.forbidden');
   if (verificationId !== undefined) recordById(snapshot, verificationId);
   return changeExperience(deps, context.uid, async (state, q) => {
-    if (state.userId) throw new LogtoError('session.identity_conflict');
+    // The record first, as on the snapshot: a call that lost the race to the one consuming the
+    // record answers 404, exactly as any later call with that id does.
     const record = verificationId === undefined ? undefined : recordById(state, verificationId);
+    if (state.userId) throw new LogtoError('session.identity_conflict');
     const fields = { ...state.profile, ...contributionOf(record) };
     const missing = missingProfile(sie.signUp, { ...fields, hasPassword: Boolean(fields.passwordHash) });
     if (missing.length) throw new LogtoError('user.missing_profile', { missingProfile: missing });

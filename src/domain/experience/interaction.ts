@@ -23,10 +23,12 @@ export function eventAllowed(mode: 'SignIn' | 'Register' | 'SignInAndRegister', 
 export async function switchExperienceEvent(deps: ExperienceDeps, context: InteractionContext, event: InteractionEvent): Promise<void> {
   const { signInMode } = await getSignInExperience(deps.db);
   await changeExperience(deps, context.uid, (state) => {
-    if (state.interactionEvent === event) return { state };
+    // As Logto: the target's mode first (even when it is the current event), then ForgotPassword
+    // (which never switches, not even to itself), and only a real switch clears the profile.
+    if (!eventAllowed(signInMode, event)) throw new LogtoError('auth.forbidden');
     if (state.interactionEvent === 'ForgotPassword' || event === 'ForgotPassword')
       throw new LogtoError('session.not_supported_for_forgot_password');
-    if (!eventAllowed(signInMode, event)) throw new LogtoError('auth.forbidden');
+    if (state.interactionEvent === event) return { state };
     return { state: { ...state, interactionEvent: event, profile: {} } };
   });
 }

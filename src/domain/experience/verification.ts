@@ -86,9 +86,13 @@ export async function verifyVerificationCode(
 }
 
 export async function createPasswordIdentity(deps: ExperienceDeps, context: InteractionContext, username: string, password: string) {
-  await loadExperience(deps, context.uid);
-  const { passwordPolicy } = await getSignInExperience(deps.db);
-  const record = await createNewPasswordIdentity(deps, passwordPolicy, newRecordId(), username, password);
+  const state = await loadExperience(deps, context.uid);
+  const key = `Interaction.${state.interactionEvent}.Verification.NewPasswordIdentity.Submit` as const;
+  const identifier = { type: 'username', value: username } as const;
+  const record = await audited(deps, context, { key, method: 'NewPasswordIdentity', identifier }, async () => {
+    const { passwordPolicy } = await getSignInExperience(deps.db);
+    return createNewPasswordIdentity(deps, passwordPolicy, newRecordId(), username, password);
+  });
   await changeExperience(deps, context.uid, (current) => ({ state: withRecord(current, record) }));
   return { verificationId: record.id };
 }

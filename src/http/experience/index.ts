@@ -30,7 +30,8 @@ const ProfileBody = z
 
 export function experienceRoutes(deps: ExperienceDeps) {
   return async (app: FastifyInstance) => {
-    app.addHook('preHandler', interactionContext(deps.provider));
+    // preValidation: the interaction is looked up before the body is checked (README "Experience").
+    app.addHook('preValidation', interactionContext(deps.provider));
     const r = app.withTypeProvider<ZodTypeProvider>();
     r.put(
       '/api/experience',

@@ -1,0 +1,119 @@
+// Concurrency of the Experience API on PostgreSQL (PGlite runs one statement at a time, so these are
+// skipped there): the unique indexes decide parallel registrations; the interaction row lock
+// (store.ts, FOR UPDATE) serialises parallel identifications of one interaction, each seeing the
+// previous one's result; parallel password resets of one user each apply whole.
+import { describe, expect, it } from 'vitest';
+import { onPostgres } from '../helpers/db.ts';
+import type { ExperienceSession } from '../helpers/experience.ts';
+import { PASSWORD, useExperienceSuite } from '../helpers/experience-suite.ts';
+
+const x = useExperienceSuite({ email: true });
+
+const E3 = '/api/experience/identification';
+const E6 = '/api/experience/verification/password';
+const E21 = '/api/experience/verification/new-password-identity';
+const N = 6;
+const codes = (answers: { status: number; body: any }[]) => answers.map((a) => (a.body ? `${a.status} ${a.body.code}` : String(a.status))).sort();
+const countUsers = async (where: string, value: string) =>
+  Number((await x.t.db.query<{ n: string }>(`SELECT count(*) AS n FROM users WHERE ${where}`, [value]))[0]!.n);
+const sessions = (event: 'SignIn' | 'Register' | 'ForgotPassword') => Promise.all(Array.from({ length: N }, () => x.session(event)));
+
+describe.skipIf(!onPostgres)('races (PostgreSQL)', () => {
+  it('parallel registrations of one email in separate interactions: exactly one user, the rest 422 email_already_in_use', async () => {
+    await x.settings({ signUp: { identifiers: ['email'], password: false, verify: true } });
+    const value = `race.${x.unique()}@example.com`;
+    const all = await sessions('Register');
+    // the same address, spelt in other cases: the unique index is on lower(primary_email)
+    const ids: string[] = [];
+    // one at a time: each code is read from the latest message to the address
+    for (const [i, s] of all.entries()) ids.push(await x.verifiedCode(s, { type: 'email', value: i % 2 ? value.toUpperCase() : value }, 'Register'));
+    const answers = await Promise.all(all.map((s, i) => s.call('POST', E3, { verificationId: ids[i] })));
+    expect(codes(answers)).toEqual(['201', ...Array(N - 1).fill('422 user.email_already_in_use')]);
+    expect(await countUsers('lower(primary_email) = lower($1)', value)).toBe(1);
+    // the losers are not identified
+    const losers = all.filter((_, i) => answers[i]!.status !== 201);
+    for (const s of losers) expect((await s.call('POST', '/api/experience/submit')).body.code).toBe('session.identifier_not_found');
+  });
+
+  it('parallel registrations of one username (NewPasswordIdentity) in separate interactions: exactly one user', async () => {
+    const username = `race_${x.unique()}`;
+    const all = await sessions('Register');
+    const ids = await Promise.all(all.map(async (s) => (await s.call('POST', E21, { identifier: { type: 'username', value: username }, password: PASSWORD })).body.verificationId));
+    const answers = await Promise.all(all.map((s, i) => s.call('POST', E3, { verificationId: ids[i] })));
+    expect(codes(answers)).toEqual(['201', ...Array(N - 1).fill('422 user.username_already_in_use')]);
+    expect(await countUsers('username = $1', username)).toBe(1);
+  });
+
+  it('parallel SignIn identifications of one interaction with one record: all 204, one user', async () => {
+    const user = await x.newUser();
+    const s = await x.session('SignIn');
+    const { body } = await s.call('POST', E6, { identifier: { type: 'username', value: user.username }, password: PASSWORD });
+    const answers = await Promise.all(Array.from({ length: N }, () => s.call('POST', E3, { verificationId: body.verificationId })));
+    expect(answers).toEqual(Array(N).fill({ status: 204, body: null }));
+    const submitted = await s.call('POST', '/api/experience/submit');
+    expect((await s.finish(submitted.body.redirectTo)).claims()?.sub).toBe(user.id);
+  });
+
+  it('parallel SignIn identifications as two different users: the first to lock wins, the other is 409', async () => {
+    const a = await x.newUser();
+    const mail = { type: 'email', value: `b.${x.unique()}@example.com` };
+    const b = await x.newUser({ primaryEmail: mail.value });
+    const s = await x.session('SignIn');
+    const password = (await s.call('POST', E6, { identifier: { type: 'username', value: a.username }, password: PASSWORD })).body.verificationId;
+    const code = await x.verifiedCode(s, mail);
+    const answers = await Promise.all([s.call('POST', E3, { verificationId: password }), s.call('POST', E3, { verificationId: code })]);
+    expect(codes(answers)).toEqual(['204', '409 session.identity_conflict']);
+    const winner = answers[0]!.status === 204 ? a : b;
+    const submitted = await s.call('POST', '/api/experience/submit');
+    expect((await s.finish(submitted.body.redirectTo)).claims()?.sub).toBe(winner.id);
+  });
+
+  it('parallel Register identifications of one interaction with one record: one 201, the rest find the record consumed (404)', async () => {
+    const username = `once_${x.unique()}`;
+    const s = await x.session('Register');
+    const { body } = await s.call('POST', E21, { identifier: { type: 'username', value: username }, password: PASSWORD });
+    const answers = await Promise.all(Array.from({ length: N }, () => s.call('POST', E3, { verificationId: body.verificationId })));
+    expect(codes(answers)).toEqual(['201', ...Array(N - 1).fill('404 session.verification_session_not_found')]);
+    expect(await countUsers('username = $1', username)).toBe(1);
+    // a later call answers the same as the losers did
+    expect((await s.call('POST', E3, { verificationId: body.verificationId })).body.code).toBe('session.verification_session_not_found');
+  });
+
+  it('parallel Register identifications of one interaction from the staged profile: one 201, the rest 409', async () => {
+    const username = `staged_${x.unique()}`;
+    const s = await x.session('Register');
+    await s.call('POST', '/api/experience/profile', { type: 'username', value: username });
+    await s.call('POST', '/api/experience/profile', { type: 'password', value: PASSWORD });
+    const answers = await Promise.all(Array.from({ length: N }, () => s.call('POST', E3, {})));
+    expect(codes(answers)).toEqual(['201', ...Array(N - 1).fill('409 session.identity_conflict')]);
+    expect(await countUsers('username = $1', username)).toBe(1);
+  });
+
+  it('parallel password resets of one user in separate interactions: all succeed, the final password is one of them', async () => {
+    const mail = { type: 'email', value: `reset.${x.unique()}@example.com` };
+    const user = await x.newUser({ primaryEmail: mail.value });
+    const all = await sessions('ForgotPassword');
+    const passwords = all.map((_, i) => `Reset-${i}-Sturdy-Pass`);
+    for (const s of all) {
+      // one at a time: each code is read from the latest message to the address
+      expect((await s.call('POST', E3, { verificationId: await x.verifiedCode(s, mail, 'ForgotPassword') })).status).toBe(204);
+    }
+    const staged = await Promise.all(all.map((s, i) => s.call('PUT', '/api/experience/profile/password', { password: passwords[i] })));
+    expect(staged.map((a) => a.status)).toEqual(Array(N).fill(204));
+    const submitted = await Promise.all(all.map((s: ExperienceSession) => s.call('POST', '/api/experience/submit')));
+    expect(submitted).toEqual(Array(N).fill({ status: 200, body: null }));
+    const works = await Promise.all(
+      [PASSWORD, ...passwords].map(async (password) => {
+        const response = await fetch(`${x.t.url}/api/users/${user.id}/password/verify`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${x.token}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ password }),
+        });
+        expect(response.status).toBeLessThan(500);
+        return response.status === 204;
+      }),
+    );
+    expect(works.filter(Boolean)).toHaveLength(1);
+    expect(works[0]).toBe(false);
+  });
+});
