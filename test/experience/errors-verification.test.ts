@@ -190,6 +190,7 @@ describe('audit rows', () => {
     await password(s, { type: 'username', value: user.username }, 'Wrong-Passw0rd!');
     const { body } = await password(s, { type: 'username', value: user.username }, PASSWORD);
     const sent = await send(s, { type: 'phone', value: phone });
+    await verify(s, { type: 'phone', value: phone }, 'no-such-record', '000000');
     await verify(s, { type: 'phone', value: phone }, sent.body.verificationId, x.lastCode({ type: 'phone', value: phone }));
     await s.call('POST', E21, { identifier: { type: 'username', value: `np_${x.unique()}` }, password: PASSWORD });
     await s.call('POST', E3, { verificationId: body.verificationId });
@@ -201,7 +202,10 @@ describe('audit rows', () => {
       expect.objectContaining({ result: 'Error', error: { code: 'session.invalid_credentials', message: expect.any(String) } }),
     ]);
     expect(await logs('Interaction.SignIn.Verification.PhoneVerificationCode.Create', s.uid)).toEqual([expect.objectContaining({ result: 'Success' })]);
-    expect(await logs('Interaction.SignIn.Verification.PhoneVerificationCode.Submit', s.uid)).toEqual([expect.objectContaining({ result: 'Success' })]);
+    expect(await logs('Interaction.SignIn.Verification.PhoneVerificationCode.Submit', s.uid)).toEqual([
+      expect.objectContaining({ result: 'Success' }),
+      expect.objectContaining({ result: 'Error', error: { code: 'session.verification_session_not_found', message: expect.any(String) } }),
+    ]);
     expect(await logs('Interaction.SignIn.Verification.NewPasswordIdentity.Submit', s.uid)).toEqual([expect.objectContaining({ result: 'Success' })]);
     expect(await logs('Interaction.SignIn.Identifier.Submit', s.uid)).toEqual([
       expect.objectContaining({ result: 'Success', userId: user.id, method: 'Password' }),

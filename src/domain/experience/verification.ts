@@ -73,11 +73,12 @@ export async function verifyVerificationCode(
 ) {
   const state = await loadExperience(deps, context.uid);
   const method = recordTypeOf(identifier.type);
-  const record = recordById(state, verificationId, method);
   const key = `Interaction.${state.interactionEvent}.Verification.${method}.Submit` as const;
-  const verified = await audited(deps, context, { key, method, identifier }, () =>
-    underLockout(deps, identifier, () => verifyIdentifierCode(deps, context, record, identifier, code)),
-  );
+  // An unknown id is an attempt too: it is audited like a wrong code.
+  const verified = await audited(deps, context, { key, method, identifier }, async () => {
+    const record = recordById(state, verificationId, method);
+    return underLockout(deps, identifier, () => verifyIdentifierCode(deps, context, record, identifier, code));
+  });
   await changeExperience(deps, context.uid, (current) => {
     recordById(current, verificationId, method); // replaced meanwhile → 404
     return { state: withRecord(current, verified) };
