@@ -9,7 +9,7 @@ import { systemClock, type Clock } from '../domain/clock.ts';
 import { matchesClientSecret } from './client-secrets.ts';
 import { findAccount, OIDC_CLAIMS } from './account.ts';
 import { createAdapterFactory } from './adapter.ts';
-import { findClientMetadata, isAdminApplication } from './clients.ts';
+import { findClientMetadata, isAdminApplication, MANAGEMENT_SCOPES_PROPERTY } from './clients.ts';
 import type { OidcKeys } from './keys.ts';
 import { MANAGEMENT_API_RESOURCE, MANAGEMENT_API_SCOPE, OTP_API_RESOURCE, OTP_API_SCOPE } from './resources.ts';
 
@@ -67,6 +67,7 @@ export function createProvider(deps: ProviderDeps): Provider {
       long: { signed: true, sameSite: 'lax' },
       short: { signed: true, sameSite: 'lax', path: '/' },
     },
+    extraClientMetadata: { properties: [MANAGEMENT_SCOPES_PROPERTY] },
     features: {
       devInteractions: { enabled: false },
       clientCredentials: { enabled: true },
@@ -88,7 +89,12 @@ export function createProvider(deps: ProviderDeps): Provider {
         defaultResource: () => undefined as unknown as string,
         useGrantedResource: () => true,
         async getResourceServerInfo(_ctx, resourceIndicator, client) {
-          const scopes = await scopesOf(resourceIndicator, client.clientId);
+          // A machine client carries its Management API scopes (read with it, clients.ts).
+          const carried = (client as unknown as Record<string, unknown>)[MANAGEMENT_SCOPES_PROPERTY];
+          const scopes =
+            resourceIndicator === MANAGEMENT_API_RESOURCE && Array.isArray(carried)
+              ? carried.filter((s) => s === MANAGEMENT_API_SCOPE)
+              : await scopesOf(resourceIndicator, client.clientId);
           if (!scopes) throw new errors.InvalidTarget();
           return {
             scope: scopes.join(' '),
