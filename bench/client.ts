@@ -1,14 +1,17 @@
 // Owns the benchmark's HTTP client: requests over keep-alive connections, at most one socket per
-// virtual user, answers parsed as JSON. Two transports with one interface, so baseline and Verity
-// always share a client: `http` (node:http Agent, the default: least client CPU per request) and
-// `fetch` (global fetch).
+// virtual user, JSON answers parsed, redirects not followed. Two transports with one interface, so
+// baseline and Verity always share a client: `http` (node:http Agent, the default: least client CPU
+// per request) and `fetch` (global fetch).
 import http from 'node:http';
 
 export type Transport = 'http' | 'fetch';
 
 export interface JsonResponse {
   status: number;
+  /** Parsed JSON for a JSON answer, else the text (undefined when empty). */
   body: any;
+  /** `location` and `set-cookie` (the Experience suite's browser reads them). */
+  headers: { location?: string; 'set-cookie'?: string[] };
 }
 
 export interface ClientRequest {
@@ -38,7 +41,8 @@ export function createClient(baseUrl: string, maxSockets: number, transport: Tra
   };
 }
 
-const parse = (text: string): unknown => (text ? JSON.parse(text) : undefined);
+const parse = (text: string, type: string | null | undefined): unknown =>
+  !text ? undefined : type?.includes('json') ? JSON.parse(text) : text;
 
 type Transported = Pick<Client, 'send' | 'close'>;
 
@@ -55,7 +59,8 @@ function httpTransport(baseUrl: string, maxSockets: number): Transported {
           res.on('data', (chunk: string) => (text += chunk));
           res.on('end', () => {
             try {
-              resolve({ status: res.statusCode ?? 0, body: parse(text) });
+              const headers = { location: res.headers.location, 'set-cookie': res.headers['set-cookie'] };
+              resolve({ status: res.statusCode ?? 0, body: parse(text, res.headers['content-type']), headers });
             } catch (error) {
               reject(error instanceof Error ? error : new Error(String(error)));
             }
@@ -74,8 +79,13 @@ function httpTransport(baseUrl: string, maxSockets: number): Transported {
 function fetchTransport(baseUrl: string): Transported {
   return {
     async send({ method, path, body, headers = {} }) {
-      const response = await fetch(`${baseUrl}${path}`, { method, headers, body });
-      return { status: response.status, body: parse(await response.text()) };
+      const response = await fetch(`${baseUrl}${path}`, { method, headers, body, redirect: 'manual' });
+      const answer = response.headers;
+      return {
+        status: response.status,
+        body: parse(await response.text(), answer.get('content-type')),
+        headers: { location: answer.get('location') ?? undefined, 'set-cookie': answer.getSetCookie() },
+      };
     },
     close: () => undefined,
   };

@@ -26,7 +26,7 @@ export interface CpuMs {
 const TICK_MS = 10; // USER_HZ is 100 on every Linux this runs on
 
 /** utime + stime in ms from a /proc stat line, or null when unreadable. */
-function statCpu(file: string): { comm: string; ms: number } | null {
+export function statCpu(file: string): { comm: string; ms: number } | null {
   try {
     const stat = fs.readFileSync(file, 'utf8');
     const close = stat.lastIndexOf(')');

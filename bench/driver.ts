@@ -11,6 +11,7 @@ import type { Transport } from './client.ts';
 import { createClient } from './client.ts';
 import type { CodeBook } from './codebook.ts';
 import { cpuSampler, type CpuMs, type CpuSampler } from './cpu.ts';
+import type { ExperienceSpec } from './experience-flow.ts';
 import { makeFlow, type CallSpec, type FlowKind } from './flows.ts';
 import { runLoad, type LoadResult, type LoadSpec } from './load.ts';
 
@@ -30,6 +31,8 @@ export interface RunRequest {
   transport: Transport;
   /** What a 'call' flow sends. */
   call?: CallSpec;
+  /** What an 'experience' flow does. */
+  experience?: ExperienceSpec;
 }
 
 export type WorkerMessage =

@@ -1,12 +1,14 @@
 // Owns what one unit of work is, for any target, as the client performs it:
 // a baseline pair (POST /pair, then POST /pair/:id), an OTP flow (POST /otp, then POST /otp/:id
-// with the code the no-op sender recorded), or one call (the OIDC suite: a token grant or a
-// Management API read, described by a CallSpec). Any unexpected answer throws, so it counts as an error.
+// with the code the no-op sender recorded), one call (the OIDC suite: a token grant or a
+// Management API read, described by a CallSpec; the Experience suite's argon2 verification), or an
+// Experience API sign-in (experience-flow.ts). Any unexpected answer throws, so it counts as an error.
 import type { Client, JsonResponse } from './client.ts';
 import type { CodeBook } from './codebook.ts';
+import { experienceFlow, type ExperienceSpec } from './experience-flow.ts';
 import type { Flow } from './load.ts';
 
-export type FlowKind = 'pair' | 'otp' | 'call';
+export type FlowKind = 'pair' | 'otp' | 'call' | 'experience';
 
 /** One HTTP request that is a whole flow: what to send, and what answers it. Plain data (crosses threads). */
 export interface CallSpec {
@@ -29,9 +31,11 @@ export interface FlowContext {
   spread?: boolean;
   /** What a 'call' flow sends. */
   call?: CallSpec;
+  /** Who an 'experience' flow signs in, and how (its users start at firstPhone, as slots). */
+  experience?: ExperienceSpec;
 }
 
-function expect(response: JsonResponse, status: number, what: string): void {
+export function expect(response: JsonResponse, status: number, what: string): void {
   if (response.status !== status) {
     throw new Error(`${what}: HTTP ${response.status} ${JSON.stringify(response.body).slice(0, 200)}`);
   }
@@ -50,6 +54,10 @@ export function makeFlow(kind: FlowKind, ctx: FlowContext): Flow {
       expect(response, call.status, what);
       if (!response.body?.[call.field]) throw new Error(`${what}: no ${call.field} in ${JSON.stringify(response.body).slice(0, 200)}`);
     };
+  }
+  if (kind === 'experience') {
+    if (!ctx.experience) throw new Error('an experience flow needs an ExperienceSpec');
+    return experienceFlow(ctx.client, ctx.experience, ctx.book, ctx.firstPhone);
   }
   if (kind === 'pair') {
     return async (n) => {

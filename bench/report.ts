@@ -1,7 +1,8 @@
 // Owns how results read: one table row per (target, concurrency) with throughput, whole-flow
 // latency, CPU per flow and the ratios against the baseline at the same concurrency, then the
 // targets checks with PASS/MISS and the margin: the OTP flow against its baseline (PostgreSQL,
-// concurrency 16), and an absolute rate (the OIDC suite's grants/s).
+// concurrency 16), an absolute rate (the OIDC suite's grants/s), and a rate relative to a baseline
+// (the Experience suite's flows).
 import os from 'node:os';
 import type { Measured } from './driver.ts';
 import { quantile } from './load.ts';
@@ -112,14 +113,40 @@ export function rateCheck(title: string, unit: string, minimum: number, rows: re
   const lines = [`${title}:`];
   for (const row of rows) {
     const f = figures(row.measured);
-    const gap =
-      f.rate >= minimum
-        ? `PASS by ${fix((f.rate / minimum - 1) * 100, 0)}%`
-        : `MISS by ${fix((1 - f.rate / minimum) * 100, 0)}% (needs +${fix(minimum - f.rate, 0)} ${unit}, ×${fix(minimum / f.rate, 2)})`;
     lines.push(
-      `  c${String(row.concurrency).padEnd(3)} ${row.target} ${fix(f.rate, 0)} ${unit} ≥ ${minimum}  →  ${gap}; ceilings: ` +
+      `  c${String(row.concurrency).padEnd(3)} ${row.target} ${fix(f.rate, 0)} ${unit} ≥ ${minimum}  →  ${rateGap(f.rate, minimum, unit)}; ceilings: ` +
         `machine ${cores} × 1000 ÷ ${fix(cpuPerFlow(f), 2)} ms ≈ ${fix((cores * 1000) / cpuPerFlow(f), 0)}, ` +
         `server thread 1000 ÷ ${fix(f.mainMs, 2)} ms ≈ ${fix(1000 / f.mainMs, 0)}`,
+    );
+  }
+  return lines.join('\n');
+}
+
+/** PASS by how much, or MISS by how much and what it would take. */
+function rateGap(rate: number, minimum: number, unit: string): string {
+  return rate >= minimum
+    ? `PASS by ${fix((rate / minimum - 1) * 100, 0)}%`
+    : `MISS by ${fix((1 - rate / minimum) * 100, 0)}% (needs +${fix(minimum - rate, 0)} ${unit}, ×${fix(minimum / rate, 2)})`;
+}
+
+/**
+ * A throughput target relative to a baseline measured in the same run, on each row given: rate ≥
+ * factor × the baseline's rate at the same concurrency (the Experience suite: password flows against
+ * argon2id verifications, code flows against bare pairs), with ×cpu, what one flow costs against
+ * one baseline unit whatever else ran.
+ */
+export function ratioCheck(title: string, factor: number, rows: readonly Row[], baseline: readonly Row[], units: [string, string]): string {
+  const lines = [`${title}:`];
+  for (const row of rows) {
+    const base = baseline.find((b) => b.concurrency === row.concurrency);
+    if (!base) continue;
+    const f = figures(row.measured);
+    const b = figures(base.measured);
+    const need = factor * b.rate;
+    lines.push(
+      `  c${String(row.concurrency).padEnd(3)} ${row.target} ${fix(f.rate, 0)} ${units[0]} ≥ ${factor} × ${base.target} ` +
+        `${fix(b.rate, 0)} ${units[1]} = ${fix(need, 0)}  →  ${rateGap(f.rate, need, units[0])}; ` +
+        `ratio ${fix(f.rate / b.rate, 2)}, ×cpu ${fix(cpuPerFlow(f) / cpuPerFlow(b), 2)}`,
     );
   }
   return lines.join('\n');

@@ -1,10 +1,12 @@
-// npm run bench: Verity against bare Fastify + pg baselines measured in the same run, in two
-// suites: the OTP flow (otp-suite.ts) and the OIDC client-credentials grant plus a Management API
-// read (oidc-suite.ts). Settings (environment, defaults in brackets):
-//   BENCH_SUITE [all], otp or oidc,
+// npm run bench: Verity against baselines measured in the same run, in three suites: the OTP flow
+// (otp-suite.ts), the OIDC client-credentials grant plus a Management API read (oidc-suite.ts), and
+// a whole Experience API sign-in by password or emailed code (experience-suite.ts). Settings
+// (environment, defaults in brackets):
+//   BENCH_SUITE [all], otp, oidc or experience,
 //   BENCH_SECONDS [5], BENCH_WARMUP_SECONDS [1], BENCH_CONCURRENCY [1,16,64],
-//   BENCH_TARGETS [baseline,verity-pg,verity-pglite] (the OIDC suite has no PGlite target),
+//   BENCH_TARGETS [baseline,verity-pg,verity-pglite] (only the OTP suite has a PGlite target),
 //   BENCH_SCENARIOS [grant,read]: the OIDC suite's scenarios,
+//   BENCH_USERS [1024]: the Experience suite's users (flows take them in turn),
 //   BENCH_COUNT_FLOWS [200], BENCH_REPEAT [1] rounds, each row keeping its median-throughput round,
 //   BENCH_CLIENT [worker] or inline, BENCH_HTTP [http] or fetch (see driver.ts, client.ts),
 //   BENCH_SPREAD [0] or 1: OTP diagnostic, one API key and one source address per flow slot (flows.ts),
@@ -13,6 +15,7 @@ import os from 'node:os';
 import { codeBook, phoneNumbers } from './codebook.ts';
 import { BENCH_APP_NAME } from './cpu.ts';
 import { startDriver } from './driver.ts';
+import { experienceSuite } from './experience-suite.ts';
 import { oidcSuite } from './oidc-suite.ts';
 import { otpSuite } from './otp-suite.ts';
 import { benchBackends, databaseUrl, serverInfo } from './schema.ts';
@@ -35,18 +38,22 @@ const spread = env.BENCH_SPREAD === '1';
 const placement = env.BENCH_CLIENT === 'inline' ? 'inline' : 'worker';
 const transport = env.BENCH_HTTP === 'fetch' ? 'fetch' : 'http';
 const PHONES = 60_000;
+const USERS = Number(env.BENCH_USERS ?? 1024);
+const SUITES = ['otp', 'oidc', 'experience'];
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
 async function main(): Promise<void> {
-  if (!['all', 'otp', 'oidc'].includes(suite)) throw new Error(`BENCH_SUITE must be all, otp or oidc, not ${suite}`);
-  const runOtp = suite !== 'oidc';
+  if (suite !== 'all' && !SUITES.includes(suite)) throw new Error(`BENCH_SUITE must be all, otp, oidc or experience, not ${suite}`);
+  const runs = (name: string) => suite === 'all' || suite === name;
+  const runOtp = runs('otp');
   // Every pool opened from here on (Verity's too) tags its backends, so cpu.ts can find them.
   process.env.PGAPPNAME = BENCH_APP_NAME;
   const url = databaseUrl();
   const poolSize = benchConfig().DATABASE_POOL_SIZE;
   // Only the OTP flow sends to phone numbers (validating 60,000 of them takes a few seconds).
   const phones = runOtp ? phoneNumbers(PHONES) : [];
-  const book = codeBook(Math.max(1, phones.length));
+  // One code slot per phone number (OTP) or per user (Experience: the slot of an email is its user's number).
+  const book = codeBook(Math.max(1, phones.length, runs('experience') ? USERS : 0));
   const targets: Target[] = [];
   const closeAll = async () => {
     for (const t of targets.splice(0)) await t.close().catch((e: unknown) => log(`closing ${t.name}: ${String(e)}`));
@@ -72,19 +79,24 @@ async function main(): Promise<void> {
     },
   };
   try {
-    console.log(`Verity benchmark (${suite === 'all' ? 'otp, oidc' : suite}) — ${new Date().toISOString().slice(0, 10)}`);
+    console.log(`Verity benchmark (${suite === 'all' ? SUITES.join(', ') : suite}) — ${new Date().toISOString().slice(0, 10)}`);
     console.log(`Node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? '?'}, ${os.platform()} ${os.release()}`);
     console.log(`${await serverInfo(url)}, pool ${poolSize} per server`);
     console.log(`client: ${transport} keep-alive in ${placement === 'worker' ? 'a worker thread' : 'the server thread'}; ` +
       `${settings.warmupSeconds} s warm-up + ${settings.seconds} s measured per row\n`);
     // Each suite's servers run only during that suite.
-    if (runOtp) {
-      await otpSuite(ctx, { phones, book, spread, inline: placement === 'inline' });
+    const suites: [string, () => Promise<void>][] = [
+      ['otp', () => otpSuite(ctx, { phones, book, spread, inline: placement === 'inline' })],
+      ['oidc', () => oidcSuite(ctx)],
+      ['experience', () => experienceSuite(ctx, { book, users: USERS })],
+    ];
+    let first = true;
+    for (const [name, run] of suites.filter(([name]) => runs(name))) {
+      if (!first) console.log('');
+      first = false;
+      ctx.log(`${name} suite`);
+      await run();
       await closeAll();
-    }
-    if (suite !== 'otp') {
-      if (runOtp) console.log('');
-      await oidcSuite(ctx);
     }
   } finally {
     await driver.close();

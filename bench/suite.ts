@@ -25,7 +25,7 @@ export interface SuiteContext {
   databaseUrl: string;
   poolSize: number;
   /** Starts a target (if wanted) and keeps it, so the run closes it at the end or on Ctrl-C. */
-  open(name: string, start: () => Promise<Target>): Promise<Target | null>;
+  open<T extends Target>(name: string, start: () => Promise<T>): Promise<T | null>;
   log(line: string): void;
 }
 

@@ -1,6 +1,6 @@
 // Owns the Verity app every Verity target runs: the real app from buildApp, assembled like
 // test/helpers/app.ts, on a fresh PostgreSQL schema or an in-memory PGlite, migrated, with a
-// statement-counting Db, listening on 127.0.0.1. Rate limits are raised out of the way. What a
+// statement-counting Db, listening on 127.0.0.1. Rate limits and the lockout are raised out of the way. What a
 // suite adds on top (API keys, a machine-to-machine client) is the suite's own file.
 import crypto from 'node:crypto';
 import os from 'node:os';
@@ -33,6 +33,9 @@ export function benchConfig() {
     VERITY_RATE_RECIPIENT_LIMIT: HUGE,
     VERITY_RATE_IP_LIMIT: HUGE,
     VERITY_RATE_RECIPIENT_INTERVAL_SECONDS: '0',
+    // The lockout counts failed checks only; the bench's flows never fail one, but a broken run
+    // should show its own errors, not a wall of blocked identifiers.
+    VERITY_LOCKOUT_MAX_FAILURES: '1000',
   });
 }
 

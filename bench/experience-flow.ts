@@ -1,0 +1,134 @@
+// Owns the Experience suite's flow as a browser and a single-page app perform it, over the bench
+// client: the authorization request with PKCE (S256) puts the provider's interaction cookies in a
+// jar; the sign-in page's calls (PUT /api/experience, one verification, identification, submit)
+// carry them; redirectTo is followed through the provider to the redirect URI; the code is
+// exchanged at /oidc/token with the verifier. The verification is a password (username) or a code
+// emailed to the address, read from the code book the bench's email recorder writes (experience.ts).
+// Any unexpected answer throws, so it counts as an error.
+import crypto from 'node:crypto';
+import type { Client, JsonResponse } from './client.ts';
+import type { CodeBook } from './codebook.ts';
+import { expect } from './flows.ts';
+import type { Flow } from './load.ts';
+
+export type SignInMethod = 'password' | 'code';
+
+/** What a flow needs to sign bench users in. Plain data (crosses into the load worker). */
+export interface ExperienceSpec {
+  method: SignInMethod;
+  /** The SPA (public client, PKCE only) and its one redirect URI. */
+  clientId: string;
+  redirectUri: string;
+  /** Users 0 … users − 1 exist (benchUser); flows take them in turn. */
+  users: number;
+  password: string;
+}
+
+/** The i-th bench user's identifiers; the code book slot of its email is i. */
+export const benchUser = (i: number) => ({ username: `bench_user_${i}`, email: `bench.user.${i}@example.com` });
+
+/** A browser's cookie store for one host: cookies by name and path, sent where the path matches. */
+function cookieJar() {
+  const cookies = new Map<string, { name: string; value: string; path: string }>();
+  return {
+    header(path: string): string {
+      const matching = [...cookies.values()].filter((c) => path === c.path || path.startsWith(c.path.endsWith('/') ? c.path : `${c.path}/`));
+      return matching.map((c) => `${c.name}=${c.value}`).join('; ');
+    },
+    take(response: JsonResponse): void {
+      for (const line of response.headers['set-cookie'] ?? []) {
+        const [pair = '', ...attributes] = line.split(';').map((s) => s.trim());
+        const eq = pair.indexOf('=');
+        const cookie = { name: pair.slice(0, eq), value: pair.slice(eq + 1), path: '/' };
+        let gone = cookie.value === '';
+        for (const attribute of attributes) {
+          const [key = '', value = ''] = attribute.split('=');
+          const lower = key.toLowerCase();
+          if (lower === 'path') cookie.path = value;
+          else if (lower === 'expires') gone ||= Date.parse(value) <= Date.now();
+          else if (lower === 'max-age') gone ||= Number(value) <= 0;
+        }
+        const key = `${cookie.name};${cookie.path}`;
+        if (gone) cookies.delete(key);
+        else cookies.set(key, cookie);
+      }
+    },
+  };
+}
+
+const base64url = (bytes: number) => crypto.randomBytes(bytes).toString('base64url');
+const JSON_TYPE = { 'content-type': 'application/json' };
+
+/** Path and query of a URL on the server (the issuer's host is not the bench's address). */
+const local = (url: string) => {
+  const parsed = new URL(url, 'http://server');
+  return `${parsed.pathname}${parsed.search}`;
+};
+
+export function experienceFlow(client: Client, spec: ExperienceSpec, book: CodeBook, firstUser: number): Flow {
+  return async (n) => {
+    const slot = (firstUser + n) % spec.users;
+    const user = benchUser(slot);
+    const jar = cookieJar();
+    const send = async (method: string, path: string, status: number, body?: unknown): Promise<JsonResponse> => {
+      const cookie = jar.header(path.split('?')[0]!);
+      const headers: Record<string, string> = { ...(body === undefined ? {} : JSON_TYPE), ...(cookie ? { cookie } : {}) };
+      const response = await client.send({ method, path, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+      jar.take(response);
+      expect(response, status, `${method} ${path.split('?')[0]}`);
+      return response;
+    };
+
+    // 1. The authorization request: the provider answers 303 to the sign-in page and sets the cookies.
+    const verifier = base64url(32);
+    const state = base64url(16);
+    const query = new URLSearchParams({
+      client_id: spec.clientId,
+      redirect_uri: spec.redirectUri,
+      response_type: 'code',
+      scope: 'openid profile',
+      state,
+      code_challenge: crypto.createHash('sha256').update(verifier).digest('base64url'),
+      code_challenge_method: 'S256',
+    });
+    await send('GET', `/oidc/auth?${query}`, 303);
+
+    // 2. The sign-in page.
+    await send('PUT', '/api/experience', 204, { interactionEvent: 'SignIn' });
+    let verificationId: string;
+    if (spec.method === 'password') {
+      const identifier = { type: 'username', value: user.username };
+      verificationId = (await send('POST', '/api/experience/verification/password', 200, { identifier, password: spec.password })).body.verificationId;
+    } else {
+      const identifier = { type: 'email', value: user.email };
+      const sent = await send('POST', '/api/experience/verification/verification-code', 200, { identifier, interactionEvent: 'SignIn' });
+      verificationId = sent.body.verificationId;
+      const code = book.take(slot);
+      if (code === undefined) throw new Error(`no code recorded for ${user.email}`);
+      await send('POST', '/api/experience/verification/verification-code/verify', 200, { identifier, verificationId, code });
+    }
+    await send('POST', '/api/experience/identification', 204, { verificationId });
+    const { redirectTo } = (await send('POST', '/api/experience/submit', 200)).body as { redirectTo: string };
+
+    // 3. Back through the provider (303s on /oidc) until it sends the browser to the application.
+    let location = redirectTo;
+    for (let hop = 0; !location.startsWith(spec.redirectUri); hop += 1) {
+      if (hop === 5) throw new Error(`no redirect to the application after ${redirectTo}`);
+      location = (await send('GET', local(location), 303)).headers.location ?? '';
+    }
+    const callback = new URL(location).searchParams;
+    if (callback.get('state') !== state || !callback.get('code')) throw new Error(`callback: ${location.slice(0, 200)}`);
+
+    // 4. The application's code exchange (public client: PKCE, no secret).
+    const form = new URLSearchParams({
+      grant_type: 'authorization_code',
+      code: callback.get('code')!,
+      redirect_uri: spec.redirectUri,
+      client_id: spec.clientId,
+      code_verifier: verifier,
+    });
+    const tokens = await client.send({ method: 'POST', path: '/oidc/token', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form.toString() });
+    expect(tokens, 200, 'POST /oidc/token');
+    if (!tokens.body?.id_token || !tokens.body?.access_token) throw new Error(`POST /oidc/token: ${JSON.stringify(tokens.body).slice(0, 200)}`);
+  };
+}
