@@ -1,7 +1,8 @@
 // Concurrency of the Experience API on PostgreSQL (PGlite runs one statement at a time, so these are
-// skipped there): the unique indexes decide parallel registrations; the interaction row lock
-// (store.ts, FOR UPDATE) serialises parallel identifications of one interaction, each seeing the
-// previous one's result; parallel password resets of one user each apply whole.
+// skipped there): the unique indexes decide parallel registrations; the interaction state's
+// compare-and-set (store.ts, updateExperience) and row lock (changeExperience) serialise parallel
+// changes of one interaction, each seeing the previous one's result; parallel password resets of
+// one user each apply whole.
 import { describe, expect, it } from 'vitest';
 import { onPostgres } from '../helpers/db.ts';
 import type { ExperienceSession } from '../helpers/experience.ts';
@@ -42,6 +43,32 @@ describe.skipIf(!onPostgres)('races (PostgreSQL)', () => {
     const answers = await Promise.all(all.map((s, i) => s.call('POST', E3, { verificationId: ids[i] })));
     expect(codes(answers)).toEqual(['201', ...Array(N - 1).fill('422 user.username_already_in_use')]);
     expect(await countUsers('username = $1', username)).toBe(1);
+  });
+
+  it('parallel verifications of two kinds on one interaction: no change is lost, one record per kind stays', async () => {
+    const user = await x.newUser();
+    const s = await x.session('SignIn');
+    const identifier = { type: 'username', value: user.username };
+    const requests = Array.from({ length: N }, (_, i) =>
+      i % 2
+        ? s.call('POST', E6, { identifier, password: PASSWORD })
+        : s.call('POST', E21, { identifier: { type: 'username', value: `np_${x.unique()}` }, password: PASSWORD }),
+    );
+    const answers = await Promise.all(requests);
+    expect(answers.map((a) => a.status)).toEqual(Array(N).fill(200));
+    const [row] = await x.t.db.query<{ state: { verificationRecords: { id: string; type: string }[] } }>(
+      'SELECT state FROM experience_interactions WHERE uid = $1',
+      [s.uid],
+    );
+    const stored = row!.state.verificationRecords;
+    expect(stored.map((r) => r.type).sort()).toEqual(['NewPasswordIdentity', 'Password']);
+    const answered = answers.map((a) => a.body.verificationId);
+    for (const r of stored) expect(answered).toContain(r.id);
+    // a replaced id answers 404; the stored Password record identifies
+    const password = stored.find((r) => r.type === 'Password')!.id;
+    const replaced = answered.filter((id, i) => i % 2 && id !== password);
+    for (const id of replaced) expect((await s.call('POST', E3, { verificationId: id })).status).toBe(404);
+    expect((await s.call('POST', E3, { verificationId: password })).status).toBe(204);
   });
 
   it('parallel SignIn identifications of one interaction with one record: all 204, one user', async () => {

@@ -18,14 +18,15 @@ import type { ExperienceDeps } from './deps.ts';
 import { eventAllowed } from './interaction.ts';
 import { missingProfile } from './profile-rules.ts';
 import { recordById, withoutRecord, type ExperienceState } from './state.ts';
-import { changeExperience, loadExperience, type InteractionContext } from './store.ts';
+import { changeExperience, loadSnapshot, updateExperience, type InteractionContext, type Snapshot } from './store.ts';
 
 export async function identifyUser(
   deps: ExperienceDeps,
   context: InteractionContext,
   verificationId: string | undefined,
 ): Promise<{ created: boolean }> {
-  const state = await loadExperience(deps, context.uid);
+  const snapshot = await loadSnapshot(deps, context.uid);
+  const { state } = snapshot;
   const sie = await getSignInExperience(deps.db);
   const event = state.interactionEvent;
   const key = `Interaction.${event}.Identifier.Submit` as const;
@@ -35,7 +36,7 @@ export async function identifyUser(
     deps,
     context,
     attempt,
-    () => (event === 'Register' ? register(deps, context, sie, state, verificationId) : identifyExisting(deps, context, sie, state, verificationId)),
+    () => (event === 'Register' ? register(deps, context, sie, state, verificationId) : identifyExisting(deps, context, sie, snapshot, verificationId)),
     (r) => r.userId,
   ).then(({ created }) => ({ created }));
 }
@@ -44,9 +45,10 @@ async function identifyExisting(
   deps: ExperienceDeps,
   context: InteractionContext,
   sie: EffectiveSignInExperience,
-  state: ExperienceState,
+  snapshot: Snapshot,
   verificationId: string | undefined,
 ): Promise<{ created: boolean; userId: string }> {
+  const { state } = snapshot;
   if (verificationId === undefined) throw new LogtoError('guard.invalid_input', { verificationId: 'required' });
   const record = recordById(state, verificationId);
   const forgot = state.interactionEvent === 'ForgotPassword';
@@ -63,9 +65,9 @@ async function identifyExisting(
   const user = await identification.findUser(deps.db, record);
   if (!user) throw new LogtoError('user.user_not_exist', { identifier: identification.identifier(record).value });
   if (user.is_suspended) throw new LogtoError('user.suspended');
-  await changeExperience(deps, context.uid, (current) => {
+  await updateExperience(deps, context.uid, snapshot, (current) => {
     if (current.userId && current.userId !== user.id) throw new LogtoError('session.identity_conflict');
-    return { state: { ...current, userId: user.id } };
+    return { ...current, userId: user.id };
   });
   return { created: false, userId: user.id };
 }

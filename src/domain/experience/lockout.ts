@@ -14,7 +14,7 @@
 import type { Config } from '../../config/index.ts';
 import type { Keyring } from '../../crypto/keyring.ts';
 import type { Queryable } from '../../storage/db.ts';
-import { addFailure, deleteFailures, findBlock, type LockoutLimits } from '../../storage/repos/lockouts.ts';
+import { addFailure, deleteFailures, findLockout, type LockoutLimits } from '../../storage/repos/lockouts.ts';
 import type { Clock } from '../clock.ts';
 import { LogtoError } from '../errors.ts';
 
@@ -66,12 +66,14 @@ function keyOf(deps: Pick<LockoutDeps, 'keyring'>, identifier: LockoutIdentifier
 }
 
 /**
- * Refuses an attempt on a blocked identifier. Call it before checking the password or code.
+ * Refuses an attempt on a blocked identifier. Call it before checking the password or code; it
+ * tells whether failures are on record, so a success with none to forget writes nothing.
  * Throws LogtoError session.verification_blocked_too_many_attempts.
  */
-export async function assertNotBlocked(deps: LockoutDeps, identifier: LockoutIdentifier): Promise<void> {
-  if (await findBlock(deps.db, keyOf(deps, identifier), deps.clock.now()))
-    throw new LogtoError('session.verification_blocked_too_many_attempts');
+export async function assertNotBlocked(deps: LockoutDeps, identifier: LockoutIdentifier): Promise<{ failures: boolean }> {
+  const row = await findLockout(deps.db, keyOf(deps, identifier));
+  if (row?.blockedUntil && row.blockedUntil > deps.clock.now()) throw new LogtoError('session.verification_blocked_too_many_attempts');
+  return { failures: row !== null };
 }
 
 /**
@@ -85,7 +87,9 @@ export async function recordFailure(deps: LockoutDeps, identifier: LockoutIdenti
   return { blocked: until !== null && until > now };
 }
 
-/** Forgets the identifier's failures after a successful check (a running block stays). */
-export async function clearFailures(deps: LockoutDeps, identifier: LockoutIdentifier): Promise<void> {
+/** Forgets the identifier's failures after a successful check (a running block stays). `seen` is
+ *  what assertNotBlocked answered: with no failures on record there is nothing to delete. */
+export async function clearFailures(deps: LockoutDeps, identifier: LockoutIdentifier, seen = { failures: true }): Promise<void> {
+  if (!seen.failures) return;
   await deleteFailures(deps.db, keyOf(deps, identifier), deps.clock.now());
 }

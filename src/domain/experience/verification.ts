@@ -13,17 +13,17 @@ import { audited } from './audit.ts';
 import type { ExperienceDeps } from './deps.ts';
 import { assertNotBlocked, clearFailures, recordFailure } from './lockout.ts';
 import { recordById, withRecord } from './state.ts';
-import { changeExperience, loadExperience, newRecordId, type InteractionContext } from './store.ts';
+import { loadSnapshot, newRecordId, updateExperience, type InteractionContext } from './store.ts';
 
 /** Failures that count towards the lockout: a wrong password or a wrong code. */
 const COUNTED = new Set(['session.invalid_credentials', 'verification_code.code_mismatch']);
 
 /** Runs a check under the identifier's lockout: blocked → refused; counted failure → recorded. */
 async function underLockout<T>(deps: ExperienceDeps, identifier: Identifier, check: () => Promise<T>): Promise<T> {
-  await assertNotBlocked(deps, identifier);
+  const seen = await assertNotBlocked(deps, identifier);
   try {
     const result = await check();
-    await clearFailures(deps, identifier);
+    await clearFailures(deps, identifier, seen);
     return result;
   } catch (error) {
     if (error instanceof LogtoError && COUNTED.has(error.code)) {
@@ -35,7 +35,8 @@ async function underLockout<T>(deps: ExperienceDeps, identifier: Identifier, che
 }
 
 export async function verifyPassword(deps: ExperienceDeps, context: InteractionContext, identifier: Identifier, password: string) {
-  const state = await loadExperience(deps, context.uid);
+  const snapshot = await loadSnapshot(deps, context.uid);
+  const { state } = snapshot;
   const key = `Interaction.${state.interactionEvent}.Verification.Password.Submit` as const;
   const record = await audited(
     deps,
@@ -44,7 +45,7 @@ export async function verifyPassword(deps: ExperienceDeps, context: InteractionC
     () => underLockout(deps, identifier, () => verifyPasswordIdentifier(deps, newRecordId(), identifier, password)),
     (r) => r.userId,
   );
-  await changeExperience(deps, context.uid, (current) => ({ state: withRecord(current, record) }));
+  await updateExperience(deps, context.uid, snapshot, (current) => withRecord(current, record));
   return { verificationId: record.id };
 }
 
@@ -54,13 +55,14 @@ export async function sendVerificationCode(
   identifier: Identifier & { type: 'email' | 'phone' },
   templateType: InteractionEvent,
 ) {
-  const state = await loadExperience(deps, context.uid);
+  const snapshot = await loadSnapshot(deps, context.uid);
+  const { state } = snapshot;
   const method = recordTypeOf(identifier.type);
   const key = `Interaction.${state.interactionEvent}.Verification.${method}.Create` as const;
   const record = await audited(deps, context, { key, method, identifier }, () =>
     sendIdentifierCode(deps, context, newRecordId(), identifier, templateType),
   );
-  await changeExperience(deps, context.uid, (current) => ({ state: withRecord(current, record) }));
+  await updateExperience(deps, context.uid, snapshot, (current) => withRecord(current, record));
   return { verificationId: record.id };
 }
 
@@ -71,7 +73,8 @@ export async function verifyVerificationCode(
   verificationId: string,
   code: string,
 ) {
-  const state = await loadExperience(deps, context.uid);
+  const snapshot = await loadSnapshot(deps, context.uid);
+  const { state } = snapshot;
   const method = recordTypeOf(identifier.type);
   const key = `Interaction.${state.interactionEvent}.Verification.${method}.Submit` as const;
   // An unknown id is an attempt too: it is audited like a wrong code.
@@ -79,21 +82,22 @@ export async function verifyVerificationCode(
     const record = recordById(state, verificationId, method);
     return underLockout(deps, identifier, () => verifyIdentifierCode(deps, context, record, identifier, code));
   });
-  await changeExperience(deps, context.uid, (current) => {
+  await updateExperience(deps, context.uid, snapshot, (current) => {
     recordById(current, verificationId, method); // replaced meanwhile → 404
-    return { state: withRecord(current, verified) };
+    return withRecord(current, verified);
   });
   return { verificationId };
 }
 
 export async function createPasswordIdentity(deps: ExperienceDeps, context: InteractionContext, username: string, password: string) {
-  const state = await loadExperience(deps, context.uid);
+  const snapshot = await loadSnapshot(deps, context.uid);
+  const { state } = snapshot;
   const key = `Interaction.${state.interactionEvent}.Verification.NewPasswordIdentity.Submit` as const;
   const identifier = { type: 'username', value: username } as const;
   const record = await audited(deps, context, { key, method: 'NewPasswordIdentity', identifier }, async () => {
     const { passwordPolicy } = await getSignInExperience(deps.db);
     return createNewPasswordIdentity(deps, passwordPolicy, newRecordId(), username, password);
   });
-  await changeExperience(deps, context.uid, (current) => ({ state: withRecord(current, record) }));
+  await updateExperience(deps, context.uid, snapshot, (current) => withRecord(current, record));
   return { verificationId: record.id };
 }

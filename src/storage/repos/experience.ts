@@ -27,6 +27,17 @@ export async function findExperience(q: Queryable, uid: string, now: Date, lock 
   return rows[0] ?? null;
 }
 
+/** Compare-and-set: writes `next` only if the stored state still equals `expected` (jsonb
+ *  equality); false when another request changed it first or the row is gone. */
+export async function replaceExperienceState(q: Queryable, uid: string, expected: unknown, next: unknown): Promise<boolean> {
+  const rows = await q.query('UPDATE experience_interactions SET state = $3::jsonb WHERE uid = $1 AND state = $2::jsonb RETURNING uid', [
+    uid,
+    JSON.stringify(expected),
+    JSON.stringify(next),
+  ]);
+  return rows.length === 1;
+}
+
 export async function saveExperienceState(q: Queryable, uid: string, state: unknown): Promise<void> {
   await q.query('UPDATE experience_interactions SET state = $2::jsonb WHERE uid = $1', [uid, JSON.stringify(state)]);
 }

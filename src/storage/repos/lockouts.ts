@@ -58,12 +58,13 @@ export async function addFailure(q: Queryable, identifierHash: string, now: Date
 }
 
 /** When a block running at `now` ends; null when the identifier is not blocked. */
-export async function findBlock(q: Queryable, identifierHash: string, now: Date): Promise<Date | null> {
-  const rows = await q.query<{ blocked_until: Date }>(
-    'SELECT blocked_until FROM identifier_lockouts WHERE identifier_hash = $1 AND blocked_until > $2::timestamptz',
-    [identifierHash, now.toISOString()],
-  );
-  return rows[0] ? new Date(rows[0].blocked_until) : null;
+/** The identifier's row: null when it has no recorded failure, else when its block ends (null: none). */
+export async function findLockout(q: Queryable, identifierHash: string): Promise<{ blockedUntil: Date | null } | null> {
+  const rows = await q.query<{ blocked_until: Date | null }>('SELECT blocked_until FROM identifier_lockouts WHERE identifier_hash = $1', [
+    identifierHash,
+  ]);
+  if (!rows[0]) return null;
+  return { blockedUntil: rows[0].blocked_until ? new Date(rows[0].blocked_until) : null };
 }
 
 /**
