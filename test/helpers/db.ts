@@ -54,3 +54,25 @@ export function useTestDb(options: { poolSize?: number } = {}): TestDb {
   afterAll(() => handle.close());
   return handle;
 }
+
+/** Runs `fn` with a client of TEST_DATABASE_URL (or `url`), closed afterwards. */
+export async function withPgClient<T>(fn: (client: pg.Client) => Promise<T>, url = process.env.TEST_DATABASE_URL): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** A whole PostgreSQL database of its own (for tests whose server processes run their own
+ *  migrations), on TEST_DATABASE_URL's server; drop() removes it, connections and all. */
+export async function createScratchDatabase(prefix: string): Promise<{ url: string; drop(): Promise<void> }> {
+  if (!process.env.TEST_DATABASE_URL) throw new Error('VERITY_TEST_DRIVER=pg needs TEST_DATABASE_URL');
+  const name = `${prefix}_${crypto.randomBytes(6).toString('hex')}`;
+  await withPgClient((c) => c.query(`CREATE DATABASE ${name}`));
+  const url = new URL(process.env.TEST_DATABASE_URL);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), drop: () => withPgClient((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined) };
+}

@@ -5,9 +5,9 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPglite } from '../../src/storage/db.ts';
+import { createScratchDatabase, onPostgres, withPgClient } from '../helpers/db.ts';
 import {
   NO_RATE_LIMITS,
   REPO_ROOT,
@@ -24,7 +24,6 @@ import {
   type ServerProcess,
 } from '../helpers/server-process.ts';
 
-const onPostgres = process.env.VERITY_TEST_DRIVER === 'pg';
 const API_KEY = `vk_process_${crypto.randomBytes(12).toString('hex')}`;
 const SECRET = 'process-test-secret-0123456789-abcdefghijklmnop';
 // Provisioned through the environment, so no process writes a credentials file or makes its own.
@@ -77,32 +76,19 @@ describe('one embedded store across restarts (PGlite)', () => {
 });
 
 describe.skipIf(!onPostgres)('two processes on one PostgreSQL database', () => {
-  const database = `verity_p_${crypto.randomBytes(6).toString('hex')}`;
+  let scratch: Awaited<ReturnType<typeof createScratchDatabase>> | undefined;
   let databaseUrl = '';
   let a: ServerProcess;
   let b: ServerProcess;
 
-  const admin = async <T>(fn: (client: pg.Client) => Promise<T>, url = process.env.TEST_DATABASE_URL): Promise<T> => {
-    const client = new pg.Client({ connectionString: url });
-    await client.connect();
-    try {
-      return await fn(client);
-    } finally {
-      await client.end();
-    }
-  };
-
   beforeAll(async () => {
-    if (!process.env.TEST_DATABASE_URL) throw new Error('VERITY_TEST_DRIVER=pg needs TEST_DATABASE_URL');
-    await admin((c) => c.query(`CREATE DATABASE ${database}`));
-    const url = new URL(process.env.TEST_DATABASE_URL);
-    url.pathname = `/${database}`;
-    databaseUrl = url.toString();
+    scratch = await createScratchDatabase('verity_p');
+    databaseUrl = scratch.url;
   });
 
   afterAll(async () => {
     await stopAllServers();
-    if (databaseUrl) await admin((c) => c.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`));
+    await scratch?.drop();
   });
 
   it('both start at the same moment on a fresh database; migrations and bootstrap happen once', { timeout: 60_000 }, async () => {
@@ -118,7 +104,7 @@ describe.skipIf(!onPostgres)('two processes on one PostgreSQL database', () => {
     [a, b] = await Promise.all([spawnServer({ env }), spawnServer({ env })]);
     await Promise.all([waitReady(a), waitReady(b)]);
 
-    await admin(async (c) => {
+    await withPgClient(async (c) => {
       expect((await c.query('SELECT count(*)::int AS n FROM schema_migrations')).rows).toEqual([{ n: migrationFiles }]);
       // the default application and the provisioned Management API application
       expect((await c.query('SELECT count(*)::int AS n FROM applications')).rows).toEqual([{ n: 2 }]);

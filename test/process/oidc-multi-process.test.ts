@@ -3,7 +3,6 @@
 // started on one process finishes on the other. Both share VERITY_SECRET (the keys are sealed with
 // it) and one issuer name; each is called on its own port, the issuer being only a name.
 import crypto from 'node:crypto';
-import pg from 'pg';
 import type Provider from 'oidc-provider';
 import * as client from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,6 +11,7 @@ import { finishInteraction } from '../../src/oidc/interaction.ts';
 import { loadOidcKeys } from '../../src/oidc/keys.ts';
 import { createProvider, MANAGEMENT_API_RESOURCE } from '../../src/oidc/provider.ts';
 import { openPg, type Db } from '../../src/storage/db.ts';
+import { createScratchDatabase, onPostgres } from '../helpers/db.ts';
 import {
   CookieJar,
   authorizationRequest,
@@ -30,7 +30,6 @@ import {
 } from '../helpers/oidc-flow.ts';
 import { spawnServer, stopAllServers, waitReady, type ServerProcess } from '../helpers/server-process.ts';
 
-const onPostgres = process.env.VERITY_TEST_DRIVER === 'pg';
 const SECRET = 'oidc-process-secret-0123456789-abcdefghijklmnop';
 // One public URL for both processes: the issuer name in their metadata and tokens (never dialled).
 const PUBLIC_URL = 'http://verity.test';
@@ -43,7 +42,7 @@ const ADMIN = {
 afterAll(stopAllServers);
 
 describe.skipIf(!onPostgres)('authorization code across two processes on one PostgreSQL database', () => {
-  const database = `verity_o_${crypto.randomBytes(6).toString('hex')}`;
+  let scratch: Awaited<ReturnType<typeof createScratchDatabase>> | undefined;
   let databaseUrl = '';
   let a: ServerProcess;
   let b: ServerProcess;
@@ -54,15 +53,6 @@ describe.skipIf(!onPostgres)('authorization code across two processes on one Pos
   let spa: RelyingParty;
   let user: TestUser;
 
-  const admin = async <T>(fn: (c: pg.Client) => Promise<T>): Promise<T> => {
-    const c = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL });
-    await c.connect();
-    try {
-      return await fn(c);
-    } finally {
-      await c.end();
-    }
-  };
   // Each process by its own port: discovery through its well-known URL, so the metadata's endpoints
   // are that process's while the issuer stays the shared name.
   const wellKnown = (server: ServerProcess) => `${server.url}/oidc/.well-known/openid-configuration`;
@@ -73,11 +63,8 @@ describe.skipIf(!onPostgres)('authorization code across two processes on one Pos
   };
 
   beforeAll(async () => {
-    if (!process.env.TEST_DATABASE_URL) throw new Error('VERITY_TEST_DRIVER=pg needs TEST_DATABASE_URL');
-    await admin((c) => c.query(`CREATE DATABASE ${database}`));
-    const url = new URL(process.env.TEST_DATABASE_URL);
-    url.pathname = `/${database}`;
-    databaseUrl = url.toString();
+    scratch = await createScratchDatabase('verity_o');
+    databaseUrl = scratch.url;
     const env = {
       DATABASE_URL: databaseUrl,
       VERITY_SECRET: SECRET,
@@ -107,7 +94,7 @@ describe.skipIf(!onPostgres)('authorization code across two processes on one Pos
   afterAll(async () => {
     await db?.close();
     await stopAllServers();
-    if (databaseUrl) await admin((c) => c.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`));
+    await scratch?.drop();
   });
 
   it('a client-credentials token issued by A is accepted by the Management API on B', async () => {

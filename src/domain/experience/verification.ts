@@ -5,6 +5,7 @@
 // session.verification_session_not_found (404), session.verification_blocked_too_many_attempts (400).
 import { LogtoError } from '../errors.ts';
 import { getSignInExperience } from '../sign-in-experience/index.ts';
+import type { VerificationRecord } from '../verification/index.ts';
 import { createNewPasswordIdentity } from '../verification/new-password-identity.ts';
 import { verifyPasswordIdentifier } from '../verification/password.ts';
 import type { Identifier, InteractionEvent } from '../verification/types.ts';
@@ -12,7 +13,7 @@ import { recordTypeOf, sendIdentifierCode, verifyIdentifierCode } from '../verif
 import { audited } from './audit.ts';
 import type { ExperienceDeps } from './deps.ts';
 import { assertNotBlocked, clearFailures, recordFailure } from './lockout.ts';
-import { recordById, withRecord } from './state.ts';
+import { recordById, withRecord, type ExperienceState } from './state.ts';
 import { loadSnapshot, newRecordId, updateExperience, type InteractionContext } from './store.ts';
 
 /** Failures that count towards the lockout: a wrong password or a wrong code. */
@@ -34,70 +35,64 @@ async function underLockout<T>(deps: ExperienceDeps, identifier: Identifier, che
   }
 }
 
-export async function verifyPassword(deps: ExperienceDeps, context: InteractionContext, identifier: Identifier, password: string) {
+/**
+ * One verification attempt: reads the interaction, runs `work` on it under an audit row keyed by the
+ * event and method, and stores the record it returns (replacing the record of its type). A record
+ * that completes an earlier one (`completes`) must still be there when it is stored.
+ */
+async function attempt<R extends VerificationRecord>(
+  deps: ExperienceDeps,
+  context: InteractionContext,
+  what: { method: R['type']; action: 'Create' | 'Submit'; identifier: Identifier; completes?: string },
+  work: (state: ExperienceState) => Promise<R>,
+): Promise<{ verificationId: string }> {
   const snapshot = await loadSnapshot(deps, context.uid);
-  const { state } = snapshot;
-  const key = `Interaction.${state.interactionEvent}.Verification.Password.Submit` as const;
-  const record = await audited(
-    deps,
-    context,
-    { key, method: 'Password', identifier },
-    () => underLockout(deps, identifier, () => verifyPasswordIdentifier(deps, newRecordId(), identifier, password)),
-    (r) => r.userId,
-  );
-  await updateExperience(deps, context.uid, snapshot, (current) => withRecord(current, record));
+  const key = `Interaction.${snapshot.state.interactionEvent}.Verification.${what.method}.${what.action}` as const;
+  const userOf = (r: R) => ('userId' in r ? r.userId : undefined);
+  const record = await audited(deps, context, { key, method: what.method, identifier: what.identifier }, () => work(snapshot.state), userOf);
+  await updateExperience(deps, context.uid, snapshot, (current) => {
+    if (what.completes) recordById(current, what.completes, what.method); // replaced meanwhile → 404
+    return withRecord(current, record);
+  });
   return { verificationId: record.id };
 }
 
-export async function sendVerificationCode(
+export function verifyPassword(deps: ExperienceDeps, context: InteractionContext, identifier: Identifier, password: string) {
+  return attempt(deps, context, { method: 'Password', action: 'Submit', identifier }, () =>
+    underLockout(deps, identifier, () => verifyPasswordIdentifier(deps, newRecordId(), identifier, password)),
+  );
+}
+
+export function sendVerificationCode(
   deps: ExperienceDeps,
   context: InteractionContext,
   identifier: Identifier & { type: 'email' | 'phone' },
   templateType: InteractionEvent,
 ) {
-  const snapshot = await loadSnapshot(deps, context.uid);
-  const { state } = snapshot;
-  const method = recordTypeOf(identifier.type);
-  const key = `Interaction.${state.interactionEvent}.Verification.${method}.Create` as const;
-  const record = await audited(deps, context, { key, method, identifier }, () =>
+  return attempt(deps, context, { method: recordTypeOf(identifier.type), action: 'Create', identifier }, () =>
     sendIdentifierCode(deps, context, newRecordId(), identifier, templateType),
   );
-  await updateExperience(deps, context.uid, snapshot, (current) => withRecord(current, record));
-  return { verificationId: record.id };
 }
 
-export async function verifyVerificationCode(
+export function verifyVerificationCode(
   deps: ExperienceDeps,
   context: InteractionContext,
   identifier: Identifier & { type: 'email' | 'phone' },
   verificationId: string,
   code: string,
 ) {
-  const snapshot = await loadSnapshot(deps, context.uid);
-  const { state } = snapshot;
   const method = recordTypeOf(identifier.type);
-  const key = `Interaction.${state.interactionEvent}.Verification.${method}.Submit` as const;
   // An unknown id is an attempt too: it is audited like a wrong code.
-  const verified = await audited(deps, context, { key, method, identifier }, async () => {
+  return attempt(deps, context, { method, action: 'Submit', identifier, completes: verificationId }, async (state) => {
     const record = recordById(state, verificationId, method);
     return underLockout(deps, identifier, () => verifyIdentifierCode(deps, context, record, identifier, code));
   });
-  await updateExperience(deps, context.uid, snapshot, (current) => {
-    recordById(current, verificationId, method); // replaced meanwhile → 404
-    return withRecord(current, verified);
-  });
-  return { verificationId };
 }
 
-export async function createPasswordIdentity(deps: ExperienceDeps, context: InteractionContext, username: string, password: string) {
-  const snapshot = await loadSnapshot(deps, context.uid);
-  const { state } = snapshot;
-  const key = `Interaction.${state.interactionEvent}.Verification.NewPasswordIdentity.Submit` as const;
+export function createPasswordIdentity(deps: ExperienceDeps, context: InteractionContext, username: string, password: string) {
   const identifier = { type: 'username', value: username } as const;
-  const record = await audited(deps, context, { key, method: 'NewPasswordIdentity', identifier }, async () => {
+  return attempt(deps, context, { method: 'NewPasswordIdentity', action: 'Submit', identifier }, async () => {
     const { passwordPolicy } = await getSignInExperience(deps.db);
     return createNewPasswordIdentity(deps, passwordPolicy, newRecordId(), username, password);
   });
-  await updateExperience(deps, context.uid, snapshot, (current) => withRecord(current, record));
-  return { verificationId: record.id };
 }
