@@ -1,7 +1,8 @@
 // Owns the Verity OTP target: the bench's Verity app (verity.ts) whose SMS connector is a no-op
 // sender that records each code in the shared code book, and one application with one API key
 // (BENCH_SPREAD: 64) that makes every request.
-import type { Delivery, Sender, SenderDirectory } from '../src/connectors/types.ts';
+import type { Sender } from '../src/connectors/types.ts';
+import { fixedSenders } from '../src/domain/connectors/senders.ts';
 import { systemClock } from '../src/domain/clock.ts';
 import { createApiKey, createApplication } from '../src/domain/apps/index.ts';
 import type { CodeBook } from './codebook.ts';
@@ -23,16 +24,6 @@ function noopSender(book: CodeBook, slotOf: ReadonlyMap<string, number>): Sender
   };
 }
 
-/** The no-op sender as the one SMS connector, without templates (the OTP API brings its own). */
-function smsOnly(sender: Sender): SenderDirectory {
-  const delivery: Delivery = { connectorId: 'bench-noop', sender, template: () => undefined };
-  return {
-    resolve: (channel) => Promise.resolve(channel === 'sms' ? delivery : undefined),
-    invalidate: () => undefined,
-    close: () => Promise.resolve(),
-  };
-}
-
 export function startVerity(options: {
   driver: 'pg' | 'pglite';
   databaseUrl: string;
@@ -43,7 +34,7 @@ export function startVerity(options: {
 }): Promise<Target> {
   return building(async (down) => {
     const slotOf = new Map(options.phones.map((phone, slot) => [phone, slot]));
-    const senders = smsOnly(noopSender(options.book, slotOf));
+    const senders = fixedSenders({ sms: noopSender(options.book, slotOf) });
     const verity = await startVerityApp({ driver: options.driver, databaseUrl: options.databaseUrl, purpose: 'otp', senders }, down);
     const deps = { db: verity.db, clock: systemClock, keyring: verity.keyring };
     const { app: application } = await createApplication(deps, { name: 'bench' });

@@ -243,3 +243,7 @@ export class LogtoError extends Error {
     this.status = status ?? logtoErrors[code].status;
   }
 }
+
+/** The OIDC-style body Logto answers for a missing or expired OIDC interaction (Experience API). */
+export const sessionNotFound = () =>
+  new LogtoError('session.not_found', undefined, 400, { error: 'invalid_request', error_description: 'interaction session not found' });

@@ -8,7 +8,7 @@
 import { errors } from 'oidc-provider';
 import * as users from '../../storage/repos/users.ts';
 import { finishInteraction } from '../../oidc/interaction.ts';
-import { LogtoError } from '../errors.ts';
+import { LogtoError, sessionNotFound } from '../errors.ts';
 import { getSignInExperience } from '../sign-in-experience/index.ts';
 import { userWriteError } from '../users/errors.ts';
 import { audited } from './audit.ts';
@@ -72,7 +72,3 @@ async function submitReset(deps: ExperienceDeps, context: InteractionContext): P
   await users.revokeUserSessions(deps.db, userId);
   return {};
 }
-
-/** The OIDC-style body Logto answers for a missing interaction. */
-export const sessionNotFound = () =>
-  new LogtoError('session.not_found', undefined, 400, { error: 'invalid_request', error_description: 'interaction session not found' });

@@ -3,7 +3,7 @@
 // expired interaction → 400 session.not_found (the OIDC-style body).
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type Provider from 'oidc-provider';
-import { sessionNotFound } from '../../domain/experience/submit.ts';
+import { sessionNotFound } from '../../domain/errors.ts';
 import type { InteractionContext } from '../../domain/experience/store.ts';
 
 declare module 'fastify' {
