@@ -7,6 +7,7 @@ import { bootstrap, bootstrapAdmin } from './domain/apps/bootstrap.ts';
 import { systemClock } from './domain/clock.ts';
 import { syncConfiguredConnectors } from './domain/connectors/configured.ts';
 import { createSenderDirectory, describeSenders } from './domain/connectors/senders.ts';
+import { metricsPlacement, metricsServer } from './http/metrics.ts';
 import { createLogger } from './observability/logger.ts';
 import { createMetrics } from './observability/metrics.ts';
 import { openStore } from './storage/open.ts';
@@ -49,6 +50,10 @@ try {
     logger,
   });
 
+  const metricsPort = config.VERITY_METRICS_PORT;
+  const metricsApp = metricsPort === undefined ? null : await metricsServer({ metrics, token: config.VERITY_METRICS_TOKEN });
+  if (metricsPlacement(config) === 'none') logger.info('/metrics is not served: set VERITY_METRICS_PORT or VERITY_METRICS_TOKEN');
+
   let closing = false;
   const shutdown = async (signal: string) => {
     if (closing) return;
@@ -56,6 +61,7 @@ try {
     logger.info(`${signal}: finishing in-flight requests and closing`);
     const force = setTimeout(() => process.exit(1), 15_000).unref();
     await app.close(); // stops accepting, waits for in-flight requests
+    await metricsApp?.close();
     await worker.stop();
     await senders.close();
     await store.close();
@@ -66,6 +72,10 @@ try {
   process.on('SIGINT', () => void shutdown('SIGINT'));
 
   await app.listen({ port: config.PORT, host: config.HOST });
+  if (metricsApp) {
+    await metricsApp.listen({ port: metricsPort, host: config.HOST });
+    logger.info(`Metrics on port ${metricsPort} (/metrics)`);
+  }
   logger.info(`Verity listening on port ${config.PORT} (${store.description}; ${await describeSenders(senders)}; ${config.mode} mode)`);
 } catch (error) {
   const message = error instanceof Error ? error.message : 'start failed';

@@ -32,8 +32,9 @@ export const configSchema = z.object({
   NODE_ENV: z.string().optional(),
   /** HTTP port. */
   PORT: int(3001, 0, 65535),
-  /** Interface to bind. */
-  HOST: z.string().default('0.0.0.0'),
+  /** Interface to bind. Default: 127.0.0.1 in development (nothing outside this machine reaches a
+   *  development server and its generated admin client), 0.0.0.0 in production. */
+  HOST: z.string().min(1).optional(),
   /** Where the embedded database, generated secret, credentials and outbox live. */
   VERITY_DATA_DIR: z.string().default('./data'),
   /** PostgreSQL connection string; when unset the embedded PGlite store under the data directory is used. */
@@ -103,6 +104,11 @@ export const configSchema = z.object({
   /** Price per SMS part by destination country, e.g. {"default":0.05,"GB":0.04}. */
   VERITY_SMS_PRICES: priceTable,
 
+  /** Serve /metrics on this port (its own listener, on HOST) instead of the public port. */
+  VERITY_METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  /** Bearer token /metrics requires; with it, /metrics may be served on the public port in production. */
+  VERITY_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+
   /** Seconds between sweeps that expire codes and deliver queued callbacks. */
   VERITY_WORKER_INTERVAL_MS: int(1000, 50, 60_000),
   /** Callback delivery: per-request timeout and the largest backoff between retries. */
@@ -114,6 +120,8 @@ export type RawConfig = z.infer<typeof configSchema>;
 
 export interface Config extends RawConfig {
   mode: 'development' | 'production';
+  /** The interface to bind: HOST, or the mode's default. */
+  HOST: string;
   dataDir: string;
   /** OIDC issuer: <public URL>/oidc */
   issuer: string;
@@ -158,5 +166,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const raw = result.data;
   const mode = raw.VERITY_MODE ?? (raw.NODE_ENV === 'production' ? 'production' : 'development');
   const publicUrl = (raw.VERITY_PUBLIC_URL ?? `http://localhost:${raw.PORT}`).replace(/\/+$/, '');
-  return { ...raw, mode, dataDir: path.resolve(raw.VERITY_DATA_DIR), issuer: `${publicUrl}/oidc` };
+  const HOST = raw.HOST ?? (mode === 'production' ? '0.0.0.0' : '127.0.0.1');
+  return { ...raw, mode, HOST, dataDir: path.resolve(raw.VERITY_DATA_DIR), issuer: `${publicUrl}/oidc` };
 }
