@@ -16,6 +16,7 @@ import { experienceRoutes } from './http/experience/index.ts';
 import { lockoutSettingsOf } from './domain/experience/lockout.ts';
 import { otpRoutes } from './http/otp.ts';
 import { loadOidcKeys, publicJwks } from './oidc/keys.ts';
+import { clientAuthThrottleSettingsOf } from './oidc/client-auth-throttle.ts';
 import { createProvider } from './oidc/provider.ts';
 import { createAccessTokenVerifier } from './oidc/access-tokens.ts';
 import type { Metrics } from './observability/metrics.ts';
@@ -109,6 +110,8 @@ export async function buildApp(deps: AppDeps, options: Pick<FastifyServerOptions
     trustProxy: deps.config.VERITY_TRUST_PROXY,
     interactionUrl: deps.config.VERITY_SIGN_IN_URL,
     clock: deps.clock,
+    keyring: deps.keyring,
+    clientAuthThrottle: clientAuthThrottleSettingsOf(deps.config),
   });
   app.decorate('oidcProvider', provider);
   await app.register(oidcRoutes(provider));
