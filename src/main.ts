@@ -6,6 +6,7 @@ import { loadSecrets } from './crypto/secret-file.ts';
 import { bootstrap, bootstrapAdmin } from './domain/apps/bootstrap.ts';
 import { systemClock } from './domain/clock.ts';
 import { syncConfiguredConnectors } from './domain/connectors/configured.ts';
+import { guardSettingsOf } from './connectors/guard.ts';
 import { createSenderDirectory, describeSenders } from './domain/connectors/senders.ts';
 import { metricsPlacement, metricsServer } from './http/metrics.ts';
 import { createLogger } from './observability/logger.ts';
@@ -29,7 +30,7 @@ try {
   const store = await openStore(config);
   const connectorDeps = { db: store.db, keyring, clock: systemClock, mode: config.mode, dataDir: config.dataDir };
   for (const line of await syncConfiguredConnectors(connectorDeps, config)) logger.info(`Connector from configuration: ${line}`);
-  const senders = createSenderDirectory({ ...connectorDeps, logger });
+  const senders = createSenderDirectory({ ...connectorDeps, logger, guard: guardSettingsOf(config) });
   const metrics = createMetrics({ defaultMetrics: true });
   const deps = { config, db: store.db, clock: systemClock, keyring, senders, metrics };
 

@@ -108,6 +108,14 @@ export const configSchema = z.object({
   /** smtp:// or smtps:// URL with credentials, e.g. smtps://user:pass@mail.example.com:465 */
   VERITY_SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional(),
   VERITY_EMAIL_FROM: z.string().default('Verity <no-reply@localhost>'),
+  /** Sends in flight at once per SMS/email connector (per process); more wait for a slot, ten times as many at most. */
+  VERITY_CONNECTOR_MAX_CONCURRENCY: int(10, 1, 1000),
+  /** How long a send waits for a free slot before failing at once. */
+  VERITY_CONNECTOR_QUEUE_MS: int(5000, 0, 120_000),
+  /** Consecutive gateway failures (no answer, timeout, 5xx, 429) that open a connector's circuit breaker. */
+  VERITY_CONNECTOR_BREAKER_FAILURES: int(5, 1, 1000),
+  /** Seconds an open breaker fails sends at once before letting one trial send through. */
+  VERITY_CONNECTOR_BREAKER_SECONDS: int(30, 1, 3600),
   /** Price per SMS part by destination country, e.g. {"default":0.05,"GB":0.04}. */
   VERITY_SMS_PRICES: priceTable,
 

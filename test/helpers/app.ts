@@ -11,6 +11,7 @@ import { unusedPort } from './http-server.ts';
 import { createApiKey, createApplication } from '../../src/domain/apps/index.ts';
 import { syncConfiguredConnectors } from '../../src/domain/connectors/configured.ts';
 import { createSenderDirectory } from '../../src/domain/connectors/senders.ts';
+import { guardSettingsOf } from '../../src/connectors/guard.ts';
 import type { OtpSettings } from '../../src/domain/apps/otp-settings.ts';
 import { createMetrics, type Metrics } from '../../src/observability/metrics.ts';
 import { retentionOf, startWorker, type Worker } from '../../src/worker.ts';
@@ -67,7 +68,7 @@ export async function startTestApp(
   const metrics = createMetrics();
   const connectorDeps = { db, keyring, clock, mode: config.mode, dataDir: config.dataDir };
   await syncConfiguredConnectors(connectorDeps, config);
-  const senders = createSenderDirectory({ ...connectorDeps, logger: { info() {}, warn() {}, error() {} } });
+  const senders = createSenderDirectory({ ...connectorDeps, logger: { info() {}, warn() {}, error() {} }, guard: guardSettingsOf(config) });
   const app = await buildApp({ config, db, clock, keyring, senders, metrics });
   await app.listen({ port, host: '127.0.0.1' });
   const url = `http://127.0.0.1:${port}`;
