@@ -6,10 +6,11 @@ import type { SenderDirectory } from './connectors/types.ts';
 import type { Keyring } from './crypto/keyring.ts';
 import type { Clock } from './domain/clock.ts';
 import { createRequestCounter } from './domain/request-counter.ts';
-import { registerErrorHandling, SchemaValidationError } from './http/errors.ts';
+import { answerFrameworkError, registerErrorHandling, SchemaValidationError } from './http/errors.ts';
 import { registerObservability, requestId } from './http/observability.ts';
 import { metricsPlacement, metricsRoute } from './http/metrics.ts';
 import { registerOpenApi } from './http/openapi.ts';
+import { registerTextGuard } from './http/text-guard.ts';
 import { managementRoutes } from './http/management/index.ts';
 import { oidcRoutes } from './http/oidc.ts';
 import { experienceRoutes } from './http/experience/index.ts';
@@ -51,6 +52,8 @@ export async function buildApp(deps: AppDeps, options: Pick<FastifyServerOptions
     requestIdHeader: false,
     // During shutdown, requests already on open connections are served, not refused with 503.
     return503OnClosing: false,
+    // A URL the router cannot decode is answered in the family's error body.
+    frameworkErrors: answerFrameworkError,
   });
   // One zod schema validates; the response is serialised as built (its schema documents it).
   app.setValidatorCompiler<z.ZodType>(({ schema }) => (data) => {
@@ -75,7 +78,9 @@ export async function buildApp(deps: AppDeps, options: Pick<FastifyServerOptions
     if (closing) reply.header('connection', 'close');
   });
 
-  registerErrorHandling(app);
+  registerErrorHandling(app, { retryAfterSeconds: deps.config.VERITY_DB_RETRY_AFTER_SECONDS });
+  // Before any route: text the database cannot store never reaches one.
+  registerTextGuard(app, { maxDepth: deps.config.VERITY_JSON_MAX_DEPTH });
   // The OpenAPI plugin must come first: it documents only routes registered after it.
   await registerOpenApi(app, VERSION);
   registerObservability(app, deps);
@@ -114,7 +119,7 @@ export async function buildApp(deps: AppDeps, options: Pick<FastifyServerOptions
     clientAuthThrottle: clientAuthThrottleSettingsOf(deps.config),
   });
   app.decorate('oidcProvider', provider);
-  await app.register(oidcRoutes(provider));
+  await app.register(oidcRoutes(provider, { maxDepth: deps.config.VERITY_JSON_MAX_DEPTH, retryAfterSeconds: deps.config.VERITY_DB_RETRY_AFTER_SECONDS }));
   await app.register(managementRoutes({ ...domain, tokens }));
   await app.register(experienceRoutes({ ...domain, provider, lockout: lockoutSettingsOf(deps.config) }));
   return app;

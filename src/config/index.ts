@@ -56,6 +56,11 @@ export const configSchema = z.object({
   /** Trust X-Forwarded-For from a proxy in front of Verity (for the per-IP limit). */
   VERITY_TRUST_PROXY: bool(false),
 
+  /** Most levels of nested objects and arrays accepted in a request (the body itself is one); more is a 400. */
+  VERITY_JSON_MAX_DEPTH: int(64, 4, 1000),
+  /** Retry-After (seconds) of the 503 answered when the database connection fails mid-request. */
+  VERITY_DB_RETRY_AFTER_SECONDS: int(2, 1, 3600),
+
   /** The URL clients reach this server at; the OIDC issuer is <public URL>/oidc. Default http://localhost:<PORT>. */
   VERITY_PUBLIC_URL: z.string().url().optional(),
   /** Where the OIDC provider sends browsers to sign in (the sign-in experience page). */

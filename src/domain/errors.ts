@@ -11,7 +11,7 @@ export interface OtpErrorSpec {
 
 const p = (code: number, message: string): OtpErrorSpec => ({ status: 400, code, type: 'invalid_param', message });
 
-/** SMS.cx OTP errors 2001–2031 as documented, then Verity's own generic codes (1001–1011). */
+/** SMS.cx OTP errors 2001–2031 as documented, then Verity's own generic codes (1001–1013). */
 export const otpErrors = {
   phone_missing: p(2001, "The parameter 'phoneNumber' is empty or not set"),
   country_missing: p(2002, "The parameter 'countryIso' is empty or not set"),
@@ -57,6 +57,13 @@ export const otpErrors = {
   server_error: { status: 500, code: 1008, type: 'server_error', message: 'Internal server error' },
   gateway_failed: { status: 502, code: 1009, type: 'server_error', message: 'The SMS gateway did not accept the message' },
   no_sms_connector: { status: 503, code: 1010, type: 'server_error', message: 'No SMS connector is configured' },
+  invalid_text: {
+    status: 400,
+    code: 1012,
+    type: 'invalid_param',
+    message: 'The request holds text that cannot be stored (NUL, unpaired surrogate, bad encoding), too long or nested too deeply',
+  },
+  unavailable: { status: 503, code: 1013, type: 'server_error', message: 'The database is unavailable; try again shortly' },
 } as const satisfies Record<string, OtpErrorSpec>;
 
 export type OtpErrorKey = keyof typeof otpErrors;
@@ -111,6 +118,28 @@ export class NoConnectorError extends Error {
   }
 }
 
+/**
+ * Text PostgreSQL cannot store, or input past the limits (http/text-guard.ts): a NUL character, an
+ * unpaired UTF-16 surrogate or undecodable percent-encoding, JSON nested too deeply, a path segment
+ * too long. Every family answers it with its 400 (OTP 1012 invalid_text, Logto guard.invalid_input,
+ * OIDC invalid_request).
+ */
+export class UnstorableInputError extends Error {
+  constructor(
+    /** Where in the request: `body`, `query`, `path` or `header`, then keys, e.g. [body, profile, name]. */
+    readonly path: readonly string[],
+    readonly reason: string,
+  ) {
+    super(reason);
+    this.name = 'UnstorableInputError';
+  }
+
+  /** The path as text: plain keys as they are, any other JSON-quoted (so NUL and lone surrogates are escaped). */
+  get where(): string {
+    return this.path.map((key) => (/^[\w$-]+$/.test(key) ? key : JSON.stringify(key))).join('.');
+  }
+}
+
 /** Logto-family errors (Management, Experience, Account APIs): body {code, message[, data]}. */
 export const logtoErrors = {
   'guard.invalid_input': { status: 400, message: 'The request input is invalid.' },
@@ -135,6 +164,8 @@ export const logtoErrors = {
   'entity.not_exists_with_id': { status: 404, message: 'The entity with the given id does not exist.' },
   'request.invalid_input': { status: 400, message: 'Input is invalid.' },
   'guard.invalid_pagination': { status: 400, message: 'Invalid pagination value.' },
+  // Verity's own (as /api/status answers it): the database connection failed; sent with Retry-After.
+  'status.database_unavailable': { status: 503, message: 'The database does not answer.' },
   // --- applications (add codes below this line) ---
   'application.use_saml_app_api': { status: 400, message: 'Use the `/api/saml-applications` API to operate SAML apps.' },
   'application.protected_app_metadata_is_required': { status: 400, message: 'Protected app metadata is required.' },

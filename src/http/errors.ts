@@ -1,8 +1,22 @@
 // Owns how failures become HTTP answers. Routes under /otp answer in the SMS.cx envelope
-// {"error":{type,message,uri,code}}; everything else in the Logto shape {code,message[,data,details]}.
-// Bad input is always a 4xx with a body; only an unexpected fault is a 500, and it is logged.
+// {"error":{type,message,uri,code}}; under /oidc (errors raised before the provider takes over) in
+// the OAuth shape {error,error_description}; everything else in the Logto shape {code,message[,data,details]}.
+// Bad input is always a 4xx with a body; only an unexpected fault is a 500, and it is logged. Two
+// failures answer alike in every family: input the database cannot store (400) and a database
+// connection that failed (503 with Retry-After).
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { LogtoError, OtpError, RateLimitedError, otpErrors, type OtpErrorKey, type OtpErrorSpec } from '../domain/errors.ts';
+import {
+  LogtoError,
+  OtpError,
+  RateLimitedError,
+  UnstorableInputError,
+  logtoErrors,
+  otpErrors,
+  type OtpErrorKey,
+  type OtpErrorSpec,
+} from '../domain/errors.ts';
+import { UNAVAILABLE_DESCRIPTION } from '../oidc/db-errors.ts';
+import { isDatabaseUnavailable, refusedInput } from '../storage/db.ts';
 import type { Issue } from './otp-schemas.ts';
 
 const DOCS_URI = '/api/docs#tag/otp';
@@ -23,6 +37,10 @@ declare module 'fastify' {
 }
 
 export const isOtpRoute = (url: string) => url === '/otp' || url.startsWith('/otp/') || url.startsWith('/otp?');
+export const isOidcRoute = (url: string) => url === '/oidc' || url.startsWith('/oidc/') || url.startsWith('/oidc?');
+
+type Family = 'otp' | 'oidc' | 'logto';
+const familyOf = (url: string): Family => (isOtpRoute(url) ? 'otp' : isOidcRoute(url) ? 'oidc' : 'logto');
 
 export function sendOtpError(reply: FastifyReply, spec: OtpErrorSpec, headers: Record<string, string> = {}) {
   return reply
@@ -55,8 +73,73 @@ function frameworkOtpError(error: FastifyError, request: FastifyRequest): OtpErr
   return null;
 }
 
-export function registerErrorHandling(app: FastifyInstance) {
+/** Input the database could not store, as UnstorableInputError (a refusal by the database names no place). */
+function unstorable(error: unknown): UnstorableInputError | null {
+  if (error instanceof UnstorableInputError) return error;
+  if (refusedInput(error)) return new UnstorableInputError(['request'], 'holds a value the database cannot store');
+  const code = (error as { code?: unknown }).code;
+  if (code === 'FST_ERR_BAD_URL') return new UnstorableInputError(['path'], 'is not valid percent-encoded UTF-8');
+  if (code === 'FST_ERR_MAX_PARAM_LENGTH') return new UnstorableInputError(['path'], 'has a segment that is too long');
+  return null;
+}
+
+function sendUnstorable(family: Family, error: UnstorableInputError, reply: FastifyReply) {
+  if (family === 'otp') return sendOtpError(reply, otpErrors.invalid_text);
+  const description = `${error.where} ${error.reason}`;
+  if (family === 'oidc') return reply.code(400).send({ error: 'invalid_request', error_description: description });
+  return reply.code(400).send({
+    code: 'guard.invalid_input',
+    message: 'The request input is invalid.',
+    data: [{ code: 'custom', path: error.path, message: error.reason }],
+    details: description,
+  });
+}
+
+function sendUnavailable(family: Family, reply: FastifyReply, retryAfterSeconds: number) {
+  const headers = { 'retry-after': String(retryAfterSeconds) };
+  if (family === 'otp') return sendOtpError(reply, otpErrors.unavailable, headers);
+  if (family === 'oidc') return reply.code(503).headers(headers).send({ error: 'temporarily_unavailable', error_description: UNAVAILABLE_DESCRIPTION });
+  const code = 'status.database_unavailable';
+  return reply.code(503).headers(headers).send({ code, message: logtoErrors[code].message });
+}
+
+/** Answers the two failures every family answers alike; false (nothing sent) for any other error. */
+function answeredAlike(error: unknown, request: FastifyRequest, reply: FastifyReply, retryAfterSeconds: number): boolean {
+  const family = familyOf(request.url);
+  const input = unstorable(error);
+  if (input) {
+    request.log.info({ where: input.where, reason: input.reason }, 'input refused');
+    void sendUnstorable(family, input, reply);
+    return true;
+  }
+  if (isDatabaseUnavailable(error)) {
+    request.log.warn({ err: error }, 'database unavailable');
+    void sendUnavailable(family, reply, retryAfterSeconds);
+    return true;
+  }
+  return false;
+}
+
+/** Fastify's frameworkErrors option: a URL the router cannot decode gets the family's 400, not Fastify's own body. */
+export function answerFrameworkError(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  const input = unstorable(error);
+  if (input) return sendUnstorable(familyOf(request.url), input, reply);
+  request.log.error({ err: error }, 'unhandled framework error');
+  return reply.code(500).send({ message: 'Internal server error.' });
+}
+
+/** A failure raised in the /oidc scope before the provider takes over, in the OAuth error shape. */
+function sendOidcError(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
+  if (status !== 500) return reply.code(status).send({ error: 'invalid_request', error_description: error.message });
+  request.log.error({ err: error }, 'unhandled error');
+  return reply.code(500).send({ error: 'server_error', error_description: 'Internal server error.' });
+}
+
+/** `retryAfterSeconds`: the Retry-After of a 503 for a failed database connection. */
+export function registerErrorHandling(app: FastifyInstance, options: { retryAfterSeconds: number }) {
   app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (answeredAlike(error, request, reply, options.retryAfterSeconds)) return reply;
     if (isOtpRoute(request.url)) {
       if (error instanceof OtpError) return sendOtpError(reply, error.spec, error.headers);
       if (error instanceof RateLimitedError) {
@@ -68,6 +151,7 @@ export function registerErrorHandling(app: FastifyInstance) {
       request.log.error({ err: error }, 'unhandled error');
       return sendOtpError(reply, otpErrors.server_error);
     }
+    if (isOidcRoute(request.url)) return sendOidcError(error, request, reply);
     if (error instanceof LogtoError)
       return reply
         .code(error.status)

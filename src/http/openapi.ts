@@ -14,10 +14,11 @@ export async function registerOpenApi(app: FastifyInstance, version: string) {
         version,
         description:
           'Self-hosted identity verification. The OTP API is SMS.cx-compatible: every non-2xx answer is ' +
-          '{"error":{"type","message","uri","code"}}. Verity adds codes 1001–1011 for failures SMS.cx does not number ' +
+          '{"error":{"type","message","uri","code"}}. Verity adds codes 1001–1013 for failures SMS.cx does not number ' +
           '(1001 invalid body, 1002 invalid API key, 1003 invalid bearer token, 1004 unknown route, 1005 method not allowed, ' +
           '1006 body too large, 1007 per-key rate limit, 1008 internal error, 1009 SMS gateway failure, ' +
-          '1010 no SMS connector, 1011 send limit per recipient or IP).',
+          '1010 no SMS connector, 1011 send limit per recipient or IP, 1012 text that cannot be stored (NUL, unpaired surrogate, ' +
+          'bad encoding, too deep), 1013 database unavailable, with Retry-After).',
         license: { name: 'Apache-2.0', url: 'https://www.apache.org/licenses/LICENSE-2.0' },
       },
       components: {

@@ -11,6 +11,7 @@ import { matchesClientSecret } from './client-secrets.ts';
 import type { Keyring } from '../crypto/keyring.ts';
 import { findAccount, OIDC_CLAIMS } from './account.ts';
 import { createAdapterFactory } from './adapter.ts';
+import { providerDb } from './db-errors.ts';
 import { findClientMetadata, isAdminApplication, MANAGEMENT_SCOPES_PROPERTY } from './clients.ts';
 import type { OidcKeys } from './keys.ts';
 import { MANAGEMENT_API_RESOURCE, MANAGEMENT_API_SCOPE, OTP_API_RESOURCE, OTP_API_SCOPE } from './resources.ts';
@@ -59,13 +60,15 @@ const autoSubmittedLogout = (form: string) => `<!DOCTYPE html>
 <script>document.getElementById('op.logoutForm').submit()</script></body></html>`;
 
 export function createProvider(deps: ProviderDeps): Provider {
+  // Every statement the provider runs: database failures become errors it answers properly (db-errors.ts).
+  const db = providerDb(deps.db);
   const scopesOf = async (resource: string, clientId: string): Promise<string[] | undefined> => {
     if (resource === OTP_API_RESOURCE) return [OTP_API_SCOPE];
     if (resource !== MANAGEMENT_API_RESOURCE) return undefined;
-    return (await isAdminApplication(deps.db, clientId)) ? [MANAGEMENT_API_SCOPE] : [];
+    return (await isAdminApplication(db, clientId)) ? [MANAGEMENT_API_SCOPE] : [];
   };
   const configuration: Configuration = {
-    adapter: createAdapterFactory(deps.db, (id) => findClientMetadata(deps.db, id)),
+    adapter: createAdapterFactory(db, (id) => findClientMetadata(db, id)),
     jwks: deps.keys.jwks as Configuration['jwks'],
     cookies: {
       keys: deps.keys.cookieKeys,
@@ -126,7 +129,7 @@ export function createProvider(deps: ProviderDeps): Provider {
       token_endpoint_auth_method: 'client_secret_basic',
     },
     pkce: { required: () => true },
-    findAccount: (_ctx, sub) => findAccount(deps.db, sub),
+    findAccount: (_ctx, sub) => findAccount(db, sub),
     claims: OIDC_CLAIMS,
     scopes: ['openid', 'offline_access'],
     // A refresh token only for offline_access, and only to clients allowed the refresh_token grant.
@@ -150,11 +153,11 @@ export function createProvider(deps: ProviderDeps): Provider {
     },
   };
   const provider = new Provider(deps.issuer, configuration);
-  lookups.set(provider, { findAccount: (accountId) => findAccount(deps.db, accountId), resourceScopes: scopesOf });
+  lookups.set(provider, { findAccount: (accountId) => findAccount(db, accountId), resourceScopes: scopesOf });
   provider.proxy = deps.trustProxy;
   // Client secrets are stored as SHA-256 digests: hash what the client presents, compare in constant time.
   // A wrong secret is counted against the client and, past the limit, answered slowly.
-  const secretDeps = { db: deps.db, clock: deps.clock ?? systemClock };
+  const secretDeps = { db, clock: deps.clock ?? systemClock };
   const throttleDeps = { ...secretDeps, keyring: deps.keyring, settings: deps.clientAuthThrottle };
   provider.Client.prototype.compareClientSecret = async function compare(this: { clientId: string; clientSecret?: string }, actual: string) {
     const matches = await matchesClientSecret(secretDeps, { clientId: this.clientId, storedHash: this.clientSecret }, String(actual));

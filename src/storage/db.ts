@@ -1,5 +1,8 @@
 // Owns the one database handle every module uses: `{ query, tx, close }` over PGlite or a pg pool.
 // Both drivers speak the same PostgreSQL dialect; nothing above this file knows which one runs.
+// It also owns what a failure means: a broken connection is retried once when that is safe (see
+// openPg) and otherwise surfaces as DatabaseUnavailableError (503 + Retry-After upstream); a value
+// the database refuses (refusedInput) is the caller's fault (a 400 upstream).
 import crypto from 'node:crypto';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
@@ -23,6 +26,64 @@ export interface PgOptions {
   poolSize: number;
   /** Sets search_path on every connection (tests use a schema each). */
   schema?: string;
+  /** application_name of every connection (default `verity`; an application_name in the URL wins). */
+  applicationName?: string;
+}
+
+/** The database could not be reached, or the connection broke and the statement was not retried. */
+export class DatabaseUnavailableError extends Error {
+  constructor(cause: unknown) {
+    super(`database unavailable: ${(cause as Error)?.message ?? String(cause)}`, { cause });
+    this.name = 'DatabaseUnavailableError';
+  }
+}
+
+/** Whether `error`, or an error it wraps (its `cause` chain), is a DatabaseUnavailableError. */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  for (let e = error, hops = 0; e && hops < 5; e = (e as { cause?: unknown }).cause, hops += 1) {
+    if (e instanceof DatabaseUnavailableError) return true;
+  }
+  return false;
+}
+
+const sqlState = (error: unknown): string | undefined => {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : undefined;
+};
+
+/**
+ * Whether the database refused a value of the statement: SQLSTATE class 22 (data exception: invalid
+ * byte sequence, untranslatable character, numeric out of range, invalid text representation, bad
+ * LIKE escape or regular expression …), 54000 (a value too large to index) or 54001 (too deeply
+ * nested). Only input causes these, so they are the caller's 400, never a 500.
+ */
+export function refusedInput(error: unknown): boolean {
+  const code = sqlState(error);
+  return code !== undefined && (code.startsWith('22') || code === '54000' || code === '54001');
+}
+
+// The connection, not the statement, failed: connection exceptions (08…), the server shutting down
+// or terminating the backend (57P01–57P03), too many connections (53300), and the socket-level
+// failures pg reports without a SQLSTATE.
+const CONNECTION_CODES = new Set(['57P01', '57P02', '57P03', '53300', 'ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+const CONNECTION_MESSAGES = /Connection terminated|not queryable|timeout exceeded when trying to connect|connection error/i;
+
+function brokenConnection(error: unknown): boolean {
+  const code = sqlState(error);
+  if (code !== undefined && (code.startsWith('08') || CONNECTION_CODES.has(code))) return true;
+  return error instanceof Error && CONNECTION_MESSAGES.test(error.message);
+}
+
+// pg refuses a statement on a client whose connection already failed without sending it.
+const neverSent = (error: unknown) => error instanceof Error && /not queryable/.test(error.message);
+
+/**
+ * Whether a statement only reads, so running it twice is harmless: it starts with SELECT, WITH,
+ * VALUES, SHOW or TABLE and names no writing keyword and no function with side effects (a writing
+ * CTE, FOR UPDATE, nextval, advisory locks, set_config). Anything else counts as a write.
+ */
+export function readOnlyStatement(sql: string): boolean {
+  return /^\s*(SELECT|WITH|VALUES|SHOW|TABLE)\b/i.test(sql) && !/\b(INSERT|UPDATE|DELETE|MERGE|TRUNCATE|nextval|setval|pg_advisory\w*|set_config|pg_notify)\b/i.test(sql);
 }
 
 const statementNames = new Map<string, string>();
@@ -41,43 +102,122 @@ function prepared(sql: string, params: readonly unknown[] | undefined): pg.Query
   return { name, text: sql, values: params as unknown[] | undefined };
 }
 
+/**
+ * A pool of PostgreSQL connections. A broken connection (a terminated backend, a restart, a network
+ * failure) is retried once, on a connection opened for the retry (not another pooled one, which the
+ * same event may have broken too), only when that cannot apply a write twice:
+ *   - connecting failed, or pg refused the statement unsent on a client already broken: any statement;
+ *   - the statement only reads (readOnlyStatement): whatever became of the first attempt;
+ *   - a transaction whose BEGIN failed: nothing of it ran yet, so it starts again.
+ * Any other write whose connection broke (its outcome unknown), a transaction broken after BEGIN and a
+ * second failure throw DatabaseUnavailableError. A broken client is discarded, never reused.
+ */
 export function openPg(options: PgOptions): Db {
-  const pool = new pg.Pool({
+  const settings: pg.ClientConfig = {
     connectionString: options.url,
-    max: options.poolSize,
     options: options.schema ? `-c search_path=${options.schema}` : undefined,
-  });
-  // An idle client that loses its server must not crash the process; the next query reconnects.
+    application_name: options.applicationName ?? 'verity',
+  };
+  const pool = new pg.Pool({ ...settings, max: options.poolSize });
+  // A client that loses its server must not crash the process, idle (the pool's 'error') or checked
+  // out (its own 'error', e.g. a terminated backend's notice arriving between two statements): its
+  // next statement fails as "not queryable", and a broken client is discarded on release.
   pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
+
+  interface Lease {
+    client: pg.ClientBase;
+    /** Returns the client: to the pool (discarded when `broken`), or closes the retry's own. */
+    done(broken?: Error): void;
+  }
+  /** A pooled client for a first attempt, a new connection of its own for the retry. */
+  const lease = async (attempt: number): Promise<Lease> => {
+    if (attempt === 1) {
+      const client = await pool.connect();
+      return { client, done: (broken) => client.release(broken) };
+    }
+    const client = new pg.Client(settings);
+    client.on('error', () => undefined);
+    try {
+      await client.connect();
+    } catch (error) {
+      void client.end().catch(() => undefined);
+      throw error;
+    }
+    return { client, done: () => void client.end().catch(() => undefined) };
+  };
+
+  /** Runs `work` on a leased client; retried once on a new connection when `retryable(error)` allows. */
+  const withRetry = async <R>(work: (client: pg.ClientBase) => Promise<R>, retryable: (error: unknown) => boolean, keep = false) => {
+    for (let attempt = 1; ; attempt += 1) {
+      let leased: Lease;
+      try {
+        leased = await lease(attempt);
+      } catch (error) {
+        // Nothing was sent: connecting is always safe to try again.
+        if (!brokenConnection(error)) throw error;
+        if (attempt === 1) continue;
+        throw new DatabaseUnavailableError(error);
+      }
+      try {
+        const result = await work(leased.client);
+        if (!keep) leased.done();
+        return { result, lease: leased };
+      } catch (error) {
+        const broken = brokenConnection(error);
+        leased.done(broken ? (error as Error) : undefined);
+        if (!broken) throw error;
+        if (attempt === 1 && (neverSent(error) || retryable(error))) continue;
+        throw new DatabaseUnavailableError(error);
+      }
+    }
+  };
+
+  /** One statement; a read is retried whatever became of its first attempt. */
+  const run = async (config: pg.QueryConfig) => (await withRetry((client) => client.query(config), () => readOnlyStatement(config.text))).result;
+
+  /** A client inside BEGIN (kept leased for the transaction); a failed BEGIN starts again once. */
+  const begin = async () => (await withRetry((client) => client.query('BEGIN'), () => true, true)).lease;
+
+  /** Inside a transaction nothing is retried: a broken connection there is DatabaseUnavailableError. */
+  const inTx = async <R>(client: pg.ClientBase, config: string | pg.QueryConfig): Promise<pg.QueryResult<R & pg.QueryResultRow>> => {
+    try {
+      return await client.query<R & pg.QueryResultRow>(config);
+    } catch (error) {
+      throw brokenConnection(error) ? new DatabaseUnavailableError(error) : error;
+    }
+  };
+
   return {
     driver: 'pg',
     async query<T>(sql: string, params?: readonly unknown[]) {
-      const result = await pool.query(prepared(sql, params));
-      return result.rows as T[];
+      return (await run(prepared(sql, params))).rows as T[];
     },
     async exec(sql: string) {
-      await pool.query(sql);
+      await run({ text: sql });
     },
     async tx<T>(fn: (q: Queryable) => Promise<T>) {
-      const client = await pool.connect();
+      const leased = await begin();
+      const { client } = leased;
+      let broken: Error | undefined;
       try {
-        await client.query('BEGIN');
         const q: Queryable = {
           async query<R>(sql: string, params?: readonly unknown[]) {
-            return (await client.query(prepared(sql, params))).rows as R[];
+            return (await inTx<R>(client, prepared(sql, params))).rows as R[];
           },
           async exec(sql: string) {
-            await client.query(sql);
+            await inTx(client, sql);
           },
         };
         const value = await fn(q);
-        await client.query('COMMIT');
+        await inTx(client, 'COMMIT');
         return value;
       } catch (error) {
-        await client.query('ROLLBACK').catch(() => undefined);
+        if (isDatabaseUnavailable(error)) broken = error as Error;
+        else await client.query('ROLLBACK').catch(() => undefined);
         throw error;
       } finally {
-        client.release();
+        leased.done(broken);
       }
     },
     async close() {

@@ -7,7 +7,8 @@ function condition(column: string, mode: SearchMode, caseSensitive: boolean, par
   const v = caseSensitive ? param : `lower(${param})`;
   switch (mode) {
     case 'like':
-      return `${column} ${caseSensitive ? 'LIKE' : 'ILIKE'} ${param}`;
+      // The escape character named, not left to the default: domain/search.ts refuses a dangling one.
+      return `${column} ${caseSensitive ? 'LIKE' : 'ILIKE'} ${param} ESCAPE '\\'`;
     case 'exact':
       return `${c} = ${v}`;
     case 'similar_to':

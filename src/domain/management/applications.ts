@@ -15,6 +15,7 @@ import { setInternalAdmin } from '../../storage/repos/roles.ts';
 import { createApplication as createAppRow } from '../apps/index.ts';
 import type { Clock } from '../clock.ts';
 import { LogtoError } from '../errors.ts';
+import { runningSearch } from '../search.ts';
 
 export interface ApplicationDeps {
   db: Db;
@@ -134,15 +135,8 @@ export async function listManagedApplications(deps: Pick<ApplicationDeps, 'db'>,
   const { page, excludeRoleId, excludeOrganizationId, ...rest } = options;
   if (excludeRoleId !== undefined && excludeOrganizationId !== undefined) throw new LogtoError('request.invalid_input');
   const filter: repo.ApplicationFilter = { ...rest, ...(excludeRoleId ? { excludeRoleId } : {}) };
-  try {
-    const { rows, total } = await repo.listApplications(deps.db, filter, page);
-    return { items: rows.map((row) => toApplication(row)), total };
-  } catch (error) {
-    // 2201B invalid_regular_expression, 22025 invalid_escape_sequence (posix / similar_to / like)
-    const code = (error as { code?: string }).code;
-    if (code === '2201B' || code === '22025') throw new LogtoError('request.invalid_input');
-    throw error;
-  }
+  const { rows, total } = await runningSearch(() => repo.listApplications(deps.db, filter, page));
+  return { items: rows.map((row) => toApplication(row)), total };
 }
 
 async function existing(deps: Pick<ApplicationDeps, 'db'>, id: string) {

@@ -2,11 +2,13 @@
 // (/api/applications/{id}/roles, management-core-api.md §1). Roles are seeded (006 migration):
 // `Logto Management API access` and `#internal:admin`, both machine-to-machine with scope `all`.
 // Throws LogtoError entity.not_exists_with_id (unknown application or role), application.invalid_type
-// (not MachineToMachine), application.role_exists, application.invalid_role_type (a User role).
+// (not MachineToMachine), application.role_exists, application.invalid_role_type (a User role),
+// request.invalid_input (a search pattern PostgreSQL cannot compile).
 import type { Db } from '../../storage/db.ts';
 import { findApplication } from '../../storage/repos/applications.ts';
 import * as repo from '../../storage/repos/roles.ts';
 import { LogtoError } from '../errors.ts';
+import { runningSearch } from '../search.ts';
 
 export interface RoleDeps {
   db: Db;
@@ -30,7 +32,7 @@ function toRoleSummary(row: repo.RoleSummaryRow) {
 }
 
 export async function listRoles(deps: RoleDeps, filter: repo.RoleFilter, page: { limit: number; offset: number } | null) {
-  const { rows, total } = await repo.listRoles(deps.db, filter, page);
+  const { rows, total } = await runningSearch(() => repo.listRoles(deps.db, filter, page));
   return { items: rows.map(toRoleSummary), total };
 }
 

@@ -3,7 +3,7 @@
 // pattern PostgreSQL rejects).
 import * as repo from '../../storage/repos/users.ts';
 import { LogtoError } from '../errors.ts';
-import type { Search } from '../search.ts';
+import { runningSearch, type Search } from '../search.ts';
 import type { UserSearchField } from '../../storage/repos/users.ts';
 import { toUserView, type UserDeps, type UserView } from './view.ts';
 
@@ -32,13 +32,6 @@ export async function listUsers(
   search: Search<UserSearchField> | null,
   page: { limit: number; offset: number },
 ): Promise<{ users: UserView[]; total: number }> {
-  try {
-    const { rows, total } = await repo.listUsers(deps.db, search, page);
-    return { users: rows.map(toUserView), total };
-  } catch (error) {
-    // Class 22 (data exception): an invalid regular expression, LIKE escape or SIMILAR TO pattern.
-    const code = (error as { code?: unknown }).code;
-    if (typeof code === 'string' && code.startsWith('22')) throw new LogtoError('request.invalid_input');
-    throw error;
-  }
+  const { rows, total } = await runningSearch(() => repo.listUsers(deps.db, search, page));
+  return { users: rows.map(toUserView), total };
 }

@@ -1,9 +1,11 @@
 // Owns who an Experience API request is: the OIDC interaction named by the provider's signed
 // `_interaction` cookie (experience-api.md, README "Experience"). No cookie, a bad signature or an
-// expired interaction → 400 session.not_found (the OIDC-style body).
+// expired interaction → 400 session.not_found (the OIDC-style body); a database outage while looking
+// it up is not "no interaction" and stays a 503.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type Provider from 'oidc-provider';
 import { sessionNotFound } from '../../domain/errors.ts';
+import { isDatabaseUnavailable } from '../../storage/db.ts';
 import type { InteractionContext } from '../../domain/experience/store.ts';
 
 declare module 'fastify' {
@@ -17,8 +19,8 @@ export function interactionContext(provider: Provider) {
     let details;
     try {
       details = await provider.interactionDetails(request.raw, reply.raw);
-    } catch {
-      throw sessionNotFound();
+    } catch (error) {
+      throw isDatabaseUnavailable(error) ? error : sessionNotFound();
     }
     const clientId = details.params.client_id;
     request.interaction = {

@@ -12,6 +12,8 @@ import {
 } from '../../domain/management/application-secrets.ts';
 import { LogtoErrorBody, managementErrors, managementSecurity } from './schemas.ts';
 
+// The range of time a Date can hold (ECMA-262 §21.4.1.1): beyond it a Date is invalid, so it is a 400 here.
+const epochMs = z.number().int().min(-8.64e15).max(8.64e15);
 const ApplicationSecret = z
   .object({
     tenantId: z.string(),
@@ -46,7 +48,7 @@ export function applicationSecretRoutes(deps: ApplicationDeps) {
           summary: 'Add a client secret',
           security: managementSecurity,
           params: Params,
-          body: z.object({ name: secretName, expiresAt: z.number().int().nullable().optional() }).describe('CreateApplicationSecret'),
+          body: z.object({ name: secretName, expiresAt: epochMs.nullable().optional() }).describe('CreateApplicationSecret'),
           response: { 201: ApplicationSecret, ...errors },
         },
       },

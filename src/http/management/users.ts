@@ -97,7 +97,8 @@ export function userRoutes(deps: UserDeps) {
   return async (app: FastifyInstance) => {
     const r = app.withTypeProvider<ZodTypeProvider>();
     app.addHook('onSend', async (_request, reply) => {
-      if (reply.statusCode === 503) reply.header('retry-after', '1');
+      // A database outage's 503 carries its own Retry-After (http/errors.ts).
+      if (reply.statusCode === 503 && !reply.hasHeader('retry-after')) reply.header('retry-after', '1');
     });
 
     r.post(
