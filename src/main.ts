@@ -9,6 +9,8 @@ import { syncConfiguredConnectors } from './domain/connectors/configured.ts';
 import { createSenderDirectory, describeSenders } from './domain/connectors/senders.ts';
 import { createLogger } from './observability/logger.ts';
 import { createMetrics } from './observability/metrics.ts';
+import { createAddressPolicy } from './net/address-policy.ts';
+import { createEgress } from './net/egress.ts';
 import { openStore } from './storage/open.ts';
 import { retentionOf, startWorker } from './worker.ts';
 
@@ -26,11 +28,12 @@ try {
   if (generated) logger.warn(`Generated a development server secret in ${config.dataDir}/secret.key`);
   const keyring = createKeyring(secrets);
   const store = await openStore(config);
-  const connectorDeps = { db: store.db, keyring, clock: systemClock, mode: config.mode, dataDir: config.dataDir };
+  const egress = createEgress({ policy: createAddressPolicy({ mode: config.mode, allow: config.VERITY_EGRESS_ALLOW }) });
+  const connectorDeps = { db: store.db, keyring, clock: systemClock, mode: config.mode, dataDir: config.dataDir, egress };
   for (const line of await syncConfiguredConnectors(connectorDeps, config)) logger.info(`Connector from configuration: ${line}`);
   const senders = createSenderDirectory({ ...connectorDeps, logger });
   const metrics = createMetrics({ defaultMetrics: true });
-  const deps = { config, db: store.db, clock: systemClock, keyring, senders, metrics };
+  const deps = { config, db: store.db, clock: systemClock, keyring, senders, metrics, egress };
 
   const boot = await bootstrap(deps, config);
   if (boot.createdKey && boot.credentialsFile) logger.info(`Created an OTP API key; it is in ${boot.credentialsFile} (otpApiKey)`);
@@ -58,6 +61,7 @@ try {
     await app.close(); // stops accepting, waits for in-flight requests
     await worker.stop();
     await senders.close();
+    await egress.close();
     await store.close();
     clearTimeout(force);
     process.exit(0);

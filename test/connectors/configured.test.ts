@@ -13,6 +13,7 @@ import { createSenderDirectory, describeSenders } from '../../src/domain/connect
 import { testClock } from '../helpers/clock.ts';
 import { useTestDb } from '../helpers/db.ts';
 import { startSmsGateway, type SmsGateway } from '../helpers/sms-gateway.ts';
+import { testEgress } from '../helpers/egress.ts';
 
 const handle = useTestDb();
 let dataDir: string;
@@ -20,6 +21,8 @@ let gateway: SmsGateway;
 const logger = { info: () => {}, warn: () => {}, error: () => {} };
 const keyring = createKeyring(['connector-test-secret-0123456789abcdef']);
 const prod = { VERITY_MODE: 'production', VERITY_SECRET: 'x'.repeat(32) };
+// The names the configurations below use resolve to a public address (nothing connects to it here).
+const egress = testEgress({ names: { 'api.twilio.com': '8.8.8.8', 'mail.example.com': '8.8.4.4' } });
 
 beforeAll(async () => {
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'verity-senders-'));
@@ -28,10 +31,11 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await gateway.close();
+  await egress.close();
   fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
-const deps = (mode: 'development' | 'production') => ({ db: handle.db, keyring, clock: testClock(), mode, dataDir });
+const deps = (mode: 'development' | 'production') => ({ db: handle.db, keyring, clock: testClock(), mode, dataDir, egress });
 const config = (env: Record<string, string>) => loadConfig({ VERITY_DATA_DIR: dataDir, ...env });
 const clear = async () => {
   await handle.db.query('DELETE FROM connectors');

@@ -1,5 +1,7 @@
 // A whole Verity app for a test file: real database (see db.ts), real SMS gateway on loopback,
 // a test clock, an application with an API key, listening on 127.0.0.1 so real HTTP clients work.
+// Production mode refuses loopback, so the egress allow-list opens 127.0.0.1 (where the test servers
+// listen) unless a suite sets VERITY_EGRESS_ALLOW itself; `resolve` maps made-up host names.
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll } from 'vitest';
 import { buildApp } from '../../src/app.ts';
@@ -13,6 +15,8 @@ import { syncConfiguredConnectors } from '../../src/domain/connectors/configured
 import { createSenderDirectory } from '../../src/domain/connectors/senders.ts';
 import type { OtpSettings } from '../../src/domain/apps/otp-settings.ts';
 import { createMetrics, type Metrics } from '../../src/observability/metrics.ts';
+import { createAddressPolicy } from '../../src/net/address-policy.ts';
+import { createEgress, type Egress, type Resolver } from '../../src/net/egress.ts';
 import { retentionOf, startWorker, type Worker } from '../../src/worker.ts';
 import type { Db } from '../../src/storage/db.ts';
 import { testClock, type TestClock } from './clock.ts';
@@ -29,6 +33,7 @@ export interface TestApp {
   keyring: Keyring;
   metrics: Metrics;
   config: Config;
+  egress: Egress;
   sms: SmsGateway;
   worker: Worker;
   apiKey: string;
@@ -41,7 +46,7 @@ export interface TestApp {
 }
 
 export async function startTestApp(
-  options: { env?: Record<string, string>; secrets?: string[]; db?: Db; otpSettings?: Partial<OtpSettings> } = {},
+  options: { env?: Record<string, string>; secrets?: string[]; db?: Db; otpSettings?: Partial<OtpSettings>; resolve?: Resolver } = {},
 ): Promise<TestApp> {
   const sms = await startSmsGateway();
   const owned = options.db ? null : await createTestDb();
@@ -60,19 +65,22 @@ export async function startTestApp(
     VERITY_RATE_RECIPIENT_INTERVAL_SECONDS: '0',
     VERITY_RATE_RECIPIENT_LIMIT: '1000',
     VERITY_RATE_IP_LIMIT: '1000',
+    VERITY_EGRESS_ALLOW: '127.0.0.1/32',
     ...options.env,
   });
   const clock = testClock();
   const keyring = createKeyring(options.secrets ?? [TEST_SECRET]);
   const metrics = createMetrics();
-  const connectorDeps = { db, keyring, clock, mode: config.mode, dataDir: config.dataDir };
+  const policy = createAddressPolicy({ mode: config.mode, allow: config.VERITY_EGRESS_ALLOW });
+  const egress = createEgress({ policy, ...(options.resolve ? { resolve: options.resolve } : {}) });
+  const connectorDeps = { db, keyring, clock, mode: config.mode, dataDir: config.dataDir, egress };
   await syncConfiguredConnectors(connectorDeps, config);
   const senders = createSenderDirectory({ ...connectorDeps, logger: { info() {}, warn() {}, error() {} } });
-  const app = await buildApp({ config, db, clock, keyring, senders, metrics });
+  const app = await buildApp({ config, db, clock, keyring, senders, metrics, egress });
   await app.listen({ port, host: '127.0.0.1' });
   const url = `http://127.0.0.1:${port}`;
   const worker = startWorker(
-    { db, clock, keyring, metrics, intervalMs: 60_000, timeoutMs: 2000, maxBackoffSeconds: 3600, retention: retentionOf(config) },
+    { db, clock, keyring, metrics, egress, intervalMs: 60_000, timeoutMs: 2000, maxBackoffSeconds: 3600, retention: retentionOf(config) },
     false,
   );
   const deps = { db, clock, keyring };
@@ -97,6 +105,7 @@ export async function startTestApp(
     keyring,
     metrics,
     config,
+    egress,
     sms,
     worker,
     apiKey: first.apiKey,
@@ -107,6 +116,7 @@ export async function startTestApp(
       await worker.stop();
       await app.close();
       await senders.close();
+      await egress.close();
       await sms.close();
       await owned?.close();
     },
