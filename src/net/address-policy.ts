@@ -7,6 +7,7 @@
 // 64:ff9b:1::/48, SIIT ::ffff:0:0:0/96, 6to4 2002::/16 and Teredo 2001::/32 (tunnels whose real destination is
 // not the plain IPv4 host). Outside the ranges above, IPv6 must be global unicast (2000::/3).
 // The operator's allow-list (VERITY_EGRESS_ALLOW) opens CIDRs and host names; development also allows loopback.
+import { isIPv6 } from 'node:net';
 import ipaddr from 'ipaddr.js';
 
 type Address = ipaddr.IPv4 | ipaddr.IPv6;
@@ -95,12 +96,21 @@ export function classify(text: string): RefusalReason | undefined {
 }
 
 /** Parses an IPv4 or IPv6 address (brackets and an IPv6 zone id allowed); undefined when it is not one.
- *  Only the canonical dotted-quad IPv4 form is accepted: other spellings are URL host names to canonicalise first. */
+ *  Only the dotted-quad IPv4 form is accepted: other spellings are URL host names to canonicalise first.
+ *  IPv6 is first put in the URL parser's canonical form (ipaddr.js reads `::a.b.c.d` as IPv4-mapped, which
+ *  it is not), so what is judged is exactly what a socket connects to. */
 export function parseAddress(text: string): Address | undefined {
   const bare = text.startsWith('[') && text.endsWith(']') ? text.slice(1, -1) : text;
   if (ipaddr.IPv4.isValidFourPartDecimal(bare)) return ipaddr.IPv4.parse(bare);
-  if (ipaddr.IPv6.isValid(bare)) return ipaddr.IPv6.parse(bare);
-  return undefined;
+  const withoutZone = bare.split('%')[0]!;
+  if (!isIPv6(withoutZone)) return undefined;
+  return ipaddr.IPv6.parse(new URL(`http://[${withoutZone}]/`).hostname.slice(1, -1));
+}
+
+/** A range of IPv4-mapped or NAT64 addresses as the IPv4 range it stands for (addresses are judged that way). */
+function normaliseRange(address: Address, prefix: number): Range {
+  const inner = effective(address);
+  return inner !== address && prefix >= 96 ? [inner, prefix - 96] : [address, prefix];
 }
 
 /** One allow-list entry: a CIDR range, an exact host name, or a `*.` suffix matching any subdomain. */
@@ -117,14 +127,17 @@ export function parseAllowList(raw: string | undefined): { entries: AllowEntry[]
   const problems: string[] = [];
   for (const item of (raw ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
     if (item.includes('/')) {
-      if (ipaddr.isValidCIDR(item) && (item.includes(':') || ipaddr.IPv4.isValidCIDRFourPartDecimal(item)))
-        entries.push({ kind: 'cidr', range: ipaddr.parseCIDR(item) });
+      const [text, bits, ...rest] = item.split('/');
+      const address = parseAddress(text!);
+      const prefix = /^\d{1,3}$/.test(bits ?? '') ? Number(bits) : -1;
+      if (address && rest.length === 0 && prefix >= 0 && prefix <= (address.kind() === 'ipv4' ? 32 : 128))
+        entries.push({ kind: 'cidr', range: normaliseRange(address, prefix) });
       else problems.push(`"${item}" is not a CIDR range`);
       continue;
     }
     const address = parseAddress(item);
     if (address) {
-      entries.push({ kind: 'cidr', range: [address, address.kind() === 'ipv4' ? 32 : 128] });
+      entries.push({ kind: 'cidr', range: normaliseRange(address, address.kind() === 'ipv4' ? 32 : 128) });
       continue;
     }
     const name = normaliseName(item);

@@ -7,11 +7,12 @@ import { createEgress, type Egress, type Resolver } from '../../src/net/egress.t
 /** A name's answer: fixed addresses, or a function asked on every lookup (to change the answer between calls). */
 export type NameAnswer = string | string[] | (() => string | string[]);
 
-/** Resolves the names given (and `localhost`, as /etc/hosts does); any other name fails with ENOTFOUND. */
+/** Resolves the names given (and `localhost`, as /etc/hosts does), in any case and with or without the
+ *  root's trailing dot, as a resolver does; any other name fails with ENOTFOUND. */
 export function mapResolver(names: Record<string, NameAnswer>): Resolver {
   const table: Record<string, NameAnswer> = { localhost: ['127.0.0.1', '::1'], ...names };
   return async (hostname) => {
-    const answer = table[hostname.toLowerCase()];
+    const answer = table[hostname.toLowerCase().replace(/\.$/, '')];
     if (answer === undefined) throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' });
     const list = typeof answer === 'function' ? answer() : answer;
     return (Array.isArray(list) ? list : [list]).map((address) => ({ address, family: address.includes(':') ? 6 : 4 }));
