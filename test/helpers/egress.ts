@@ -4,6 +4,12 @@
 import { createAddressPolicy } from '../../src/net/address-policy.ts';
 import { createEgress, type Egress, type Resolver } from '../../src/net/egress.ts';
 
+/** Every spelling of loopback the issue names, and the other refused addresses it lists, as URL hosts. */
+export const REFUSED_HOSTS = [
+  '127.0.0.1', 'localhost', '127.1', '2130706433', '0x7f000001', '0.0.0.0', '169.254.169.254', '10.0.0.1', '172.16.0.1',
+  '192.168.1.1', '100.64.0.1', '224.0.0.1', '[::1]', '[::]', '[::ffff:127.0.0.1]', '[::ffff:7f00:1]', '[fc00::1]', '[fe80::1]',
+];
+
 /** A name's answer: fixed addresses, or a function asked on every lookup (to change the answer between calls). */
 export type NameAnswer = string | string[] | (() => string | string[]);
 

@@ -5,14 +5,8 @@
 import type http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EgressError } from '../../src/net/egress.ts';
-import { testEgress } from '../helpers/egress.ts';
+import { REFUSED_HOSTS, testEgress } from '../helpers/egress.ts';
 import { startHttpServer, type TestServer } from '../helpers/http-server.ts';
-
-/** Every spelling of loopback and the other refused addresses the issue names, as URL hosts. */
-export const REFUSED_HOSTS = [
-  '127.0.0.1', 'localhost', '127.1', '2130706433', '0x7f000001', '0.0.0.0', '169.254.169.254', '10.0.0.1', '172.16.0.1',
-  '192.168.1.1', '100.64.0.1', '224.0.0.1', '[::1]', '[::]', '[::ffff:127.0.0.1]', '[::ffff:7f00:1]', '[fc00::1]', '[fe80::1]',
-];
 
 let open: TestServer;
 let other: TestServer;
