@@ -1,11 +1,11 @@
-// Process entry: config → secret → store → connectors → app → listen. The only file with side effects.
+// Process entry: config → egress → secret → store → connectors → app → listen. The only file with side effects.
 import { buildApp } from './app.ts';
 import { ConfigError, loadConfig, type Config } from './config/index.ts';
 import { createKeyring } from './crypto/keyring.ts';
 import { loadSecrets } from './crypto/secret-file.ts';
 import { bootstrap, bootstrapAdmin } from './domain/apps/bootstrap.ts';
 import { systemClock } from './domain/clock.ts';
-import { syncConfiguredConnectors } from './domain/connectors/configured.ts';
+import { checkConfiguredAddresses, syncConfiguredConnectors } from './domain/connectors/configured.ts';
 import { createSenderDirectory, describeSenders } from './domain/connectors/senders.ts';
 import { createLogger } from './observability/logger.ts';
 import { createMetrics } from './observability/metrics.ts';
@@ -24,11 +24,12 @@ try {
 
 const logger = createLogger(config);
 try {
+  const egress = createEgress({ policy: createAddressPolicy({ mode: config.mode, allow: config.VERITY_EGRESS_ALLOW }) });
+  await checkConfiguredAddresses({ egress }, config);
   const { secrets, generated } = loadSecrets(config);
   if (generated) logger.warn(`Generated a development server secret in ${config.dataDir}/secret.key`);
   const keyring = createKeyring(secrets);
   const store = await openStore(config);
-  const egress = createEgress({ policy: createAddressPolicy({ mode: config.mode, allow: config.VERITY_EGRESS_ALLOW }) });
   const connectorDeps = { db: store.db, keyring, clock: systemClock, mode: config.mode, dataDir: config.dataDir, egress };
   for (const line of await syncConfiguredConnectors(connectorDeps, config)) logger.info(`Connector from configuration: ${line}`);
   const senders = createSenderDirectory({ ...connectorDeps, logger });

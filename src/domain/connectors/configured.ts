@@ -95,8 +95,8 @@ function smtpFromUrl(value: string): Json {
 const VARIABLE_OF: Record<string, string> = { url: 'VERITY_SMS_WEBHOOK_URL', baseUrl: 'VERITY_TWILIO_BASE_URL', host: 'VERITY_SMTP_URL' };
 
 /** Throws Error naming every connector variable whose address the egress policy refuses (or that names
- *  no host), and VERITY_EGRESS_ALLOW. */
-async function checkConfiguredAddresses(deps: ConnectorDeps, config: ConnectorConfig): Promise<void> {
+ *  no host), and VERITY_EGRESS_ALLOW. main.ts calls it before anything is written. */
+export async function checkConfiguredAddresses(deps: Pick<ConnectorDeps, 'egress'>, config: ConnectorConfig): Promise<void> {
   const lines: string[] = [];
   for (const channel of ['sms', 'email'] as const) {
     const { kind, implicit } = channel === 'sms' ? smsConnectorKind(config) : emailConnectorKind(config);
