@@ -33,8 +33,9 @@ export type Resolver = (hostname: string) => Promise<Array<{ address: string; fa
 
 export const systemResolver: Resolver = (hostname) => dns.promises.lookup(hostname, { all: true, verbatim: true });
 
-/** fetch's init, plus this request's deadline (connection, headers and body) and body size cap. */
-export type EgressRequestInit = RequestInit & { timeoutMs?: number; maxBytes?: number };
+/** fetch's init (a body may also be any Uint8Array, as openid-client's customFetch passes), plus this
+ *  request's deadline (connection, headers and body) and body size cap. */
+export type EgressRequestInit = Omit<RequestInit, 'body'> & { body?: RequestInit['body'] | Uint8Array; timeoutMs?: number; maxBytes?: number };
 export type EgressFetch = (url: string | URL, init?: EgressRequestInit) => Promise<Response>;
 
 export interface Egress {

@@ -109,7 +109,10 @@ describe('connector addresses from the environment', () => {
   it('a refused address stops the start before anything is written, naming each variable and VERITY_EGRESS_ALLOW', async () => {
     await clear();
     const env = config({ ...prod, VERITY_SMS_CONNECTOR: 'webhook', VERITY_SMS_WEBHOOK_URL: 'http://2130706433:8080/sms', VERITY_SMTP_URL: 'smtp://u:p@[::ffff:a9fe:a9fe]:25' });
-    const error = await syncConfiguredConnectors(strictDeps(), env).catch((e: unknown) => e as Error);
+    const error: Error = await syncConfiguredConnectors(strictDeps(), env).then(
+      () => new Error('no error'),
+      (e: unknown) => e as Error,
+    );
     expect(error).toBeInstanceOf(Error);
     expect(error.message).toContain('VERITY_SMS_WEBHOOK_URL: address not allowed (loopback); to allow it, list it in VERITY_EGRESS_ALLOW');
     expect(error.message).toContain('VERITY_SMTP_URL: address not allowed (link-local); to allow it, list it in VERITY_EGRESS_ALLOW');

@@ -3,6 +3,7 @@
 // a name that changes its answer between the check and the request (DNS rebinding), or a redirect. Then
 // the allow-list (one range, one host name), development's loopback, the size cap and the deadline.
 import type http from 'node:http';
+import * as client from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EgressError } from '../../src/net/egress.ts';
 import { REFUSED_HOSTS, testEgress } from '../helpers/egress.ts';
@@ -40,6 +41,10 @@ beforeAll(async () => {
     }
     if (req.url === '/big-declared') return void res.writeHead(200, { 'content-length': String(5 * 1024 * 1024) }).end();
     if (req.url === '/no-answer') return void parked.push(res);
+    if (req.url === '/.well-known/openid-configuration') {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      return void res.end(JSON.stringify({ issuer: open.url, authorization_endpoint: `${open.url}/auth`, token_endpoint: `${open.url}/token`, jwks_uri: `${open.url}/jwks` }));
+    }
     if (req.url === '/stalled-body') {
       res.writeHead(200, { 'content-type': 'text/plain' });
       res.write('the first part');
@@ -192,5 +197,19 @@ describe('limits', () => {
     const pending = allowOne.fetch(`${open.url}/no-answer`, { signal: controller.signal, timeoutMs: 5000 });
     controller.abort(new Error('caller gave up'));
     expect(await pending.catch((e: unknown) => (e as Error).message)).toBe('caller gave up');
+  });
+});
+
+describe("openid-client's customFetch", () => {
+  it('takes the egress fetch as it is: discovery through the policy', async () => {
+    const options = (fetch: typeof allowOne.fetch) => ({ execute: [client.allowInsecureRequests], [client.customFetch]: fetch });
+    const config = await client.discovery(new URL(open.url), 'client-1', 'secret-1', undefined, options(allowOne.fetch));
+    expect(config.serverMetadata().token_endpoint).toBe(`${open.url}/token`);
+    const before = open.connections();
+    const refused = await client.discovery(new URL(open.url), 'client-1', 'secret-1', undefined, options(strict.fetch)).catch((e: unknown) => e);
+    // openid-client wraps what its fetch threw; the cause is the egress refusal.
+    expect((refused as Error).cause).toBeInstanceOf(EgressError);
+    expect(((refused as Error).cause as Error).message).toBe('address not allowed (loopback)');
+    expect(open.connections()).toBe(before);
   });
 });
