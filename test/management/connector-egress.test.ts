@@ -9,7 +9,7 @@ import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { REFUSED_HOSTS } from '../helpers/egress.ts';
 import { json, startHttpServer, type TestServer } from '../helpers/http-server.ts';
 import { startSmtpServer, type SmtpCapture } from '../helpers/smtp-server.ts';
-import { managementToken } from '../helpers/tokens.ts';
+import { managementCall, managementToken } from '../helpers/tokens.ts';
 
 let t: TestApp;
 let token: string;
@@ -37,15 +37,7 @@ afterAll(async () => {
   await Promise.all([hook.close(), tokens.close(), smtp.close()]);
 });
 
-const api = async (method: string, path: string, body?: unknown) => {
-  const res = await fetch(`${t.url}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : null };
-};
+const api = (method: string, path: string, body?: unknown) => managementCall(t, token, method, path, body);
 
 const usages = ['Register', 'SignIn', 'ForgotPassword', 'Generic'];
 const smsTemplates = usages.map((usageType) => ({ usageType, content: `${usageType} {{code}}` }));

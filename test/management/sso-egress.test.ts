@@ -8,7 +8,7 @@ import { insertSsoConnectorRow } from '../../src/storage/repos/sso-connectors.ts
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { REFUSED_HOSTS } from '../helpers/egress.ts';
 import { json, startHttpServer, type RecordedRequest, type TestServer } from '../helpers/http-server.ts';
-import { managementToken } from '../helpers/tokens.ts';
+import { managementCall, managementToken } from '../helpers/tokens.ts';
 
 let t: TestApp;
 let token: string;
@@ -46,15 +46,7 @@ afterAll(async () => {
   await Promise.all([idp.close(), target.close()]);
 });
 
-const api = async (method: string, path: string, body?: unknown) => {
-  const res = await fetch(`${t.url}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : null };
-};
+const api = (method: string, path: string, body?: unknown) => managementCall(t, token, method, path, body);
 let n = 0;
 const create = (providerName: string, config: unknown) => api('POST', '/api/sso-connectors', { providerName, connectorName: `egress ${(n += 1)}`, config });
 const oidc = (issuer: string) => ({ clientId: 'client-1', clientSecret: 'very-secret-value', issuer });
