@@ -6,7 +6,8 @@
 // and every socket's remote address is checked again once connected. Requests follow no redirects (a 3xx is
 // handed back like any other status), have a deadline that also covers the body, and a size cap enforced
 // while the body streams. Input checks (checkUrl, checkHost) resolve the name with a short timeout and
-// refuse when any address it resolves to is refused.
+// refuse when any address it resolves to is refused; a name with no answer in time passes them (there is
+// nothing to judge yet, and the connection is checked when it is made).
 // Errors are EgressError; their messages name the cause only: never the URL (it may carry a token), never
 // the body.
 import dns from 'node:dns';
