@@ -8,6 +8,7 @@ import type { Clock } from './domain/clock.ts';
 import { createRequestCounter } from './domain/request-counter.ts';
 import { registerErrorHandling, SchemaValidationError } from './http/errors.ts';
 import { registerObservability, requestId } from './http/observability.ts';
+import { metricsPlacement, metricsRoute } from './http/metrics.ts';
 import { registerOpenApi } from './http/openapi.ts';
 import { managementRoutes } from './http/management/index.ts';
 import { oidcRoutes } from './http/oidc.ts';
@@ -15,6 +16,7 @@ import { experienceRoutes } from './http/experience/index.ts';
 import { lockoutSettingsOf } from './domain/experience/lockout.ts';
 import { otpRoutes } from './http/otp.ts';
 import { loadOidcKeys, publicJwks } from './oidc/keys.ts';
+import { clientAuthThrottleSettingsOf } from './oidc/client-auth-throttle.ts';
 import { createProvider } from './oidc/provider.ts';
 import { createAccessTokenVerifier } from './oidc/access-tokens.ts';
 import type { Metrics } from './observability/metrics.ts';
@@ -80,6 +82,8 @@ export async function buildApp(deps: AppDeps, options: Pick<FastifyServerOptions
   // The OpenAPI plugin must come first: it documents only routes registered after it.
   await registerOpenApi(app, VERSION);
   registerObservability(app, deps);
+  if (metricsPlacement(deps.config) === 'public')
+    await app.register(metricsRoute({ metrics: deps.metrics, token: deps.config.VERITY_METRICS_TOKEN }));
 
   const requests = createRequestCounter(deps);
   app.addHook('onClose', () => requests.close());
@@ -110,6 +114,8 @@ export async function buildApp(deps: AppDeps, options: Pick<FastifyServerOptions
     trustProxy: deps.config.VERITY_TRUST_PROXY,
     interactionUrl: deps.config.VERITY_SIGN_IN_URL,
     clock: deps.clock,
+    keyring: deps.keyring,
+    clientAuthThrottle: clientAuthThrottleSettingsOf(deps.config),
   });
   app.decorate('oidcProvider', provider);
   await app.register(oidcRoutes(provider));

@@ -6,7 +6,9 @@ import { loadSecrets } from './crypto/secret-file.ts';
 import { bootstrap, bootstrapAdmin } from './domain/apps/bootstrap.ts';
 import { systemClock } from './domain/clock.ts';
 import { checkConfiguredAddresses, syncConfiguredConnectors } from './domain/connectors/configured.ts';
+import { guardSettingsOf } from './connectors/guard.ts';
 import { createSenderDirectory, describeSenders } from './domain/connectors/senders.ts';
+import { metricsPlacement, metricsServer } from './http/metrics.ts';
 import { createLogger } from './observability/logger.ts';
 import { createMetrics } from './observability/metrics.ts';
 import { createAddressPolicy } from './net/address-policy.ts';
@@ -32,7 +34,7 @@ try {
   const store = await openStore(config);
   const connectorDeps = { db: store.db, keyring, clock: systemClock, mode: config.mode, dataDir: config.dataDir, egress };
   for (const line of await syncConfiguredConnectors(connectorDeps, config)) logger.info(`Connector from configuration: ${line}`);
-  const senders = createSenderDirectory({ ...connectorDeps, logger });
+  const senders = createSenderDirectory({ ...connectorDeps, logger, guard: guardSettingsOf(config) });
   const metrics = createMetrics({ defaultMetrics: true });
   const deps = { config, db: store.db, clock: systemClock, keyring, senders, metrics, egress };
 
@@ -53,6 +55,10 @@ try {
     logger,
   });
 
+  const metricsPort = config.VERITY_METRICS_PORT;
+  const metricsApp = metricsPort === undefined ? null : await metricsServer({ metrics, token: config.VERITY_METRICS_TOKEN });
+  if (metricsPlacement(config) === 'none') logger.info('/metrics is not served: set VERITY_METRICS_PORT or VERITY_METRICS_TOKEN');
+
   let closing = false;
   const shutdown = async (signal: string) => {
     if (closing) return;
@@ -60,6 +66,7 @@ try {
     logger.info(`${signal}: finishing in-flight requests and closing`);
     const force = setTimeout(() => process.exit(1), 15_000).unref();
     await app.close(); // stops accepting, waits for in-flight requests
+    await metricsApp?.close();
     await worker.stop();
     await senders.close();
     await egress.close();
@@ -71,6 +78,10 @@ try {
   process.on('SIGINT', () => void shutdown('SIGINT'));
 
   await app.listen({ port: config.PORT, host: config.HOST });
+  if (metricsApp) {
+    await metricsApp.listen({ port: metricsPort, host: config.HOST });
+    logger.info(`Metrics on port ${metricsPort} (/metrics)`);
+  }
   logger.info(`Verity listening on port ${config.PORT} (${store.description}; ${await describeSenders(senders)}; ${config.mode} mode)`);
 } catch (error) {
   const message = error instanceof Error ? error.message : 'start failed';

@@ -3,7 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { useTestApp } from './helpers/app.ts';
 
-const t = useTestApp();
+// /metrics is on the public port (and so documented) only with a metrics token in production.
+const t = useTestApp({ env: { VERITY_METRICS_TOKEN: 'metrics-token-0123456789abcdef' } });
 
 describe('/api/swagger.json', () => {
   it('documents every public route with schemas', async () => {

@@ -33,8 +33,9 @@ export const configSchema = z.object({
   NODE_ENV: z.string().optional(),
   /** HTTP port. */
   PORT: int(3001, 0, 65535),
-  /** Interface to bind. */
-  HOST: z.string().default('0.0.0.0'),
+  /** Interface to bind. Default: 127.0.0.1 in development (nothing outside this machine reaches a
+   *  development server and its generated admin client), 0.0.0.0 in production. */
+  HOST: z.string().min(1).optional(),
   /** Where the embedded database, generated secret, credentials and outbox live. */
   VERITY_DATA_DIR: z.string().default('./data'),
   /** PostgreSQL connection string; when unset the embedded PGlite store under the data directory is used. */
@@ -86,6 +87,13 @@ export const configSchema = z.object({
   /** Seconds a blocked identifier stays blocked. */
   VERITY_LOCKOUT_SECONDS: int(600, 1, 7 * 86_400),
 
+  /** Failed client authentications (wrong secret) of one client at /oidc/token and the other client-authenticated
+   *  endpoints, within VERITY_CLIENT_AUTH_WINDOW_SECONDS, after which its further failures are answered slowly. */
+  VERITY_CLIENT_AUTH_MAX_FAILURES: int(10, 1, 100_000),
+  VERITY_CLIENT_AUTH_WINDOW_SECONDS: int(300, 1, 86_400),
+  /** How long each failed client authentication past the limit waits before its answer (0 disables). */
+  VERITY_CLIENT_AUTH_DELAY_MS: int(2000, 0, 30_000),
+
   /** SMS connector: outbox (development default), webhook, twilio, or none. */
   VERITY_SMS_CONNECTOR: z.enum(['outbox', 'webhook', 'twilio', 'none']).optional(),
   VERITY_SMS_WEBHOOK_URL: optionalUrl,
@@ -101,8 +109,21 @@ export const configSchema = z.object({
   /** smtp:// or smtps:// URL with credentials, e.g. smtps://user:pass@mail.example.com:465 */
   VERITY_SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional(),
   VERITY_EMAIL_FROM: z.string().default('Verity <no-reply@localhost>'),
+  /** Sends in flight at once per SMS/email connector (per process); more wait for a slot, ten times as many at most. */
+  VERITY_CONNECTOR_MAX_CONCURRENCY: int(10, 1, 1000),
+  /** How long a send waits for a free slot before failing at once. */
+  VERITY_CONNECTOR_QUEUE_MS: int(5000, 0, 120_000),
+  /** Consecutive gateway failures (no answer, timeout, 5xx, 429) that open a connector's circuit breaker. */
+  VERITY_CONNECTOR_BREAKER_FAILURES: int(5, 1, 1000),
+  /** Seconds an open breaker fails sends at once before letting one trial send through. */
+  VERITY_CONNECTOR_BREAKER_SECONDS: int(30, 1, 3600),
   /** Price per SMS part by destination country, e.g. {"default":0.05,"GB":0.04}. */
   VERITY_SMS_PRICES: priceTable,
+
+  /** Serve /metrics on this port (its own listener, on HOST) instead of the public port. */
+  VERITY_METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  /** Bearer token /metrics requires; with it, /metrics may be served on the public port in production. */
+  VERITY_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
 
   /** Seconds between sweeps that expire codes and deliver queued callbacks. */
   VERITY_WORKER_INTERVAL_MS: int(1000, 50, 60_000),
@@ -126,6 +147,8 @@ export type RawConfig = z.infer<typeof configSchema>;
 
 export interface Config extends RawConfig {
   mode: 'development' | 'production';
+  /** The interface to bind: HOST, or the mode's default. */
+  HOST: string;
   dataDir: string;
   /** OIDC issuer: <public URL>/oidc */
   issuer: string;
@@ -170,5 +193,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const raw = result.data;
   const mode = raw.VERITY_MODE ?? (raw.NODE_ENV === 'production' ? 'production' : 'development');
   const publicUrl = (raw.VERITY_PUBLIC_URL ?? `http://localhost:${raw.PORT}`).replace(/\/+$/, '');
-  return { ...raw, mode, dataDir: path.resolve(raw.VERITY_DATA_DIR), issuer: `${publicUrl}/oidc` };
+  const HOST = raw.HOST ?? (mode === 'production' ? '0.0.0.0' : '127.0.0.1');
+  return { ...raw, mode, HOST, dataDir: path.resolve(raw.VERITY_DATA_DIR), issuer: `${publicUrl}/oidc` };
 }

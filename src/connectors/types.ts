@@ -32,6 +32,9 @@ export interface Sender {
   readonly name: string;
   readonly channel: Channel;
   send(message: OutboundMessage): Promise<SendResult>;
+  /** False while a send would fail at once (connectors/guard.ts: breaker open, queue full), so a
+   *  use case can refuse before issuing a code; absent means always ready. */
+  ready?(): boolean;
 }
 
 /** A connector's message template for one usage type (Logto's `templates[]` entry). */

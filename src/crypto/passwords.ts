@@ -121,19 +121,42 @@ export function defaultPasswordPool(): PasswordPool {
   return shared;
 }
 
-/** Hashes a new password as argon2id with the current parameters. Throws PasswordPoolBusyError. */
+/**
+ * The form a password is checked and hashed in: Unicode NFC (NIST SP 800-63B §5.1.1.2), so the same
+ * password typed on two keyboards — a precomposed "é" or "e" + combining accent — is one password.
+ */
+export const normalizePassword = (plain: string): string => plain.normalize('NFC');
+
+/** Hashes a new password (in NFC) as argon2id with the current parameters. Throws PasswordPoolBusyError. */
 export function hashPassword(plain: string, pool = defaultPasswordPool()): Promise<string> {
-  return pool.run<string>({ op: 'hash', plain, options: ARGON2ID });
+  return pool.run<string>({ op: 'hash', plain: normalizePassword(plain), options: ARGON2ID });
 }
 
 const LEGACY_DIGESTS = { sha1: 40, sha256: 64, md5: 32 } as const;
 type LegacyDigest = keyof typeof LEGACY_DIGESTS;
 
 /**
+ * Which form of `plain` the stored encoding was made from: `normalized` (NFC, every hash made now),
+ * `raw` (as typed: a hash made before passwords were normalised, or imported from a system that did
+ * not normalise — callers rehash it), or null for a mismatch. Throws PasswordPoolBusyError.
+ */
+export async function matchPassword(encoded: string, plain: string, pool = defaultPasswordPool()): Promise<'normalized' | 'raw' | null> {
+  const normalized = normalizePassword(plain);
+  if (await verifyEncoded(encoded, normalized, pool)) return 'normalized';
+  if (normalized !== plain && (await verifyEncoded(encoded, plain, pool))) return 'raw';
+  return null;
+}
+
+/** Whether `plain` (in either form, see matchPassword) is the stored password. Throws PasswordPoolBusyError. */
+export async function verifyPassword(encoded: string, plain: string, pool = defaultPasswordPool()): Promise<boolean> {
+  return (await matchPassword(encoded, plain, pool)) !== null;
+}
+
+/**
  * Checks `plain` against a stored encoding; false for a mismatch or an unreadable encoding.
  * Argon2 goes through the pool (throws PasswordPoolBusyError); hex digests compare in constant time.
  */
-export async function verifyPassword(encoded: string, plain: string, pool = defaultPasswordPool()): Promise<boolean> {
+async function verifyEncoded(encoded: string, plain: string, pool: PasswordPool): Promise<boolean> {
   if (/^\$argon2(id|i|d)\$/.test(encoded)) {
     try {
       return await pool.run<boolean>({ op: 'verify', encoded, plain });
@@ -172,12 +195,15 @@ let dummyHash: Promise<string> | null = null;
  * Costs what verifying a real argon2id hash costs and always fails: call it when there is no user or
  * no password, so the answer's timing does not tell whether one exists.
  */
-export async function dummyVerify(pool = defaultPasswordPool()): Promise<false> {
+export async function dummyVerify(pool = defaultPasswordPool(), plain = ''): Promise<false> {
   dummyHash ??= hashPassword(crypto.randomBytes(16).toString('hex'), pool).catch((error: unknown) => {
     dummyHash = null;
     throw error;
   });
-  await verifyPassword(await dummyHash, crypto.randomBytes(16).toString('hex'), pool);
+  const hash = await dummyHash;
+  // As many verifies as a wrong `plain` costs against a real hash (two when NFC changes it).
+  const rounds = normalizePassword(plain) === plain ? 1 : 2;
+  for (let round = 0; round < rounds; round += 1) await verifyEncoded(hash, crypto.randomBytes(16).toString('hex'), pool);
   return false;
 }
 

@@ -88,13 +88,18 @@ export class RateLimitedError extends Error {
 
 /** A connector could not deliver a message (gateway down, refused, timed out). */
 export class DeliveryError extends Error {
+  /** `unavailable`: the gateway did not answer usefully (network, timeout, 5xx, 429, busy);
+   *  `rejected`: it answered and refused this message (the gateway is up). connectors/guard.ts counts
+   *  only the first towards opening its circuit breaker. */
+  readonly kind: 'unavailable' | 'rejected';
   constructor(
     readonly connector: string,
     message: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; kind?: 'unavailable' | 'rejected' },
   ) {
     super(message, options);
     this.name = 'DeliveryError';
+    this.kind = options?.kind ?? 'unavailable';
   }
 }
 

@@ -1,4 +1,4 @@
-// Owns request ids, response timing, the Prometheus endpoint and the health check.
+// Owns request ids, response timing, request metrics and the health check (/metrics: http/metrics.ts).
 import crypto from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -48,18 +48,5 @@ export function registerObservability(app: FastifyInstance, deps: { db: Db; metr
         return reply.code(503).send({ code: 'status.database_unavailable', message: 'The database does not answer.' });
       }
     },
-  );
-
-  r.get(
-    '/metrics',
-    {
-      schema: {
-        tags: ['status'],
-        summary: 'Prometheus metrics (text exposition format)',
-        produces: ['text/plain'],
-        response: { 200: z.string().describe('Prometheus text format 0.0.4') },
-      },
-    },
-    async (_request, reply) => reply.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics()),
   );
 }

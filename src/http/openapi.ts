@@ -24,6 +24,7 @@ export async function registerOpenApi(app: FastifyInstance, version: string) {
         securitySchemes: {
           ApiKeyAuth: { type: 'apiKey', in: 'header', name: 'X-API-KEY' },
           BearerAuth: { type: 'http', scheme: 'bearer' },
+          MetricsToken: { type: 'http', scheme: 'bearer', description: 'VERITY_METRICS_TOKEN' },
           InteractionCookie: { type: 'apiKey', in: 'cookie', name: '_interaction', description: 'Set by /oidc/auth (signed, with _interaction.sig)' },
           ManagementApi: {
             type: 'oauth2',

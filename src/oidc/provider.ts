@@ -6,7 +6,9 @@
 import Provider, { errors, type Account, type Configuration } from 'oidc-provider';
 import type { Db } from '../storage/db.ts';
 import { systemClock, type Clock } from '../domain/clock.ts';
+import { clientAuthFailed, type ClientAuthThrottleSettings } from './client-auth-throttle.ts';
 import { matchesClientSecret } from './client-secrets.ts';
+import type { Keyring } from '../crypto/keyring.ts';
 import { findAccount, OIDC_CLAIMS } from './account.ts';
 import { createAdapterFactory } from './adapter.ts';
 import { findClientMetadata, isAdminApplication, MANAGEMENT_SCOPES_PROPERTY } from './clients.ts';
@@ -26,6 +28,9 @@ export interface ProviderDeps {
   interactionUrl: string;
   /** Judges named client secrets' expiry (client-secrets.ts); the system clock when absent. */
   clock?: Clock;
+  /** Keys the per-client count of failed authentications (client-auth-throttle.ts). */
+  keyring: Pick<Keyring, 'hmac'>;
+  clientAuthThrottle: ClientAuthThrottleSettings;
 }
 
 /** What the interaction bridge (interaction.ts) needs from a provider's configuration. */
@@ -148,9 +153,13 @@ export function createProvider(deps: ProviderDeps): Provider {
   lookups.set(provider, { findAccount: (accountId) => findAccount(deps.db, accountId), resourceScopes: scopesOf });
   provider.proxy = deps.trustProxy;
   // Client secrets are stored as SHA-256 digests: hash what the client presents, compare in constant time.
+  // A wrong secret is counted against the client and, past the limit, answered slowly.
   const secretDeps = { db: deps.db, clock: deps.clock ?? systemClock };
-  provider.Client.prototype.compareClientSecret = function compare(this: { clientId: string; clientSecret?: string }, actual: string) {
-    return matchesClientSecret(secretDeps, { clientId: this.clientId, storedHash: this.clientSecret }, String(actual));
+  const throttleDeps = { ...secretDeps, keyring: deps.keyring, settings: deps.clientAuthThrottle };
+  provider.Client.prototype.compareClientSecret = async function compare(this: { clientId: string; clientSecret?: string }, actual: string) {
+    const matches = await matchesClientSecret(secretDeps, { clientId: this.clientId, storedHash: this.clientSecret }, String(actual));
+    if (!matches) await clientAuthFailed(throttleDeps, this.clientId);
+    return matches;
   };
   return provider;
 }

@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../../src/config/index.ts';
+import { guardSettingsOf } from '../../src/connectors/guard.ts';
 import { createKeyring } from '../../src/crypto/keyring.ts';
 import { checkConfiguredAddresses, configuredConnector, syncConfiguredConnectors } from '../../src/domain/connectors/configured.ts';
 import { createConnector, deleteConnector, listConnectors } from '../../src/domain/connectors/index.ts';
@@ -40,7 +41,7 @@ const config = (env: Record<string, string>) => loadConfig({ VERITY_DATA_DIR: da
 const clear = async () => {
   await handle.db.query('DELETE FROM connectors');
 };
-const directory = (mode: 'development' | 'production', cacheMs = 0) => createSenderDirectory({ ...deps(mode), logger, cacheMs });
+const directory = (mode: 'development' | 'production', cacheMs = 0) => createSenderDirectory({ ...deps(mode), logger, cacheMs, guard: guardSettingsOf(loadConfig({})) });
 
 describe('connectors from configuration', () => {
   it('development: the outbox for both channels, stored and listed', async () => {

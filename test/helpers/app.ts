@@ -13,6 +13,7 @@ import { unusedPort } from './http-server.ts';
 import { createApiKey, createApplication } from '../../src/domain/apps/index.ts';
 import { syncConfiguredConnectors } from '../../src/domain/connectors/configured.ts';
 import { createSenderDirectory } from '../../src/domain/connectors/senders.ts';
+import { guardSettingsOf } from '../../src/connectors/guard.ts';
 import type { OtpSettings } from '../../src/domain/apps/otp-settings.ts';
 import { createMetrics, type Metrics } from '../../src/observability/metrics.ts';
 import { createAddressPolicy } from '../../src/net/address-policy.ts';
@@ -87,7 +88,7 @@ export async function startTestApp(
   const egress = createEgress({ policy, ...(strict ? { resolve: mapResolver({ [GATEWAY_NAME]: '127.0.0.1', ...strict.names }) } : {}) });
   const connectorDeps = { db, keyring, clock, mode: config.mode, dataDir: config.dataDir, egress };
   await syncConfiguredConnectors(connectorDeps, config);
-  const senders = createSenderDirectory({ ...connectorDeps, logger: { info() {}, warn() {}, error() {} } });
+  const senders = createSenderDirectory({ ...connectorDeps, logger: { info() {}, warn() {}, error() {} }, guard: guardSettingsOf(config) });
   const app = await buildApp({ config, db, clock, keyring, senders, metrics, egress });
   await app.listen({ port, host: '127.0.0.1' });
   const url = `http://127.0.0.1:${port}`;

@@ -8,13 +8,28 @@ export interface SmsGateway {
   lastCode(to: string): string;
   /** Answer the next n messages with HTTP 503. */
   failNext(n: number): void;
+  /** Leave every request unanswered until release() (a gateway that hangs). */
+  hold(): void;
+  /** Answer the held requests (200) and stop holding. */
+  release(): void;
+  /** Requests received so far, and the most ever held at once. */
+  readonly received: number;
+  readonly maxHeld: number;
   close(): Promise<void>;
 }
 
 export async function startSmsGateway(): Promise<SmsGateway> {
   const messages: SmsGateway['messages'] = [];
   let failures = 0;
+  let holding = false;
+  let held: Array<() => void> = [];
+  let maxHeld = 0;
   const server = await startHttpServer((req, res) => {
+    if (holding) {
+      held.push(() => json(res, 200, { id: 'held' }));
+      maxHeld = Math.max(maxHeld, held.length);
+      return;
+    }
     if (failures > 0) {
       failures -= 1;
       return json(res, 503, { error: 'unavailable' });
@@ -34,6 +49,20 @@ export async function startSmsGateway(): Promise<SmsGateway> {
     },
     failNext(n) {
       failures = n;
+    },
+    hold() {
+      holding = true;
+    },
+    release() {
+      holding = false;
+      for (const answer of held) answer();
+      held = [];
+    },
+    get received() {
+      return server.requests.length;
+    },
+    get maxHeld() {
+      return maxHeld;
     },
     close: () => server.close(),
   };

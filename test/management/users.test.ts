@@ -1,7 +1,9 @@
 // /api/users (management-core-api.md §3) over HTTP with a real Management API token and a real
 // database: shapes, statuses, conflicts decided by the unique indexes, passwords and imported digests.
 import crypto from 'node:crypto';
+import { hashSync } from '@node-rs/argon2';
 import { describe, expect, it } from 'vitest';
+import { ARGON2ID } from '../../src/crypto/passwords.ts';
 import { useTestApp } from '../helpers/app.ts';
 import { managementToken } from '../helpers/tokens.ts';
 
@@ -191,6 +193,29 @@ describe('passwords (U6, U7, U8)', () => {
     const user = await create({ passwordDigest: crypto.createHash('md5').update('m').digest('hex'), passwordAlgorithm: 'MD5' });
     expect((await api('POST', `/${user.id}/password/verify`, { password: 'm' })).status).toBe(204);
     expect(await storedHash(user.id)).toMatch(/^\$argon2id\$/);
+  });
+
+  it('compares passwords in Unicode NFC; a hash made before normalisation keeps verifying and is upgraded', async () => {
+    const composed = 'caf\u00e9 ma\u00f1ana 9';
+    const decomposed = composed.normalize('NFD');
+    expect(decomposed).not.toBe(composed);
+    const user = await create({ password: decomposed });
+    for (const typed of [composed, decomposed])
+      expect((await api('POST', `/${user.id}/password/verify`, { password: typed })).status, JSON.stringify(typed)).toBe(204);
+
+    // A user whose hash was made from the decomposed form as typed, before passwords were normalised.
+    const legacy = await create();
+    const before = hashSync(decomposed, ARGON2ID);
+    await t.db.query('UPDATE users SET password_hash = $2 WHERE id = $1', [legacy.id, before]);
+    expect((await api('POST', `/${legacy.id}/password/verify`, { password: 'caf\u00e9 other' })).status).toBe(422);
+    expect(await storedHash(legacy.id)).toBe(before);
+    expect((await api('POST', `/${legacy.id}/password/verify`, { password: decomposed })).status).toBe(204);
+    const upgraded = await storedHash(legacy.id);
+    expect(upgraded).not.toBe(before);
+    // From now on either spelling signs in, and the upgraded hash is not replaced again.
+    for (const typed of [composed, decomposed])
+      expect((await api('POST', `/${legacy.id}/password/verify`, { password: typed })).status).toBe(204);
+    expect(await storedHash(legacy.id)).toBe(upgraded);
   });
 });
 

@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { call, startTestApp, useTestApp } from '../helpers/app.ts';
 import { phone } from '../helpers/phones.ts';
 
-const t = useTestApp();
+const METRICS_TOKEN = 'metrics-token-0123456789abcdef';
+const t = useTestApp({ env: { VERITY_METRICS_TOKEN: METRICS_TOKEN } });
 
 describe('gateway failure', () => {
   it('answers 502 server_error, records the failure and keeps no OTP', async () => {
@@ -27,7 +28,7 @@ describe('gateway failure', () => {
   });
 
   it('exposes deliveries and codes in /metrics', async () => {
-    const res = await fetch(`${t.url}/metrics`);
+    const res = await fetch(`${t.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
     expect(res.status).toBe(200);
     const text = await res.text();
     expect(text).toMatch(/verity_deliveries_total\{channel="sms",connector="webhook",outcome="failed"\} 1/);

@@ -6,7 +6,9 @@ import crypto from 'node:crypto';
 import type Provider from 'oidc-provider';
 import * as client from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/index.ts';
 import { createKeyring } from '../../src/crypto/keyring.ts';
+import { clientAuthThrottleSettingsOf } from '../../src/oidc/client-auth-throttle.ts';
 import { finishInteraction } from '../../src/oidc/interaction.ts';
 import { loadOidcKeys } from '../../src/oidc/keys.ts';
 import { createProvider, MANAGEMENT_API_RESOURCE } from '../../src/oidc/provider.ts';
@@ -75,12 +77,15 @@ describe.skipIf(!onPostgres)('authorization code across two processes on one Pos
     [a, b] = await Promise.all([spawnServer({ env }), spawnServer({ env })]);
     await Promise.all([waitReady(a), waitReady(b)]);
     db = openPg({ url: databaseUrl, poolSize: 2 });
+    const keyring = createKeyring([SECRET]);
     finisher = createProvider({
       issuer: ISSUER,
       db,
-      keys: await loadOidcKeys(db, createKeyring([SECRET])),
+      keys: await loadOidcKeys(db, keyring),
       trustProxy: false,
       interactionUrl: '/sign-in',
+      keyring,
+      clientAuthThrottle: clientAuthThrottleSettingsOf(loadConfig({})),
     });
 
     const m2m = await client.discovery(new URL(wellKnown(a)), ADMIN.VERITY_ADMIN_CLIENT_ID, ADMIN.VERITY_ADMIN_CLIENT_SECRET, undefined, {

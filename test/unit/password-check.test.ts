@@ -34,6 +34,12 @@ describe('length', () => {
     expect(checkPassword(short, strong)).toEqual([]);
   });
 
+  it('is measured in Unicode NFC: a combining accent is not an extra character', () => {
+    const decomposed = 'k7#Vq2e\u0301'; // 7 characters once composed, 8 UTF-16 units as typed
+    expect(codes(checkPassword(policy(), decomposed))).toContain('password_rejected.too_short');
+    expect(codes(checkPassword(policy(), 'k7#Vq2!e\u0301'))).not.toContain('password_rejected.too_short');
+  });
+
   it('an empty password is too short and has no character type', () => {
     expect(codes(checkPassword(policy(), ''))).toEqual(['password_rejected.too_short', 'password_rejected.character_types']);
   });

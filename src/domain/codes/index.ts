@@ -87,11 +87,36 @@ export type CheckResult =
       reason: 'not_found' | 'mismatch' | 'mismatch_final' | 'exhausted' | 'expired_now' | CodeStatus;
     };
 
-/** Checks a submitted code. Exactly one of any number of concurrent correct checks succeeds. */
+/**
+ * How long a check refused for want of budget waits for the checks holding it. The budget counts
+ * checks still in flight, and each settles within milliseconds: it consumes the code (then the
+ * refused check reports VERIFIED, not "attempts exhausted"), refunds its unit, or spends it on a
+ * mismatch. Only a check whose process died mid-way leaves its unit held; then, after the last
+ * wait, the answer is `exhausted`.
+ */
+const SETTLE_WAITS_MS = [5, 10, 20, 40, 80, 160, 320, 640];
+
+/** Checks a submitted code. Exactly one of any number of concurrent correct checks succeeds, and
+ *  the others learn that the code was verified. */
 export async function checkCode(deps: CodeDeps, id: string, owner: CodeOwner, submitted: string): Promise<CheckResult> {
-  const now = deps.clock.now();
-  const reserved = await repo.reserveCheck(deps.db, id, owner, now);
-  if (!reserved) return explainRefusal(deps, id, owner, now);
+  for (let wait = 0; ; wait += 1) {
+    const now = deps.clock.now();
+    const reserved = await repo.reserveCheck(deps.db, id, owner, now);
+    if (reserved) return compareReserved(deps, id, owner, submitted, reserved, now);
+    const refusal = await explainRefusal(deps, id, owner, now);
+    if (refusal.ok || refusal.reason !== 'exhausted' || wait >= SETTLE_WAITS_MS.length) return refusal;
+    await new Promise((resolve) => setTimeout(resolve, SETTLE_WAITS_MS[wait]));
+  }
+}
+
+async function compareReserved(
+  deps: CodeDeps,
+  id: string,
+  owner: CodeOwner,
+  submitted: string,
+  reserved: repo.Reservation,
+  now: Date,
+): Promise<CheckResult> {
   const matches =
     deps.keyring.hasKey(reserved.key_id) &&
     digestsEqual(hashOf(deps.keyring, id, submitted, reserved.key_id), reserved.code_hash);

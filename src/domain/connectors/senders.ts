@@ -1,7 +1,9 @@
 // Owns finding the connector that serves a channel: the stored Email or SMS connector (at most one
 // of each), built into a Sender once and reused until the row changes. Every process reads the
 // table, so a connector changed through any process is used everywhere within CACHE_MS; the
-// process that changed it calls invalidate() and uses it from the next send.
+// process that changed it calls invalidate() and uses it from the next send. Each built sender is
+// guarded (connectors/guard.ts): bounded concurrency and a circuit breaker per connector.
+import { guardSender, type GuardSettings } from '../../connectors/guard.ts';
 import type { Channel, Delivery, Sender, SenderDirectory } from '../../connectors/types.ts';
 import type { Keyring } from '../../crypto/keyring.ts';
 import type { Db } from '../../storage/db.ts';
@@ -17,6 +19,8 @@ export interface SenderDirectoryDeps extends BuildDeps {
   db: Db;
   keyring: Keyring;
   mode: 'development' | 'production';
+  /** Concurrency limit and circuit breaker of every connector built here (connectors/guard.ts). */
+  guard: GuardSettings;
   /** Milliseconds clock for the cache (not the domain clock: tests move that one). */
   now?: () => number;
   cacheMs?: number;
@@ -62,7 +66,7 @@ export function createSenderDirectory(deps: SenderDirectoryDeps): SenderDirector
     }
     cached?.built?.close();
     const built = row ? build(row) : null;
-    const delivery = built && row ? { connectorId: row.id, sender: built.sender, template: built.template } : undefined;
+    const delivery = built && row ? { connectorId: row.id, sender: guardSender(built.sender, deps.guard, now), template: built.template } : undefined;
     entries.set(channel, { checkedAt: now(), version, built, delivery });
     return delivery;
   }

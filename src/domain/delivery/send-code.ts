@@ -37,6 +37,8 @@ export async function sendCode(deps: SendCodeDeps, input: SendCodeInput): Promis
   if (!delivery) throw new LogtoError('connector.not_found');
   const template = delivery.template(input.usageType);
   if (!template) throw new LogtoError('connector.template_not_found');
+  // A connector that would fail at once (circuit open) is answered before a code is issued.
+  if (delivery.sender.ready?.() === false) throw new LogtoError('connector.general');
   let issued;
   try {
     issued = await issueCode(deps, {

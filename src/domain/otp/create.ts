@@ -42,6 +42,8 @@ export async function createOtp(deps: OtpDeps, caller: Caller, input: NewOtpInpu
   const delivery = await deps.senders.resolve('sms');
   if (!delivery) throw new OtpError('no_sms_connector');
   const { sender } = delivery;
+  // A connector that would fail at once (circuit open) is answered before a code is issued.
+  if (sender.ready?.() === false) throw new OtpError('gateway_failed');
   const s = caller.otpSettings;
   const pinType = input.pinType ?? s.pinType;
   const pinLength = input.pinLength ?? s.pinLength;

@@ -26,6 +26,7 @@
 import { createRequire } from 'node:module';
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { LogtoError } from '../errors.ts';
+import { normalizePassword } from '../../crypto/passwords.ts';
 import type { PasswordPolicy } from './password-policy.ts';
 
 export type PasswordRejectionCode =
@@ -76,7 +77,9 @@ const RESTRICTED_TOLERANCE = 3;
 const bothWays = [...PASSWORD_SEQUENCES, ...PASSWORD_SEQUENCES.map((line) => [...line].reverse().join(''))];
 
 /** Every policy violation of `password`, in the order above; empty when the password is acceptable. */
-export function checkPassword(policy: PasswordPolicy, password: string, user: PasswordUserInfo = {}): PasswordIssue[] {
+export function checkPassword(policy: PasswordPolicy, typed: string, user: PasswordUserInfo = {}): PasswordIssue[] {
+  // Judged in the form it is hashed in (crypto/passwords.ts).
+  const password = normalizePassword(typed);
   const issues: PasswordIssue[] = [];
   const { min, max } = policy.length;
   if (password.length < min) issues.push({ code: 'password_rejected.too_short', interpolation: { min } });

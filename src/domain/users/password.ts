@@ -3,7 +3,7 @@
 // parameters) is replaced, compare-and-swap, so a password changed meanwhile is never overwritten.
 // Throws LogtoError entity.not_found (404), session.invalid_credentials (422: mismatch or no
 // password), user.password_hashing_busy (503).
-import { dummyVerify, hashPassword, needsRehash, PasswordPoolBusyError, verifyPassword } from '../../crypto/passwords.ts';
+import { dummyVerify, hashPassword, matchPassword, needsRehash, PasswordPoolBusyError } from '../../crypto/passwords.ts';
 import * as repo from '../../storage/repos/users.ts';
 import { LogtoError } from '../errors.ts';
 import { mappingUserErrors } from './errors.ts';
@@ -26,15 +26,17 @@ export async function verifyUserPassword(deps: UserDeps, id: string, password: s
 /**
  * Whether `password` is the user's. A missing user or password costs what a wrong one costs (a
  * verify against a dummy hash), so callers answer both alike in equal time. A verified hash below
- * the current parameters is upgraded. Throws LogtoError user.password_hashing_busy (503).
+ * the current parameters, or made from a password before its NFC normalisation, is upgraded.
+ * Throws LogtoError user.password_hashing_busy (503).
  */
 export async function checkUserPassword(deps: UserDeps, row: repo.UserRow | null, password: string): Promise<boolean> {
   const stored = row?.password_hash ?? null;
-  const ok = await mappingUserErrors(async () =>
-    stored === null ? dummyVerify(deps.passwords) : verifyPassword(stored, password, deps.passwords),
+  const matched = await mappingUserErrors(async () =>
+    stored === null ? dummyVerify(deps.passwords, password) : matchPassword(stored, password, deps.passwords),
   );
-  if (!ok || stored === null || !row) return false;
-  if (needsRehash(stored)) {
+  if (!matched || stored === null || !row) return false;
+  // A hash of the password as typed (before NFC) is replaced by one of its normalised form.
+  if (needsRehash(stored) || matched === 'raw') {
     // Best effort: the password was right; a full pool only postpones the upgrade to the next verify.
     const upgraded = await hashPassword(password, deps.passwords).catch((error: unknown) => {
       if (error instanceof PasswordPoolBusyError) return null;
