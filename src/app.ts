@@ -21,6 +21,7 @@ import { clientAuthThrottleSettingsOf } from './oidc/client-auth-throttle.ts';
 import { createProvider } from './oidc/provider.ts';
 import { createAccessTokenVerifier } from './oidc/access-tokens.ts';
 import type { Metrics } from './observability/metrics.ts';
+import type { Egress } from './net/egress.ts';
 import type { Db } from './storage/db.ts';
 import type Provider from 'oidc-provider';
 import type { z } from 'zod';
@@ -39,6 +40,8 @@ export interface AppDeps {
   keyring: Keyring;
   senders: SenderDirectory;
   metrics: Metrics;
+  /** Every outgoing request and connection (net/egress.ts). */
+  egress: Egress;
 }
 
 export const VERSION = '0.1.0';
@@ -96,6 +99,7 @@ export async function buildApp(deps: AppDeps, options: Pick<FastifyServerOptions
     keyring: deps.keyring,
     senders: deps.senders,
     metrics: deps.metrics,
+    egress: deps.egress,
     policy: deps.config,
     prices: deps.config.VERITY_SMS_PRICES,
     mode: deps.config.mode,

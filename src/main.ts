@@ -1,16 +1,18 @@
-// Process entry: config → secret → store → connectors → app → listen. The only file with side effects.
+// Process entry: config → egress → secret → store → connectors → app → listen. The only file with side effects.
 import { buildApp } from './app.ts';
 import { ConfigError, loadConfig, type Config } from './config/index.ts';
 import { createKeyring } from './crypto/keyring.ts';
 import { loadSecrets } from './crypto/secret-file.ts';
 import { bootstrap, bootstrapAdmin } from './domain/apps/bootstrap.ts';
 import { systemClock } from './domain/clock.ts';
-import { syncConfiguredConnectors } from './domain/connectors/configured.ts';
+import { checkConfiguredAddresses, syncConfiguredConnectors } from './domain/connectors/configured.ts';
 import { guardSettingsOf } from './connectors/guard.ts';
 import { createSenderDirectory, describeSenders } from './domain/connectors/senders.ts';
 import { metricsPlacement, metricsServer } from './http/metrics.ts';
 import { createLogger } from './observability/logger.ts';
 import { createMetrics } from './observability/metrics.ts';
+import { createAddressPolicy } from './net/address-policy.ts';
+import { createEgress } from './net/egress.ts';
 import { openStore } from './storage/open.ts';
 import { retentionOf, startWorker } from './worker.ts';
 
@@ -24,15 +26,17 @@ try {
 
 const logger = createLogger(config);
 try {
+  const egress = createEgress({ policy: createAddressPolicy({ mode: config.mode, allow: config.VERITY_EGRESS_ALLOW }) });
+  await checkConfiguredAddresses({ egress }, config);
   const { secrets, generated } = loadSecrets(config);
   if (generated) logger.warn(`Generated a development server secret in ${config.dataDir}/secret.key`);
   const keyring = createKeyring(secrets);
   const store = await openStore(config);
-  const connectorDeps = { db: store.db, keyring, clock: systemClock, mode: config.mode, dataDir: config.dataDir };
+  const connectorDeps = { db: store.db, keyring, clock: systemClock, mode: config.mode, dataDir: config.dataDir, egress };
   for (const line of await syncConfiguredConnectors(connectorDeps, config)) logger.info(`Connector from configuration: ${line}`);
   const senders = createSenderDirectory({ ...connectorDeps, logger, guard: guardSettingsOf(config) });
   const metrics = createMetrics({ defaultMetrics: true });
-  const deps = { config, db: store.db, clock: systemClock, keyring, senders, metrics };
+  const deps = { config, db: store.db, clock: systemClock, keyring, senders, metrics, egress };
 
   const boot = await bootstrap(deps, config);
   if (boot.createdKey && boot.credentialsFile) logger.info(`Created an OTP API key; it is in ${boot.credentialsFile} (otpApiKey)`);
@@ -65,6 +69,7 @@ try {
     await metricsApp?.close();
     await worker.stop();
     await senders.close();
+    await egress.close();
     await store.close();
     clearTimeout(force);
     process.exit(0);

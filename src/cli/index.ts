@@ -9,10 +9,12 @@ import { createKeyring } from '../crypto/keyring.ts';
 import { loadSecrets } from '../crypto/secret-file.ts';
 import { DEFAULT_APP_ID, ensureDefaultApp } from '../domain/apps/bootstrap.ts';
 import { callbackSecretOf, createApiKey, createApplication, listApiKeys, revokeApiKey } from '../domain/apps/index.ts';
-import { otpSettingsPatch } from '../domain/apps/otp-settings.ts';
+import { otpSettingsPatch, type OtpSettings } from '../domain/apps/otp-settings.ts';
 import { systemClock } from '../domain/clock.ts';
 import * as apps from '../storage/repos/apps.ts';
 import { openStore } from '../storage/open.ts';
+import { createAddressPolicy } from '../net/address-policy.ts';
+import { createEgress, EgressError, type Egress } from '../net/egress.ts';
 
 const usage = `usage: npm run verity -- <command>
   apps list                         list applications
@@ -23,11 +25,23 @@ const usage = `usage: npm run verity -- <command>
   keys create [appId] [name]        create an API key (printed once) for the application (default: ${DEFAULT_APP_ID})
   keys revoke <keyId>               revoke an API key at once`;
 
+/** An application's default callback URL must pass the egress policy, as a caller's otpCallbackUrl must. */
+async function checkCallbackUrl(egress: Egress, settings: Partial<OtpSettings>): Promise<void> {
+  if (!settings.otpCallbackUrl) return;
+  try {
+    await egress.checkUrl(settings.otpCallbackUrl);
+  } catch (error) {
+    if (error instanceof EgressError) throw new Error(`otpCallbackUrl: ${error.message}; to allow it, list it in VERITY_EGRESS_ALLOW`);
+    throw error;
+  }
+}
+
 async function run(args: string[]): Promise<string> {
   const [noun, verb, ...rest] = args;
   const config = loadConfig();
   const store = await openStore(config);
   const deps = { db: store.db, clock: systemClock, keyring: createKeyring(loadSecrets(config).secrets) };
+  const egress = createEgress({ policy: createAddressPolicy({ mode: config.mode, allow: config.VERITY_EGRESS_ALLOW }) });
   const needApp = async (id: string | undefined) => {
     const app = id ? await apps.findApp(deps.db, id) : null;
     if (!app) throw new Error(`no application ${id ?? ''}`.trim());
@@ -40,12 +54,14 @@ async function run(args: string[]): Promise<string> {
       case 'apps create': {
         if (!rest[0]) throw new Error('apps create needs a name');
         const settings = rest[1] ? otpSettingsPatch.parse(JSON.parse(rest[1])) : {};
+        await checkCallbackUrl(egress, settings);
         const { app, callbackSecret } = await createApplication(deps, { name: rest[0], otpSettings: settings });
         return JSON.stringify({ id: app.id, name: app.name, otpSettings: app.otp_settings, callbackSecret }, null, 2);
       }
       case 'apps settings': {
         const app = await needApp(rest[0]);
         const settings = otpSettingsPatch.parse(JSON.parse(rest[1] ?? '{}'));
+        await checkCallbackUrl(egress, settings);
         const updated = await apps.updateOtpSettings(deps.db, app.id, settings);
         return JSON.stringify(updated?.otp_settings, null, 2);
       }
@@ -67,6 +83,7 @@ async function run(args: string[]): Promise<string> {
         throw new Error(usage);
     }
   } finally {
+    await egress.close();
     await store.close();
   }
 }

@@ -2,6 +2,7 @@
 // loadConfig() throws ConfigError listing every bad value at once, so a start fails with one clear message.
 import path from 'node:path';
 import { z } from 'zod';
+import { parseAllowList } from '../net/address-policy.ts';
 
 const int = (def: number, min: number, max: number) => z.coerce.number().int().min(min).max(max).default(def);
 const bool = (def: boolean) =>
@@ -134,6 +135,17 @@ export const configSchema = z.object({
   /** Callback delivery: per-request timeout and the largest backoff between retries. */
   VERITY_CALLBACK_TIMEOUT_MS: int(5000, 100, 60_000),
   VERITY_CALLBACK_MAX_BACKOFF_SECONDS: int(3600, 1, 86_400),
+
+  /** Outgoing requests (callbacks, SMS gateways, SMTP, identity providers) never reach loopback, private,
+   *  link-local or other special-purpose addresses (development allows loopback). This comma-separated list
+   *  opens some: CIDRs or single addresses (10.1.0.0/16, fd00::/8, 192.0.2.7) and host names (idp.corp.example
+   *  exactly; *.corp.example for any name under it), a name's every address being allowed for that name. */
+  VERITY_EGRESS_ALLOW: z
+    .string()
+    .default('')
+    .superRefine((raw, ctx) => {
+      for (const problem of parseAllowList(raw).problems) ctx.addIssue({ code: 'custom', message: problem });
+    }),
 });
 
 export type RawConfig = z.infer<typeof configSchema>;

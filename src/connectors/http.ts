@@ -1,18 +1,21 @@
-// Owns the outbound HTTP call shared by the HTTP gateway connectors: one fetch with a hard timeout,
-// network failures and timeouts turned into DeliveryError, and a tolerant read of a JSON reply.
+// Owns the outbound HTTP call shared by the HTTP gateway connectors: one request through the egress
+// module (net/egress.ts: address policy, no redirects, a deadline covering the body, a size cap), failures
+// turned into DeliveryError, and a tolerant read of a JSON reply.
 // Error messages name the status or the cause only: never the URL (it may hold a token) or the body.
 import { DeliveryError } from '../domain/errors.ts';
+import { EgressError, type EgressFetch } from '../net/egress.ts';
 
-/** Sends one request; resolves with the Response whatever its status.
- *  Throws DeliveryError when the connection fails or no answer arrives within `timeoutMs`. */
+/** Sends one request; resolves with the Response whatever its status (a 3xx is not followed).
+ *  Throws DeliveryError when the address is refused, the connection fails or no answer arrives within `timeoutMs`. */
 export async function fetchWithTimeout(
+  fetch: EgressFetch,
   connector: string,
   url: string,
   init: { method: string; headers: Record<string, string>; body: string },
   timeoutMs: number,
 ): Promise<Response> {
   try {
-    return await fetch(url, { ...init, redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) });
+    return await fetch(url, { ...init, timeoutMs });
   } catch (error) {
     throw new DeliveryError(connector, `${connector} request failed: ${describeFailure(error, timeoutMs)}`, { cause: error });
   }
@@ -56,6 +59,7 @@ export function stringField(value: unknown, key: string): string | undefined {
 }
 
 function describeFailure(error: unknown, timeoutMs: number): string {
+  if (error instanceof EgressError) return error.message;
   if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError'))
     return `timed out after ${timeoutMs} ms`;
   const cause = error instanceof Error ? (error.cause as { code?: unknown; message?: unknown } | undefined) : undefined;

@@ -4,6 +4,7 @@
 import { DeliveryError } from '../domain/errors.ts';
 import { discardBody, fetchWithTimeout, readJsonBody, stringField } from './http.ts';
 import { SIGNATURE_HEADER, signPayload } from './signature.ts';
+import type { EgressFetch } from '../net/egress.ts';
 import type { OutboundMessage, Sender, SendResult } from './types.ts';
 
 export interface WebhookSmsOptions {
@@ -11,6 +12,8 @@ export interface WebhookSmsOptions {
   /** HMAC key for the signature header; unsigned requests when absent. */
   secret?: string;
   timeoutMs: number;
+  /** The egress module's fetch (net/egress.ts): every request goes through the address policy. */
+  fetch: EgressFetch;
   /** Clock for the signature timestamp (tests); defaults to Date.now. */
   now?: () => number;
 }
@@ -30,7 +33,7 @@ export function createWebhookSmsSender(options: WebhookSmsOptions): Sender {
     const headers: Record<string, string> = { 'content-type': 'application/json', 'user-agent': 'Verity' };
     if (options.secret) headers[SIGNATURE_HEADER] = signPayload(options.secret, body, Math.floor(now() / 1000));
 
-    const response = await fetchWithTimeout(NAME, options.url, { method: 'POST', headers, body }, options.timeoutMs);
+    const response = await fetchWithTimeout(options.fetch, NAME, options.url, { method: 'POST', headers, body }, options.timeoutMs);
     if (!response.ok) {
       await discardBody(response);
       throw new DeliveryError(NAME, `${NAME} answered HTTP ${response.status}`);

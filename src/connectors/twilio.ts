@@ -3,6 +3,7 @@
 // API works via baseUrl.
 import { DeliveryError } from '../domain/errors.ts';
 import { fetchWithTimeout, readJsonBody, stringField } from './http.ts';
+import type { EgressFetch } from '../net/egress.ts';
 import type { OutboundMessage, Sender, SendResult } from './types.ts';
 
 export interface TwilioOptions {
@@ -14,6 +15,8 @@ export interface TwilioOptions {
    *  fromMessagingServiceSID) or a number / alphanumeric id (sent as From); a message's own `from` wins. */
   from: string;
   timeoutMs: number;
+  /** The egress module's fetch (net/egress.ts): every request goes through the address policy. */
+  fetch: EgressFetch;
 }
 
 const NAME = 'twilio';
@@ -32,7 +35,7 @@ export function createTwilioSender(options: TwilioOptions): Sender {
       authorization,
       'user-agent': 'Verity',
     };
-    const response = await fetchWithTimeout(NAME, url, { method: 'POST', headers, body }, options.timeoutMs);
+    const response = await fetchWithTimeout(options.fetch, NAME, url, { method: 'POST', headers, body }, options.timeoutMs);
     const reply = await readJsonBody(NAME, response, options.timeoutMs);
     if (!response.ok) throw new DeliveryError(NAME, describeTwilioError(response.status, reply));
     const sid = stringField(reply, 'sid');

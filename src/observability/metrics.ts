@@ -36,7 +36,7 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
     }),
     callbacks: new Counter({
       name: 'verity_callbacks_total',
-      help: 'Status callback deliveries by outcome (delivered, retry).',
+      help: 'Status callback deliveries by outcome (delivered, retry, refused: the address is not allowed, failed for good).',
       labelNames: ['outcome'],
       registers: [registry],
     }),

@@ -8,12 +8,13 @@ import path from 'node:path';
 import { loadConfig } from '../../src/config/index.ts';
 import { guardSettingsOf } from '../../src/connectors/guard.ts';
 import { createKeyring } from '../../src/crypto/keyring.ts';
-import { configuredConnector, syncConfiguredConnectors } from '../../src/domain/connectors/configured.ts';
+import { checkConfiguredAddresses, configuredConnector, syncConfiguredConnectors } from '../../src/domain/connectors/configured.ts';
 import { createConnector, deleteConnector, listConnectors } from '../../src/domain/connectors/index.ts';
 import { createSenderDirectory, describeSenders } from '../../src/domain/connectors/senders.ts';
 import { testClock } from '../helpers/clock.ts';
 import { useTestDb } from '../helpers/db.ts';
 import { startSmsGateway, type SmsGateway } from '../helpers/sms-gateway.ts';
+import { testEgress } from '../helpers/egress.ts';
 
 const handle = useTestDb();
 let dataDir: string;
@@ -21,6 +22,8 @@ let gateway: SmsGateway;
 const logger = { info: () => {}, warn: () => {}, error: () => {} };
 const keyring = createKeyring(['connector-test-secret-0123456789abcdef']);
 const prod = { VERITY_MODE: 'production', VERITY_SECRET: 'x'.repeat(32) };
+// The names the configurations below use resolve to a public address (nothing connects to it here).
+const egress = testEgress({ names: { 'api.twilio.com': '8.8.8.8', 'mail.example.com': '8.8.4.4' } });
 
 beforeAll(async () => {
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'verity-senders-'));
@@ -29,10 +32,11 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await gateway.close();
+  await egress.close();
   fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
-const deps = (mode: 'development' | 'production') => ({ db: handle.db, keyring, clock: testClock(), mode, dataDir });
+const deps = (mode: 'development' | 'production') => ({ db: handle.db, keyring, clock: testClock(), mode, dataDir, egress });
 const config = (env: Record<string, string>) => loadConfig({ VERITY_DATA_DIR: dataDir, ...env });
 const clear = async () => {
   await handle.db.query('DELETE FROM connectors');
@@ -95,6 +99,39 @@ describe('connectors from configuration', () => {
     const hand = { ...config(prod), VERITY_SMS_CONNECTOR: 'outbox' as const };
     await expect(syncConfiguredConnectors(deps('production'), hand)).rejects.toThrow(/development only/);
     expect(() => configuredConnector({ ...config(prod) }, 'webhook', 'sms')).toThrow(/VERITY_SMS_WEBHOOK_URL/);
+  });
+});
+
+describe('connector addresses from the environment', () => {
+  const strict = testEgress({ allow: '', names: { 'api.twilio.com': '8.8.8.8', 'sms.rebound.example': '10.1.2.3' } });
+  afterAll(() => strict.close());
+  const strictDeps = () => ({ ...deps('production'), egress: strict });
+
+  it('a refused address stops the start before anything is written, naming each variable and VERITY_EGRESS_ALLOW', async () => {
+    await clear();
+    const env = config({ ...prod, VERITY_SMS_CONNECTOR: 'webhook', VERITY_SMS_WEBHOOK_URL: 'http://2130706433:8080/sms', VERITY_SMTP_URL: 'smtp://u:p@[::ffff:a9fe:a9fe]:25' });
+    const error: Error = await syncConfiguredConnectors(strictDeps(), env).then(
+      () => new Error('no error'),
+      (e: unknown) => e as Error,
+    );
+    expect(error).toBeInstanceOf(Error);
+    expect(error.message).toContain('VERITY_SMS_WEBHOOK_URL: address not allowed (loopback); to allow it, list it in VERITY_EGRESS_ALLOW');
+    expect(error.message).toContain('VERITY_SMTP_URL: address not allowed (link-local); to allow it, list it in VERITY_EGRESS_ALLOW');
+    expect(error.message).not.toContain('u:p');
+    expect(await listConnectors(strictDeps())).toEqual([]);
+
+    const twilio = config({ ...prod, VERITY_SMS_CONNECTOR: 'twilio', VERITY_TWILIO_ACCOUNT_SID: 'AC1', VERITY_TWILIO_AUTH_TOKEN: 't', VERITY_TWILIO_FROM: 'MG1', VERITY_TWILIO_BASE_URL: 'http://sms.rebound.example' });
+    await expect(checkConfiguredAddresses(strictDeps(), twilio)).rejects.toThrow('VERITY_TWILIO_BASE_URL: address not allowed (private)');
+  });
+
+  it('the default Twilio URL and allowed addresses pass; an unused variable is not checked', async () => {
+    await clear();
+    const twilio = config({ ...prod, VERITY_SMS_CONNECTOR: 'twilio', VERITY_TWILIO_ACCOUNT_SID: 'AC1', VERITY_TWILIO_AUTH_TOKEN: 't', VERITY_TWILIO_FROM: 'MG1', VERITY_SMS_WEBHOOK_URL: 'http://127.0.0.1/unused' });
+    await checkConfiguredAddresses(strictDeps(), twilio);
+    const opened = config({ ...prod, VERITY_SMS_CONNECTOR: 'webhook', VERITY_SMS_WEBHOOK_URL: 'http://127.0.0.1:8080/sms', VERITY_EGRESS_ALLOW: '127.0.0.1' });
+    const open = testEgress({ allow: opened.VERITY_EGRESS_ALLOW });
+    await checkConfiguredAddresses({ egress: open }, opened).finally(() => open.close());
+    await expect(checkConfiguredAddresses(strictDeps(), opened)).rejects.toThrow('VERITY_SMS_WEBHOOK_URL');
   });
 });
 

@@ -6,6 +6,7 @@ import { SIGNATURE_HEADER, verifySignature } from '../../src/connectors/signatur
 import { DeliveryError } from '../../src/domain/errors.ts';
 import type { OutboundMessage } from '../../src/connectors/types.ts';
 import { json, startHttpServer, unusedPort, type TestServer } from '../helpers/http-server.ts';
+import { testEgress } from '../helpers/egress.ts';
 
 const secret = 'webhook-secret-0123456789';
 const message: OutboundMessage = {
@@ -17,6 +18,7 @@ const message: OutboundMessage = {
   purpose: 'otp',
 };
 
+const egress = testEgress();
 let gateway: TestServer;
 let hanging: TestServer;
 const parked: http.ServerResponse[] = [];
@@ -33,12 +35,12 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const res of parked) res.destroy();
-  await Promise.all([gateway.close(), hanging.close()]);
+  await Promise.all([gateway.close(), hanging.close(), egress.close()]);
 });
 
 describe('webhook SMS sender', () => {
   it('POSTs a signed JSON body and returns the gateway id', async () => {
-    const sender = createWebhookSmsSender({ url: `${gateway.url}/sms`, secret, timeoutMs: 2000 });
+    const sender = createWebhookSmsSender({ url: `${gateway.url}/sms`, secret, timeoutMs: 2000, fetch: egress.fetch });
     expect(sender).toMatchObject({ name: 'webhook', channel: 'sms' });
 
     const result = await sender.send(message);
@@ -57,7 +59,7 @@ describe('webhook SMS sender', () => {
   });
 
   it('sends no signature without a secret, omits an absent from, and accepts an empty 2xx', async () => {
-    const sender = createWebhookSmsSender({ url: `${gateway.url}/empty`, timeoutMs: 2000 });
+    const sender = createWebhookSmsSender({ url: `${gateway.url}/empty`, timeoutMs: 2000, fetch: egress.fetch });
     const { from: _from, ...withoutFrom } = message;
     expect(await sender.send(withoutFrom)).toEqual({});
     const req = gateway.requests.find((r) => r.url === '/empty')!;
@@ -66,7 +68,7 @@ describe('webhook SMS sender', () => {
   });
 
   it('turns a 500 into a DeliveryError naming the status', async () => {
-    const sender = createWebhookSmsSender({ url: `${gateway.url}/fail`, secret, timeoutMs: 2000 });
+    const sender = createWebhookSmsSender({ url: `${gateway.url}/fail`, secret, timeoutMs: 2000, fetch: egress.fetch });
     const error = await sender.send(message).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DeliveryError);
     expect((error as DeliveryError).connector).toBe('webhook');
@@ -76,7 +78,7 @@ describe('webhook SMS sender', () => {
   });
 
   it('gives up after timeoutMs when the gateway never answers', async () => {
-    const sender = createWebhookSmsSender({ url: hanging.url, timeoutMs: 200 });
+    const sender = createWebhookSmsSender({ url: hanging.url, timeoutMs: 200, fetch: egress.fetch });
     const started = Date.now();
     const error = await sender.send(message).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DeliveryError);
@@ -87,7 +89,7 @@ describe('webhook SMS sender', () => {
 
   it('turns a refused connection into a DeliveryError', async () => {
     const port = await unusedPort();
-    const sender = createWebhookSmsSender({ url: `http://127.0.0.1:${port}/sms`, timeoutMs: 2000 });
+    const sender = createWebhookSmsSender({ url: `http://127.0.0.1:${port}/sms`, timeoutMs: 2000, fetch: egress.fetch });
     const error = await sender.send(message).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DeliveryError);
     expect((error as Error).message).toContain('ECONNREFUSED');

@@ -3,7 +3,9 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { createSmtpSender, DEFAULT_SUBJECT } from '../../src/connectors/smtp.ts';
 import { DeliveryError } from '../../src/domain/errors.ts';
 import { startSmtpServer, type SmtpCapture } from '../helpers/smtp-server.ts';
+import { testEgress } from '../helpers/egress.ts';
 
+const egress = testEgress();
 let smtp: SmtpCapture;
 let user: string;
 let pass: string;
@@ -15,7 +17,10 @@ beforeAll(async () => {
   ({ user, pass, port, received } = smtp);
 });
 
-afterAll(() => smtp.close());
+afterAll(async () => {
+  await smtp.close();
+  await egress.close();
+});
 
 describe('SMTP sender', () => {
   it('delivers a plain-text message with recipient, subject and body', async () => {
@@ -23,6 +28,7 @@ describe('SMTP sender', () => {
       transport: { host: '127.0.0.1', port, auth: { user, pass } },
       from: 'Verity <no-reply@verity.test>',
       timeoutMs: 5000,
+      egress,
     });
     expect(sender).toMatchObject({ name: 'smtp', channel: 'email' });
     try {
@@ -52,7 +58,7 @@ describe('SMTP sender', () => {
   });
 
   it('sends an HTML template as text/html', async () => {
-    const sender = createSmtpSender({ transport: { host: '127.0.0.1', port, auth: { user, pass } }, from: 'v@verity.test', timeoutMs: 5000 });
+    const sender = createSmtpSender({ transport: { host: '127.0.0.1', port, auth: { user, pass } }, from: 'v@verity.test', timeoutMs: 5000, egress });
     try {
       await sender.send({ channel: 'email', to: 'html@example.com', text: '<p>Code <b>246810</b></p>', html: true, code: '246810', purpose: 'Generic' });
     } finally {
@@ -68,6 +74,7 @@ describe('SMTP sender', () => {
       transport: { host: '127.0.0.1', port, auth: { user, pass: 'wrong-password' } },
       from: 'v@verity.test',
       timeoutMs: 5000,
+      egress,
     });
     const before = received.length;
     try {

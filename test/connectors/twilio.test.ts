@@ -5,6 +5,7 @@ import { createTwilioSender } from '../../src/connectors/twilio.ts';
 import { DeliveryError } from '../../src/domain/errors.ts';
 import type { OutboundMessage } from '../../src/connectors/types.ts';
 import { json, startHttpServer, type TestServer } from '../helpers/http-server.ts';
+import { testEgress } from '../helpers/egress.ts';
 
 const accountSid = 'AC0123456789abcdef0123456789abcdef';
 const authToken = 'twilio-auth-token-secret';
@@ -16,6 +17,7 @@ const message: OutboundMessage = {
   purpose: 'otp',
 };
 
+const egress = testEgress();
 let api: TestServer;
 let hanging: TestServer;
 const parked: http.ServerResponse[] = [];
@@ -44,10 +46,10 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const res of parked) res.destroy();
-  await Promise.all([api.close(), hanging.close()]);
+  await Promise.all([api.close(), hanging.close(), egress.close()]);
 });
 
-const options = () => ({ baseUrl: `${api.url}/`, accountSid, authToken, from: '+15005550000', timeoutMs: 2000 });
+const options = () => ({ baseUrl: `${api.url}/`, accountSid, authToken, from: '+15005550000', timeoutMs: 2000, fetch: egress.fetch });
 
 describe('Twilio sender', () => {
   it('posts To/From/Body with Basic auth and returns the sid', async () => {

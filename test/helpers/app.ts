@@ -1,5 +1,7 @@
 // A whole Verity app for a test file: real database (see db.ts), real SMS gateway on loopback,
 // a test clock, an application with an API key, listening on 127.0.0.1 so real HTTP clients work.
+// Production mode refuses loopback, so the egress allow-list opens 127.0.0.1 (where the test servers
+// listen); suites about the egress policy ask for `strictEgress` instead.
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll } from 'vitest';
 import { buildApp } from '../../src/app.ts';
@@ -14,6 +16,9 @@ import { createSenderDirectory } from '../../src/domain/connectors/senders.ts';
 import { guardSettingsOf } from '../../src/connectors/guard.ts';
 import type { OtpSettings } from '../../src/domain/apps/otp-settings.ts';
 import { createMetrics, type Metrics } from '../../src/observability/metrics.ts';
+import { createAddressPolicy } from '../../src/net/address-policy.ts';
+import { createEgress, type Egress } from '../../src/net/egress.ts';
+import { mapResolver, type NameAnswer } from './egress.ts';
 import { retentionOf, startWorker, type Worker } from '../../src/worker.ts';
 import type { Db } from '../../src/storage/db.ts';
 import { testClock, type TestClock } from './clock.ts';
@@ -21,6 +26,16 @@ import { createTestDb } from './db.ts';
 import { startSmsGateway, type SmsGateway } from './sms-gateway.ts';
 
 export const TEST_SECRET = 'test-secret-0123456789-abcdefghijklmnopqrstuvwxyz';
+
+/** Under strictEgress, the SMS gateway's host name: the one allowed name, resolved to 127.0.0.1. */
+export const GATEWAY_NAME = 'sms-gateway.test';
+
+/** Egress as production runs it, without the loopback allow-list: only GATEWAY_NAME (and `allow`) is
+ *  opened; `names` are made-up host names (and what they resolve to) for the suite. */
+export interface StrictEgress {
+  allow?: string[];
+  names?: Record<string, NameAnswer>;
+}
 
 export interface TestApp {
   app: FastifyInstance;
@@ -30,6 +45,7 @@ export interface TestApp {
   keyring: Keyring;
   metrics: Metrics;
   config: Config;
+  egress: Egress;
   sms: SmsGateway;
   worker: Worker;
   apiKey: string;
@@ -42,13 +58,14 @@ export interface TestApp {
 }
 
 export async function startTestApp(
-  options: { env?: Record<string, string>; secrets?: string[]; db?: Db; otpSettings?: Partial<OtpSettings> } = {},
+  options: { env?: Record<string, string>; secrets?: string[]; db?: Db; otpSettings?: Partial<OtpSettings>; strictEgress?: StrictEgress } = {},
 ): Promise<TestApp> {
   const sms = await startSmsGateway();
   const owned = options.db ? null : await createTestDb();
   const db = options.db ?? owned!.db;
   // The OIDC issuer names the port, so the port is chosen before the app is built.
   const port = await unusedPort();
+  const strict = options.strictEgress;
   const config = loadConfig({
     PORT: String(port),
     VERITY_PUBLIC_URL: `http://127.0.0.1:${port}`,
@@ -56,24 +73,27 @@ export async function startTestApp(
     VERITY_SECRET: TEST_SECRET,
     VERITY_DATA_DIR: '/nonexistent-test-dir',
     VERITY_SMS_CONNECTOR: 'webhook',
-    VERITY_SMS_WEBHOOK_URL: sms.url,
+    VERITY_SMS_WEBHOOK_URL: strict ? sms.url.replace('127.0.0.1', GATEWAY_NAME) : sms.url,
     VERITY_EMAIL_CONNECTOR: 'none',
     VERITY_RATE_RECIPIENT_INTERVAL_SECONDS: '0',
     VERITY_RATE_RECIPIENT_LIMIT: '1000',
     VERITY_RATE_IP_LIMIT: '1000',
+    VERITY_EGRESS_ALLOW: strict ? [GATEWAY_NAME, ...(strict.allow ?? [])].join(',') : '127.0.0.1/32',
     ...options.env,
   });
   const clock = testClock();
   const keyring = createKeyring(options.secrets ?? [TEST_SECRET]);
   const metrics = createMetrics();
-  const connectorDeps = { db, keyring, clock, mode: config.mode, dataDir: config.dataDir };
+  const policy = createAddressPolicy({ mode: config.mode, allow: config.VERITY_EGRESS_ALLOW });
+  const egress = createEgress({ policy, ...(strict ? { resolve: mapResolver({ [GATEWAY_NAME]: '127.0.0.1', ...strict.names }) } : {}) });
+  const connectorDeps = { db, keyring, clock, mode: config.mode, dataDir: config.dataDir, egress };
   await syncConfiguredConnectors(connectorDeps, config);
   const senders = createSenderDirectory({ ...connectorDeps, logger: { info() {}, warn() {}, error() {} }, guard: guardSettingsOf(config) });
-  const app = await buildApp({ config, db, clock, keyring, senders, metrics });
+  const app = await buildApp({ config, db, clock, keyring, senders, metrics, egress });
   await app.listen({ port, host: '127.0.0.1' });
   const url = `http://127.0.0.1:${port}`;
   const worker = startWorker(
-    { db, clock, keyring, metrics, intervalMs: 60_000, timeoutMs: 2000, maxBackoffSeconds: 3600, retention: retentionOf(config) },
+    { db, clock, keyring, metrics, egress, intervalMs: 60_000, timeoutMs: 2000, maxBackoffSeconds: 3600, retention: retentionOf(config) },
     false,
   );
   const deps = { db, clock, keyring };
@@ -98,6 +118,7 @@ export async function startTestApp(
     keyring,
     metrics,
     config,
+    egress,
     sms,
     worker,
     apiKey: first.apiKey,
@@ -108,6 +129,7 @@ export async function startTestApp(
       await worker.stop();
       await app.close();
       await senders.close();
+      await egress.close();
       await sms.close();
       await owned?.close();
     },

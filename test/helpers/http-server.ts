@@ -12,15 +12,21 @@ export interface RecordedRequest {
 
 export interface TestServer {
   url: string;
+  port: number;
+  /** TCP connections accepted so far (a refused request must not even connect). */
+  connections(): number;
   requests: RecordedRequest[];
   close(): Promise<void>;
 }
 
-/** `handler` answers each request after its body has been read; it may leave `res` unanswered. */
+/** `handler` answers each request after its body has been read; it may leave `res` unanswered.
+ *  `host` is the loopback address to listen on (another 127.x address proves what an allow-list leaves out). */
 export async function startHttpServer(
   handler: (req: RecordedRequest, res: http.ServerResponse) => void,
+  host = '127.0.0.1',
 ): Promise<TestServer> {
   const requests: RecordedRequest[] = [];
+  let connections = 0;
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -35,10 +41,13 @@ export async function startHttpServer(
       handler(recorded, res);
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  server.on('connection', () => (connections += 1));
+  await new Promise<void>((resolve) => server.listen(0, host, resolve));
   const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://${host}:${port}`,
+    port,
+    connections: () => connections,
     requests,
     close: () =>
       new Promise<void>((resolve, reject) => {

@@ -63,6 +63,8 @@ export async function spawnServer(options: ServerOptions = {}): Promise<ServerPr
     HOST: '127.0.0.1',
     LOG_LEVEL: 'warn',
     VERITY_DATA_DIR: dataDir,
+    // The suites' gateways and receivers listen on loopback, which production refuses by default.
+    VERITY_EGRESS_ALLOW: '127.0.0.1/32',
     ...options.env,
   };
   for (const [key, value] of Object.entries(wanted)) {

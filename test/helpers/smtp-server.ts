@@ -15,6 +15,8 @@ export interface SmtpCapture {
   user: string;
   pass: string;
   received: ReceivedMail[];
+  /** TCP connections accepted so far. */
+  connections(): number;
   /** The code in the latest message to `to`. */
   lastCode(to: string): string;
   close(): Promise<void>;
@@ -37,12 +39,17 @@ function parseMessage(raw: string): Omit<ReceivedMail, 'envelopeTo'> {
 
 export async function startSmtpServer(user = 'mailer', pass = 'smtp-password-123'): Promise<SmtpCapture> {
   const received: ReceivedMail[] = [];
+  let connections = 0;
   const server = new SMTPServer({
     secure: false,
     disabledCommands: ['STARTTLS'],
     allowInsecureAuth: true,
     authMethods: ['PLAIN', 'LOGIN'],
     logger: false,
+    onConnect(_session, callback) {
+      connections += 1;
+      callback();
+    },
     onAuth(auth, _session, callback) {
       if (auth.username === user && auth.password === pass) return callback(null, { user });
       callback(new Error('Invalid username or password'));
@@ -65,6 +72,7 @@ export async function startSmtpServer(user = 'mailer', pass = 'smtp-password-123
     user,
     pass,
     received,
+    connections: () => connections,
     lastCode(to) {
       const mail = [...received].reverse().find((m) => m.envelopeTo.includes(to));
       const code = mail?.body.match(/\b(\d{6})\b/)?.[1];

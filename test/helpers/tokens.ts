@@ -38,3 +38,20 @@ export async function forgeToken(t: TestApp, claims: JWTPayload, options: { fore
   const payload = { scope: 'all', iss: t.config.issuer, aud: MANAGEMENT_API_RESOURCE, iat: now, exp: now + 600, ...claims };
   return new SignJWT(payload).setProtectedHeader({ alg: 'ES384', typ: 'at+jwt', kid }).sign(key);
 }
+
+/** One Management API request with a bearer token and a JSON body; the status and the parsed body. */
+export async function managementCall(
+  t: Pick<TestApp, 'url'>,
+  token: string,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; body: any }> {
+  const res = await fetch(`${t.url}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : null };
+}

@@ -9,7 +9,7 @@ import { readOutbox } from '../../src/connectors/outbox.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { json, startHttpServer, type TestServer } from '../helpers/http-server.ts';
 import { startSmtpServer, type SmtpCapture } from '../helpers/smtp-server.ts';
-import { managementToken } from '../helpers/tokens.ts';
+import { managementCall, managementToken } from '../helpers/tokens.ts';
 
 let t: TestApp;
 let smtp: SmtpCapture;
@@ -30,15 +30,7 @@ afterAll(async () => {
   await twilio.close();
 });
 
-const call = async (app: TestApp, bearer: string, method: string, p: string, body?: unknown) => {
-  const res = await fetch(`${app.url}${p}`, {
-    method,
-    headers: { authorization: `Bearer ${bearer}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : null };
-};
+const call = managementCall;
 const api = (method: string, p: string, body?: unknown) => call(t, token, method, p, body);
 
 const usages = ['Register', 'SignIn', 'ForgotPassword', 'Generic'];

@@ -3,7 +3,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { getSignInExperience } from '../../src/domain/sign-in-experience/index.ts';
 import { useTestApp } from '../helpers/app.ts';
-import { managementToken } from '../helpers/tokens.ts';
+import { managementCall, managementToken } from '../helpers/tokens.ts';
 
 // No connectors from configuration: the connector rules are checked against what the tests add.
 const t = useTestApp({ env: { VERITY_SMS_CONNECTOR: 'none' } });
@@ -12,15 +12,7 @@ beforeAll(async () => {
   token = await managementToken(t);
 });
 
-const api = async (method: string, path: string, body?: unknown) => {
-  const res = await fetch(`${t.url}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : null };
-};
+const api = (method: string, path: string, body?: unknown) => managementCall(t, token, method, path, body);
 const patch = (body: unknown) => api('PATCH', '/api/sign-in-exp', body);
 const refused = async (body: unknown, code: string) => expect(await patch(body)).toMatchObject({ status: 400, body: { code } });
 

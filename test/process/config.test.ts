@@ -68,6 +68,36 @@ describe('configuration errors stop the process', () => {
   });
 });
 
+describe('the egress policy at start', () => {
+  it('a bad VERITY_EGRESS_ALLOW entry is a configuration error', { timeout: 30_000 }, async () => {
+    const { server } = await refused({ VERITY_EGRESS_ALLOW: '10.0.0.0/8, 10.0.0.0/99' });
+    expect(named(server.stderr)).toEqual(['VERITY_EGRESS_ALLOW']);
+    expect(server.stderr).toContain('"10.0.0.0/99" is not a CIDR range');
+  });
+
+  it('a connector URL at a refused address stops the start, naming the variable and VERITY_EGRESS_ALLOW', { timeout: 30_000 }, async () => {
+    const dataDir = path.join(tempDir(), 'data');
+    const server = await spawnServer({
+      dataDir,
+      env: {
+        VERITY_MODE: 'production',
+        VERITY_SECRET: SECRET,
+        VERITY_SMS_CONNECTOR: 'webhook',
+        VERITY_SMS_WEBHOOK_URL: 'http://169.254.169.254/latest/meta-data',
+        VERITY_EMAIL_CONNECTOR: 'none',
+        VERITY_EGRESS_ALLOW: undefined,
+      },
+    });
+    const exit = await server.exited;
+    expect(exit, `${server.stdout}${server.stderr}`).toEqual({ code: 1, signal: null });
+    expect(server.stderr).toContain('VERITY_SMS_WEBHOOK_URL: address not allowed (link-local); to allow it, list it in VERITY_EGRESS_ALLOW');
+    expect(server.stderr).not.toContain('meta-data');
+    // Refused before the store was opened or a port listened.
+    expect(fs.existsSync(dataDir)).toBe(false);
+    await expect(fetch(`${server.url}/api/status`)).rejects.toThrow();
+  });
+});
+
 describe('a valid production configuration', () => {
   it('starts, writes no development files, and stops cleanly', { timeout: 60_000 }, async () => {
     const dataDir = tempDir();

@@ -23,7 +23,7 @@ describe('migrate', () => {
       const pools = Array.from({ length: 4 }, () => openPg({ url: fresh.url!, poolSize: 2, schema: fresh.schema! }));
       const results = await Promise.all(pools.map((p) => migrate(p)));
       await Promise.all(pools.map((p) => p.close()));
-      expect(results.flat().sort()).toEqual(listMigrations().map((m) => m.version));
+      expect(results.flat().sort((a, b) => a - b)).toEqual(listMigrations().map((m) => m.version));
     } finally {
       await fresh.close();
     }

@@ -1,6 +1,6 @@
 // Owns turning a stored connector (factory id + validated config) into a working Sender and its
 // templates. Used for every send (senders.ts) and for test messages (test-send.ts), so a connector
-// that passes its test sends exactly the same way later.
+// that passes its test sends exactly the same way later: through the egress module, like every send.
 import type SMTPTransport from 'nodemailer/lib/smtp-transport/index.js';
 import { createOutboxSender } from '../../connectors/outbox.ts';
 import { createSmtpSender } from '../../connectors/smtp.ts';
@@ -8,6 +8,7 @@ import { createWebhookSmsSender } from '../../connectors/sms-webhook.ts';
 import { defaultTemplates } from '../../connectors/templates.ts';
 import { createTwilioSender } from '../../connectors/twilio.ts';
 import type { MessageTemplate, Sender } from '../../connectors/types.ts';
+import type { Egress } from '../../net/egress.ts';
 import type { Json } from './config.ts';
 import { OutboxConfig, SmtpConfig, TwilioConfig, WebhookSmsConfig } from './factories.ts';
 
@@ -25,6 +26,8 @@ export interface BuiltSender {
 
 export interface BuildDeps {
   dataDir: string;
+  /** Every gateway and SMTP connection goes through it (address policy, deadline, size cap). */
+  egress: Egress;
   logger: { info(msg: string): void; warn(msg: string): void; error(msg: string): void };
 }
 
@@ -55,7 +58,7 @@ export function buildSender(deps: BuildDeps, factoryId: string, config: Json): B
     case 'simple-mail-transfer-protocol': {
       const c = SmtpConfig.parse(config);
       const timeoutMs = Math.min(c.connectionTimeout ?? SMTP_TIMEOUT_MS, SMTP_TIMEOUT_MS);
-      const smtp = createSmtpSender({ transport: smtpTransport(c), from: c.fromEmail, timeoutMs });
+      const smtp = createSmtpSender({ transport: smtpTransport(c), from: c.fromEmail, timeoutMs, egress: deps.egress });
       return { sender: smtp, template: lookup(c.templates), close: () => smtp.close() };
     }
     case 'twilio-short-message-service': {
@@ -66,12 +69,18 @@ export function buildSender(deps: BuildDeps, factoryId: string, config: Json): B
         authToken: c.authToken,
         from: c.fromMessagingServiceSID,
         timeoutMs: c.timeoutMs ?? SMS_TIMEOUT_MS,
+        fetch: deps.egress.fetch,
       });
       return { sender, template: lookup(c.templates), close: none };
     }
     case 'verity-sms-webhook': {
       const c = WebhookSmsConfig.parse(config);
-      const sender = createWebhookSmsSender({ url: c.url, ...(c.secret ? { secret: c.secret } : {}), timeoutMs: c.timeoutMs ?? SMS_TIMEOUT_MS });
+      const sender = createWebhookSmsSender({
+        url: c.url,
+        ...(c.secret ? { secret: c.secret } : {}),
+        timeoutMs: c.timeoutMs ?? SMS_TIMEOUT_MS,
+        fetch: deps.egress.fetch,
+      });
       return { sender, template: lookup(c.templates), close: none };
     }
     case 'verity-outbox-sms':

@@ -1,10 +1,12 @@
 // Owns connectors declared through configuration (VERITY_SMS_CONNECTOR, VERITY_SMTP_URL, …): at
 // start they are written into the connectors table, so the Management API lists them and sends
 // use them like any other. An explicit setting replaces the stored connector of its type (the
-// configuration is the operator's word); development's implicit outbox only fills an empty slot.
+// configuration is the operator's word); development's implicit outbox only fills an empty slot. The
+// addresses they name are checked against the egress policy first, so a refused one stops the start.
 import type { Config } from '../../config/index.ts';
 import { defaultTemplateList } from '../../connectors/templates.ts';
 import { findPasswordlessConnector, insertConnector } from '../../storage/repos/connectors.ts';
+import { addressProblems } from './addresses.ts';
 import { cleanDeep, openConfig, sealConfig, validateConfig, type Json } from './config.ts';
 import { findFactory } from './factories.ts';
 import { newConnectorId, type ConnectorDeps } from './index.ts';
@@ -89,8 +91,29 @@ function smtpFromUrl(value: string): Json {
   };
 }
 
-/** Writes the configured connectors; returns what it did per channel for the start-up log. */
+/** The variable each checked config field of a configured connector comes from. */
+const VARIABLE_OF: Record<string, string> = { url: 'VERITY_SMS_WEBHOOK_URL', baseUrl: 'VERITY_TWILIO_BASE_URL', host: 'VERITY_SMTP_URL' };
+
+/** Throws Error naming every connector variable whose address the egress policy refuses (or that names
+ *  no host), and VERITY_EGRESS_ALLOW. main.ts calls it before anything is written. */
+export async function checkConfiguredAddresses(deps: Pick<ConnectorDeps, 'egress'>, config: ConnectorConfig): Promise<void> {
+  const lines: string[] = [];
+  for (const channel of ['sms', 'email'] as const) {
+    const { kind, implicit } = channel === 'sms' ? smsConnectorKind(config) : emailConnectorKind(config);
+    const wanted = implicit ? null : configuredConnector(config, kind, channel);
+    if (!wanted) continue;
+    for (const { field, error } of await addressProblems(deps.egress, wanted.factoryId, wanted.config)) {
+      const hint = error.failure === 'refused' ? '; to allow it, list it in VERITY_EGRESS_ALLOW' : '';
+      lines.push(`  - ${VARIABLE_OF[field] ?? field}: ${error.message}${hint}`);
+    }
+  }
+  if (lines.length) throw new Error(`Outgoing address refused:\n${lines.join('\n')}`);
+}
+
+/** Writes the configured connectors; returns what it did per channel for the start-up log. Throws Error
+ *  (before writing anything) when the egress policy refuses an address the configuration names. */
 export async function syncConfiguredConnectors(deps: ConnectorDeps, config: ConnectorConfig): Promise<string[]> {
+  await checkConfiguredAddresses(deps, config);
   const done: string[] = [];
   for (const channel of ['sms', 'email'] as const) {
     const { kind, implicit } = channel === 'sms' ? smsConnectorKind(config) : emailConnectorKind(config);

@@ -1,6 +1,6 @@
 // Use cases of the connectors API (management-core-api.md §5, C1–C5) and the factory list.
 // Throws LogtoError entity.not_found (404), connector.not_found_with_connector_id (422),
-// connector.invalid_config, connector.can_not_modify_target,
+// connector.invalid_config (also for an address the egress policy refuses), connector.can_not_modify_target,
 // connector.cannot_overwrite_metadata_for_non_standard_connector (400),
 // connector.invalid_type_for_syncing_profile, connector.id_already_exists (422).
 import { randomString, type Keyring } from '../../crypto/keyring.ts';
@@ -14,8 +14,10 @@ import {
   type ConnectorRow,
 } from '../../storage/repos/connectors.ts';
 import type { SenderDirectory } from '../../connectors/types.ts';
+import type { Egress } from '../../net/egress.ts';
 import type { Clock } from '../clock.ts';
 import { LogtoError } from '../errors.ts';
+import { checkConfigAddresses } from './addresses.ts';
 import { cleanDeep, openConfig, sealConfig, validateConfig, type Json } from './config.ts';
 import { factories, findFactory, type ConnectorFactory } from './factories.ts';
 
@@ -29,6 +31,8 @@ export interface ConnectorDeps {
   dataDir: string;
   /** Told when a connector changes, so this process sends with it from the next message. */
   senders?: Pick<SenderDirectory, 'invalidate'>;
+  /** Addresses in a config must pass its policy (addresses.ts); test sends go through it. */
+  egress: Egress;
 }
 
 /** The wire connector: the factory's fields, then the stored instance's (LG connectorResponseGuard). */
@@ -86,6 +90,7 @@ export async function createConnector(deps: ConnectorDeps, input: CreateConnecto
   if (!factory || factory.metadata.isDemo) throw new LogtoError('connector.not_found_with_connector_id');
   const config = cleanDeep(input.config ?? {});
   validateConfig(deps, factory, config);
+  await checkConfigAddresses(deps.egress, factory.metadata.id, config);
   const id = input.id ?? newConnectorId();
   const clash = input.id ? await findConnectorRow(deps.db, id) : null;
   if (clash && clash.type !== factory.metadata.type) throw new LogtoError('connector.id_already_exists');
@@ -139,6 +144,7 @@ export async function updateConnector(deps: ConnectorDeps, id: string, input: Up
   if (input.config !== undefined) {
     const config = cleanDeep(input.config);
     validateConfig(deps, factory, config);
+    await checkConfigAddresses(deps.egress, factory.metadata.id, config);
     sealed = sealConfig(deps.keyring, config);
   }
   const updated = await updateConnectorRow(deps.db, id, {

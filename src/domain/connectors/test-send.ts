@@ -1,9 +1,10 @@
 // Use case C6: POST /api/connectors/{factoryId}/test. Builds a Sender from the BODY config with the
 // connectors in src/connectors and sends template Generic with code 000000. Throws LogtoError
-// connector.not_found (400 here, not 501), connector.unexpected_type, connector.invalid_config,
-// connector.template_not_found, connector.general (the send failed).
+// connector.not_found (400 here, not 501), connector.unexpected_type, connector.invalid_config (also for
+// an address the egress policy refuses), connector.template_not_found, connector.general (the send failed).
 import { renderTemplate } from '../../connectors/templates.ts';
 import { LogtoError } from '../errors.ts';
+import { checkConfigAddresses } from './addresses.ts';
 import { buildSender } from './build-sender.ts';
 import { cleanDeep, validateConfig, type Json } from './config.ts';
 import { findFactory } from './factories.ts';
@@ -24,7 +25,8 @@ export async function sendTestMessage(deps: ConnectorDeps, factoryId: string, in
   if ((channel === 'sms') !== (factory.metadata.type === 'Sms')) throw new LogtoError('connector.unexpected_type');
   const config = cleanDeep(input.config);
   validateConfig(deps, factory, config);
-  const { sender, template: templateFor, close } = buildSender({ dataDir: deps.dataDir, logger: quiet }, factoryId, config);
+  await checkConfigAddresses(deps.egress, factoryId, config);
+  const { sender, template: templateFor, close } = buildSender({ dataDir: deps.dataDir, logger: quiet, egress: deps.egress }, factoryId, config);
   try {
     const template = templateFor(USAGE);
     if (!template) throw new LogtoError('connector.template_not_found');

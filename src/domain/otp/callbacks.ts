@@ -1,12 +1,15 @@
 // Use case: deliver queued OTP status callbacks. Each POST carries {"event":"otp_update","data":[DataOtp]}
 // with the status at the time of the change, signed with the application's callback secret
-// (X-Verity-Signature: t=<unix>,v1=<hex HMAC-SHA256 of "<t>.<body>">). A non-2xx, a timeout or a refused
-// connection reschedules the event with exponential backoff; later events of that OTP wait behind it.
+// (X-Verity-Signature: t=<unix>,v1=<hex HMAC-SHA256 of "<t>.<body>">), through the egress module. A non-2xx
+// (a 3xx included: redirects are not followed), a timeout or a refused connection reschedules the event with
+// exponential backoff; later events of that OTP wait behind it. An address the egress policy refuses (the
+// host now resolves to loopback, say) will never become deliverable: the event fails for good at once.
 import { SIGNATURE_HEADER, signPayload } from '../../connectors/signature.ts';
 import type { Keyring } from '../../crypto/keyring.ts';
+import { EgressError, type Egress } from '../../net/egress.ts';
 import type { Metrics } from '../../observability/metrics.ts';
 import type { Db } from '../../storage/db.ts';
-import { claimDue, markDelivered, scheduleRetry, type ClaimedEvent } from '../../storage/repos/code-events.ts';
+import { claimDue, markDelivered, markFailed, scheduleRetry, type ClaimedEvent } from '../../storage/repos/code-events.ts';
 import type { CodeRow } from '../../storage/repos/codes.ts';
 import type { Clock } from '../clock.ts';
 import { toDataOtp } from './view.ts';
@@ -16,12 +19,15 @@ export interface CallbackDeps {
   clock: Clock;
   keyring: Keyring;
   metrics: Metrics;
+  egress: Pick<Egress, 'fetch'>;
   timeoutMs: number;
   maxBackoffSeconds: number;
 }
 
 const LEASE_SECONDS = 60;
 const BATCH = 50;
+/** The receiver's answer is not read; this bounds what is drained of it. */
+const REPLY_BYTES = 64 * 1024;
 
 /** Seconds to wait after the n-th failed try: 2, 4, 8, … capped. */
 export const backoffSeconds = (tries: number, cap: number) => Math.min(cap, 2 ** Math.min(tries, 20));
@@ -46,12 +52,17 @@ async function deliver(deps: CallbackDeps, event: ClaimedEvent): Promise<void> {
     if (event.callback_secret) {
       headers[SIGNATURE_HEADER] = signPayload(deps.keyring.decrypt(event.callback_secret), body, Math.floor(now.getTime() / 1000));
     }
-    const response = await fetch(event.url, { method: 'POST', headers, body, signal: AbortSignal.timeout(deps.timeoutMs) });
-    await response.arrayBuffer().catch(() => undefined);
+    const response = await deps.egress.fetch(event.url, { method: 'POST', headers, body, timeoutMs: deps.timeoutMs, maxBytes: REPLY_BYTES });
+    await response.body?.cancel().catch(() => undefined);
     if (!response.ok) throw new Error(`receiver answered ${response.status}`);
     await markDelivered(deps.db, event.event_id, deps.clock.now());
     deps.metrics.callbacks.inc({ outcome: 'delivered' });
   } catch (error) {
+    if (error instanceof EgressError && (error.failure === 'refused' || error.failure === 'invalid_url')) {
+      await markFailed(deps.db, event.event_id, deps.clock.now(), error.message);
+      deps.metrics.callbacks.inc({ outcome: 'refused' });
+      return;
+    }
     const next = new Date(deps.clock.now().getTime() + backoffSeconds(event.tries, deps.maxBackoffSeconds) * 1000);
     await scheduleRetry(deps.db, event.event_id, next, error instanceof Error ? error.message : String(error));
     deps.metrics.callbacks.inc({ outcome: 'retry' });

@@ -1,11 +1,13 @@
-// Use case: POST /otp. Resolves the phone number, fills defaults from the application's settings,
-// issues a code within the abuse policy, delivers it, and undoes the issue if delivery fails.
+// Use case: POST /otp. Resolves the phone number, checks a given callback URL against the egress policy,
+// fills defaults from the application's settings, issues a code within the abuse policy, delivers it, and
+// undoes the issue if delivery fails.
 import { DeliveryError, OtpError } from '../errors.ts';
 import type { OtpSettings } from '../apps/otp-settings.ts';
 import { discardUndelivered, issueCode } from '../codes/index.ts';
 import type { PinType } from '../codes/generate.ts';
 import { sendLimits } from '../policy.ts';
 import { renderTemplate } from '../../connectors/templates.ts';
+import { EgressError } from '../../net/egress.ts';
 import { otpOwner, type OtpDeps } from './deps.ts';
 import { resolvePhone } from './phone.ts';
 import { segment } from './sms-parts.ts';
@@ -30,9 +32,13 @@ export interface Caller {
   ip: string | null;
 }
 
-/** Throws OtpError (2002/2003/2020 phone, 1010 no connector, 1009 gateway) or RateLimitedError('send'). */
+/** Throws OtpError (2002/2003/2020 phone, 2019 refused callback URL, 1010 no connector, 1009 gateway) or
+ *  RateLimitedError('send'). */
 export async function createOtp(deps: OtpDeps, caller: Caller, input: NewOtpInput): Promise<DataOtp> {
   const phone = resolvePhone(input.phoneNumber, input.countryIso);
+  // Only a URL the caller gives: the application's default was checked when the operator set it, and a
+  // callback whose address is refused at delivery fails for good (callbacks.ts).
+  if (input.otpCallbackUrl) await checkCallbackUrl(deps, input.otpCallbackUrl);
   const delivery = await deps.senders.resolve('sms');
   if (!delivery) throw new OtpError('no_sms_connector');
   const { sender } = delivery;
@@ -78,4 +84,14 @@ export async function createOtp(deps: OtpDeps, caller: Caller, input: NewOtpInpu
   deps.metrics.deliveries.inc({ channel: 'sms', connector: sender.name, outcome: 'delivered' });
   deps.metrics.codes.inc({ event: 'sent', channel: 'sms' });
   return toDataOtp(record, deps.clock.now());
+}
+
+/** Throws OtpError 2019 when the egress policy refuses the URL's address. */
+async function checkCallbackUrl(deps: OtpDeps, url: string): Promise<void> {
+  try {
+    await deps.egress.checkUrl(url);
+  } catch (error) {
+    if (error instanceof EgressError) throw new OtpError('callback_url_invalid');
+    throw error;
+  }
 }

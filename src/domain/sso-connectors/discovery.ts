@@ -1,6 +1,7 @@
 // Owns OIDC discovery for SSO connectors: reading <issuer>/.well-known/openid-configuration and
-// checking the fields sign-in will need (OpenID Connect Discovery 1.0 §3, §4.3). Throws IdpError.
-import { fetchIdpDocument, IdpError, isHttpUrl, type IdpFetchOptions } from './idp-http.ts';
+// checking the fields sign-in will need (OpenID Connect Discovery 1.0 §3, §4.3), including that the
+// endpoints the server itself will call (token, JWKS, userinfo) pass the egress policy. Throws IdpError.
+import { checkIdpEndpoint, fetchIdpDocument, IdpError, isHttpUrl, type IdpFetchOptions } from './idp-http.ts';
 
 /** The parts of a discovery document Verity uses, camelCased as Logto's providerConfig. */
 export interface OidcDiscovery {
@@ -44,11 +45,16 @@ export async function fetchOidcDiscovery(issuer: string, options: IdpFetchOption
   if (typeof announced !== 'string' || !announced) throw new IdpError('OIDC discovery: issuer is missing');
   if (!sameIssuer(issuer, announced)) throw new IdpError('OIDC discovery: the document names another issuer');
   const userinfoEndpoint = url('userinfo_endpoint', false);
-  return {
+  const found: OidcDiscovery = {
     issuer: announced,
     authorizationEndpoint: url('authorization_endpoint', true)!,
     tokenEndpoint: url('token_endpoint', true)!,
     jwksUri: url('jwks_uri', true)!,
     ...(userinfoEndpoint === undefined ? {} : { userinfoEndpoint }),
   };
+  // The browser goes to authorization_endpoint; the server calls the others.
+  await checkIdpEndpoint('OIDC discovery: token_endpoint', found.tokenEndpoint, options);
+  await checkIdpEndpoint('OIDC discovery: jwks_uri', found.jwksUri, options);
+  if (found.userinfoEndpoint) await checkIdpEndpoint('OIDC discovery: userinfo_endpoint', found.userinfoEndpoint, options);
+  return found;
 }

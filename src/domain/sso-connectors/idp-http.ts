@@ -1,16 +1,19 @@
-// Owns the one outbound read from an identity provider (OIDC discovery, SAML metadata): GET over
-// http(s) with a hard timeout covering the body too, and a size cap so a hostile or broken IdP cannot
-// make the server buffer without bound. Failures become IdpError, whose message names the cause only:
-// never the URL (a metadata URL may carry a token) and never the body.
+// Owns the one outbound read from an identity provider (OIDC discovery, SAML metadata): a GET through
+// the egress module (net/egress.ts: the address policy, no redirects, a deadline covering the body, and a
+// size cap so a hostile or broken IdP cannot make the server buffer without bound). Failures become
+// IdpError, whose message names the cause only: never the URL (a metadata URL may carry a token) and
+// never the body.
+import { EgressError, type Egress } from '../../net/egress.ts';
 
-/** How long and how much an IdP read may take. */
+/** How long and how much an IdP read may take, and the egress module it goes through. */
 export interface IdpFetchOptions {
   timeoutMs: number;
   maxBytes: number;
+  egress: Pick<Egress, 'fetch' | 'checkUrl'>;
 }
 
 /** Short enough that a read with a dead IdP still answers promptly; ample for any single IdP's documents. */
-export const DEFAULT_IDP_FETCH: IdpFetchOptions = { timeoutMs: 3000, maxBytes: 1024 * 1024 };
+export const DEFAULT_IDP_LIMITS: Omit<IdpFetchOptions, 'egress'> = { timeoutMs: 3000, maxBytes: 1024 * 1024 };
 
 /** The IdP could not be reached, or what it answered is not usable. */
 export class IdpError extends Error {
@@ -30,46 +33,34 @@ export function isHttpUrl(value: string): boolean {
   }
 }
 
-function causeOf(error: unknown, timeoutMs: number): string {
-  if (error instanceof IdpError) return error.message;
-  if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) return `timed out after ${timeoutMs} ms`;
-  const cause = error instanceof Error ? (error.cause as { code?: unknown } | undefined) : undefined;
-  if (cause && typeof cause.code === 'string') return cause.code;
+function causeOf(error: unknown): string {
+  if (error instanceof IdpError || error instanceof EgressError) return error.message;
   return 'request failed';
 }
 
-async function readCapped(response: Response, maxBytes: number): Promise<string> {
-  const declared = Number(response.headers.get('content-length') ?? 0);
-  if (declared > maxBytes) throw new IdpError(`larger than ${maxBytes} bytes`);
-  if (!response.body) return '';
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > maxBytes) {
-      await reader.cancel().catch(() => undefined);
-      throw new IdpError(`larger than ${maxBytes} bytes`);
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-/** GETs `url` and resolves with the body of a 2xx answer. `what` names the document in errors.
- *  Throws IdpError (unreachable, timed out, non-2xx, too large). */
+/** GETs `url` and resolves with the body of a 2xx answer (a 3xx is not followed: it is a non-2xx answer).
+ *  `what` names the document in errors. Throws IdpError (refused address, unreachable, timed out, non-2xx,
+ *  too large). */
 export async function fetchIdpDocument(what: string, url: string, accept: string, options: IdpFetchOptions): Promise<string> {
   if (!isHttpUrl(url)) throw new IdpError(`${what}: not an http(s) URL`);
   try {
-    const response = await fetch(url, { headers: { accept }, redirect: 'follow', signal: AbortSignal.timeout(options.timeoutMs) });
+    const response = await options.egress.fetch(url, { headers: { accept }, timeoutMs: options.timeoutMs, maxBytes: options.maxBytes });
     if (!response.ok) {
       await response.body?.cancel().catch(() => undefined);
       throw new IdpError(`answered HTTP ${response.status}`);
     }
-    return await readCapped(response, options.maxBytes);
+    return await response.text();
   } catch (error) {
-    throw new IdpError(`${what}: ${causeOf(error, options.timeoutMs)}`, { cause: error });
+    throw new IdpError(`${what}: ${causeOf(error)}`, { cause: error });
+  }
+}
+
+/** Throws IdpError naming `what` when the egress policy refuses the URL's address (an endpoint the server
+ *  will call later, announced by the IdP). */
+export async function checkIdpEndpoint(what: string, url: string, options: IdpFetchOptions): Promise<void> {
+  try {
+    await options.egress.checkUrl(url);
+  } catch (error) {
+    throw new IdpError(`${what}: ${causeOf(error)}`, { cause: error });
   }
 }

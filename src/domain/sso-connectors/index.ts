@@ -19,16 +19,19 @@ import {
   updateSsoConnectorRow,
   type SsoConnectorRow,
 } from '../../storage/repos/sso-connectors.ts';
+import type { Egress } from '../../net/egress.ts';
 import type { Clock } from '../clock.ts';
 import { LogtoError } from '../errors.ts';
 import { checkDomains } from './domains.ts';
-import { DEFAULT_IDP_FETCH, IdpError } from './idp-http.ts';
+import { DEFAULT_IDP_LIMITS, IdpError, type IdpFetchOptions } from './idp-http.ts';
 import { findProvider, type Json, type ProviderType, type SsoProvider } from './providers.ts';
 
 export interface SsoConnectorDeps {
   db: Db;
   clock: Clock;
   keyring: Keyring;
+  /** Every IdP request goes through it: a refused address is the provider's 400, like an unreachable IdP. */
+  egress: Egress;
 }
 
 /** A type alias (not an interface), so it is assignable to a JSON record. */
@@ -96,10 +99,13 @@ function guardConfig(provider: SsoProvider, config: Json): Json {
   return result.data;
 }
 
-/** Contacts the IdP; resolves with the providerConfig. Throws the provider's 400 naming the cause. */
-async function connect(provider: SsoProvider, config: Json): Promise<Json> {
+const idpOptions = (deps: SsoConnectorDeps): IdpFetchOptions => ({ ...DEFAULT_IDP_LIMITS, egress: deps.egress });
+
+/** Contacts the IdP; resolves with the providerConfig. Throws the provider's 400 naming the cause (an
+ *  address the egress policy refuses included). */
+async function connect(deps: SsoConnectorDeps, provider: SsoProvider, config: Json): Promise<Json> {
   try {
-    return await provider.providerConfig(config, DEFAULT_IDP_FETCH);
+    return await provider.providerConfig(config, idpOptions(deps));
   } catch (error) {
     if (error instanceof IdpError) throw new LogtoError(provider.idpFailure, { message: error.message });
     throw error;
@@ -108,12 +114,12 @@ async function connect(provider: SsoProvider, config: Json): Promise<Json> {
 
 /** The providerConfig for a read; undefined without a config, with one that no longer passes the guard,
  *  or when the IdP fails in any way. */
-async function tryProviderConfig(provider: SsoProvider, config: Json): Promise<Json | undefined> {
+async function tryProviderConfig(deps: SsoConnectorDeps, provider: SsoProvider, config: Json): Promise<Json | undefined> {
   if (Object.keys(config).length === 0) return undefined;
   const parsed = provider.configGuard.safeParse(config);
   if (!parsed.success) return undefined;
   try {
-    return await provider.providerConfig(parsed.data, DEFAULT_IDP_FETCH);
+    return await provider.providerConfig(parsed.data, idpOptions(deps));
   } catch {
     return undefined;
   }
@@ -147,7 +153,7 @@ function withProvider(connector: SsoConnector, provider: SsoProvider, providerCo
 async function enrich(deps: SsoConnectorDeps, row: SsoConnectorRow): Promise<SsoConnectorWithProvider> {
   const connector = toConnector(deps, row);
   const provider = providerOf(row.provider_name, 404);
-  return withProvider(connector, provider, await tryProviderConfig(provider, connector.config));
+  return withProvider(connector, provider, await tryProviderConfig(deps, provider, connector.config));
 }
 
 /** O1: checks in Logto's order (provider, domains, config guard, name, IdP), then inserts. */
@@ -157,7 +163,7 @@ export async function createSsoConnector(deps: SsoConnectorDeps, input: CreateSs
   const config = input.config === undefined ? {} : guardConfig(provider, input.config);
   // A fast, friendly answer before contacting the IdP; the unique constraint below is what decides.
   if (await connectorNameExists(deps.db, input.connectorName)) throw duplicateName();
-  if (input.config !== undefined) await connect(provider, config);
+  if (input.config !== undefined) await connect(deps, provider, config);
   try {
     const row = await insertSsoConnectorRow(deps.db, {
       id: newSsoConnectorId(),
@@ -204,7 +210,7 @@ export async function updateSsoConnector(
   const domains = input.domains === undefined ? undefined : checkDomains(input.domains);
   if (input.connectorName !== undefined && (await connectorNameExists(deps.db, input.connectorName, id))) throw duplicateName();
   const config = input.config === undefined ? undefined : guardConfig(provider, input.config);
-  const providerConfig = config === undefined ? undefined : await connect(provider, config);
+  const providerConfig = config === undefined ? undefined : await connect(deps, provider, config);
   let updated: SsoConnectorRow | null;
   try {
     updated = await updateSsoConnectorRow(deps.db, id, {
@@ -221,7 +227,7 @@ export async function updateSsoConnector(
   // Deleted while the IdP was being asked.
   if (!updated) throw new LogtoError('entity.not_exists_with_id');
   const connector = toConnector(deps, updated);
-  return withProvider(connector, provider, providerConfig ?? (await tryProviderConfig(provider, connector.config)));
+  return withProvider(connector, provider, providerConfig ?? (await tryProviderConfig(deps, provider, connector.config)));
 }
 
 /** O5. Throws entity.not_found. */

@@ -1,6 +1,7 @@
 // The Management API: every route behind managementAuth (bearer JWT, scope `all`).
 import type { FastifyInstance } from 'fastify';
 import type { ManagementCodeDeps } from '../../domain/management/verification-codes.ts';
+import type { Egress } from '../../net/egress.ts';
 import { managementAuth, type ManagementAuthDeps } from '../management-auth.ts';
 import { applicationRoutes } from './applications.ts';
 import { applicationSecretRoutes } from './application-secrets.ts';
@@ -13,7 +14,7 @@ import { signInExperienceRoutes } from './sign-in-experience.ts';
 import { logRoutes } from './logs.ts';
 
 export function managementRoutes(
-  deps: ManagementCodeDeps & ManagementAuthDeps & { mode: 'development' | 'production'; dataDir: string },
+  deps: ManagementCodeDeps & ManagementAuthDeps & { mode: 'development' | 'production'; dataDir: string; egress: Egress },
 ) {
   return async (app: FastifyInstance) => {
     // onRequest: authentication is decided before the body is read or validated.

@@ -1,6 +1,6 @@
-// Owns the SQL of the durable callback queue (code_events). Only the oldest undelivered event of a
-// code is ever eligible, so callbacks for one code arrive in order; a lease (locked_until) keeps two
-// workers from sending the same event, and a crashed worker's lease simply runs out.
+// Owns the SQL of the durable callback queue (code_events). Only the oldest open event of a code (neither
+// delivered nor failed for good) is ever eligible, so callbacks for one code arrive in order; a lease
+// (locked_until) keeps two workers from sending the same event, and a crashed worker's lease simply runs out.
 import type { Queryable } from '../db.ts';
 import type { CodeRow, CodeStatus } from './codes.ts';
 
@@ -18,7 +18,7 @@ export interface ClaimedEvent {
 export async function claimDue(q: Queryable, now: Date, leaseSeconds: number, limit: number): Promise<ClaimedEvent[]> {
   return q.query<ClaimedEvent>(
     `WITH head AS (
-       SELECT DISTINCT ON (code_id) id FROM code_events WHERE delivered_at IS NULL ORDER BY code_id, id
+       SELECT DISTINCT ON (code_id) id FROM code_events WHERE delivered_at IS NULL AND failed_at IS NULL ORDER BY code_id, id
      ), due AS (
        SELECT e.id FROM code_events e JOIN head h ON h.id = e.id
         WHERE e.next_attempt_at <= $1 AND (e.locked_until IS NULL OR e.locked_until <= $1)
@@ -48,6 +48,15 @@ export async function scheduleRetry(q: Queryable, eventId: string, nextAt: Date,
   await q.query('UPDATE code_events SET next_attempt_at = $2, locked_until = NULL, last_error = $3 WHERE id = $1', [
     eventId,
     nextAt.toISOString(),
+    error.slice(0, 500),
+  ]);
+}
+
+/** An event that can never be delivered (its address is refused): it leaves the queue, kept with why. */
+export async function markFailed(q: Queryable, eventId: string, at: Date, error: string): Promise<void> {
+  await q.query('UPDATE code_events SET failed_at = $2, locked_until = NULL, last_error = $3 WHERE id = $1', [
+    eventId,
+    at.toISOString(),
     error.slice(0, 500),
   ]);
 }

@@ -1,12 +1,12 @@
 // Owns removal of rows that have served their purpose: spent rate-limit windows, send gaps older
-// than any interval, callback events delivered long ago, expired OIDC provider models, and identifier
-// lockouts whose window and block are over. Bounded batches keep each statement short.
+// than any interval, callback events delivered (or failed for good) long ago, expired OIDC provider
+// models, and identifier lockouts whose window and block are over. Bounded batches keep each statement short.
 import type { Queryable } from '../db.ts';
 
 export interface Retention {
   /** Longest minimum interval between sends, in seconds: gaps older than this decide nothing. */
   gapSeconds: number;
-  /** How long delivered callback events are kept, in seconds. */
+  /** How long delivered (or failed) callback events are kept, in seconds. */
   deliveredEventSeconds: number;
 }
 
@@ -19,7 +19,8 @@ export async function purgeExpired(q: Queryable, now: Date, retention: Retention
          SELECT ctid FROM send_gaps WHERE last_sent_at <= $1::timestamptz - make_interval(secs => $2::int) LIMIT $4) RETURNING 1
      ), e AS (
        DELETE FROM code_events WHERE ctid IN (
-         SELECT ctid FROM code_events WHERE delivered_at <= $1::timestamptz - make_interval(secs => $3::int) LIMIT $4) RETURNING 1
+         SELECT ctid FROM code_events
+          WHERE coalesce(delivered_at, failed_at) <= $1::timestamptz - make_interval(secs => $3::int) LIMIT $4) RETURNING 1
      ), o AS (
        DELETE FROM oidc_models WHERE ctid IN (SELECT ctid FROM oidc_models WHERE expires_at <= $1 LIMIT $4) RETURNING 1
      ), l AS (
