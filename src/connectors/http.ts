@@ -49,6 +49,13 @@ export async function discardBody(response: Response): Promise<void> {
   }
 }
 
+/** What a non-2xx answer says about the gateway (DeliveryError.kind, for the breaker in guard.ts): a
+ *  4xx about this message means it is up (`rejected`); a 5xx, 408, 429 or an unfollowed 3xx means it
+ *  cannot take messages now (`unavailable`). */
+export function answerKind(status: number): 'unavailable' | 'rejected' {
+  return status >= 400 && status < 500 && status !== 408 && status !== 429 ? 'rejected' : 'unavailable';
+}
+
 /** A string or number field of a JSON object, as a string. */
 export function stringField(value: unknown, key: string): string | undefined {
   if (typeof value !== 'object' || value === null) return undefined;

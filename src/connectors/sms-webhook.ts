@@ -2,7 +2,7 @@
 // operator's URL, signed with x-verity-signature when a secret is set. Any 2xx means accepted.
 // The code travels only inside `text`; there is deliberately no separate code field.
 import { DeliveryError } from '../domain/errors.ts';
-import { discardBody, fetchWithTimeout, readJsonBody, stringField } from './http.ts';
+import { answerKind, discardBody, fetchWithTimeout, readJsonBody, stringField } from './http.ts';
 import { SIGNATURE_HEADER, signPayload } from './signature.ts';
 import type { EgressFetch } from '../net/egress.ts';
 import type { OutboundMessage, Sender, SendResult } from './types.ts';
@@ -36,7 +36,7 @@ export function createWebhookSmsSender(options: WebhookSmsOptions): Sender {
     const response = await fetchWithTimeout(options.fetch, NAME, options.url, { method: 'POST', headers, body }, options.timeoutMs);
     if (!response.ok) {
       await discardBody(response);
-      throw new DeliveryError(NAME, `${NAME} answered HTTP ${response.status}`);
+      throw new DeliveryError(NAME, `${NAME} answered HTTP ${response.status}`, { kind: answerKind(response.status) });
     }
     const reply = await readJsonBody(NAME, response, options.timeoutMs);
     const providerId = stringField(reply, 'id') ?? stringField(reply, 'messageId');

@@ -55,11 +55,21 @@ export function createSmtpSender(options: SmtpOptions): Sender & { close(): void
       });
       return info.messageId ? { providerId: info.messageId } : {};
     } catch (error) {
-      throw new DeliveryError(NAME, `${NAME} delivery failed: ${describe(error)}`, { cause: error });
+      throw new DeliveryError(NAME, `${NAME} delivery failed: ${describe(error)}`, { cause: error, kind: kindOf(error) });
     }
   }
 
   return { name: NAME, channel: 'email', send, close: () => transport.close() };
+}
+
+// SMTP replies that refuse this message or its recipient (RFC 5321: 550–553 mailbox/address, 501
+// syntax of an argument, 554 transaction failed): the server is up. Anything else — no connection,
+// a timeout, a refused login, a 4xx "try again later" — means it cannot take mail now.
+const REFUSES_MESSAGE = new Set([501, 550, 551, 552, 553, 554]);
+
+function kindOf(error: unknown): 'unavailable' | 'rejected' {
+  const reply = (error as { responseCode?: unknown } | null)?.responseCode;
+  return typeof reply === 'number' && REFUSES_MESSAGE.has(reply) ? 'rejected' : 'unavailable';
 }
 
 /** Nodemailer's message plus its error code; it names the SMTP reply, never the credentials. */

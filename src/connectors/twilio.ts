@@ -2,7 +2,7 @@
 // (form-encoded To, From or MessagingServiceSid, Body; HTTP Basic auth). Any gateway speaking this
 // API works via baseUrl.
 import { DeliveryError } from '../domain/errors.ts';
-import { fetchWithTimeout, readJsonBody, stringField } from './http.ts';
+import { answerKind, fetchWithTimeout, readJsonBody, stringField } from './http.ts';
 import type { EgressFetch } from '../net/egress.ts';
 import type { OutboundMessage, Sender, SendResult } from './types.ts';
 
@@ -37,7 +37,7 @@ export function createTwilioSender(options: TwilioOptions): Sender {
     };
     const response = await fetchWithTimeout(options.fetch, NAME, url, { method: 'POST', headers, body }, options.timeoutMs);
     const reply = await readJsonBody(NAME, response, options.timeoutMs);
-    if (!response.ok) throw new DeliveryError(NAME, describeTwilioError(response.status, reply));
+    if (!response.ok) throw new DeliveryError(NAME, describeTwilioError(response.status, reply), { kind: answerKind(response.status) });
     const sid = stringField(reply, 'sid');
     return sid ? { providerId: sid } : {};
   }

@@ -85,9 +85,25 @@ describe('SMTP sender', () => {
       expect((error as DeliveryError).connector).toBe('smtp');
       expect((error as Error).message).toMatch(/EAUTH|535/);
       expect((error as Error).message).not.toContain('wrong-password');
+      // A server that refuses every login cannot take mail: it counts towards the breaker.
+      expect((error as DeliveryError).kind).toBe('unavailable');
     } finally {
       sender.close();
     }
     expect(received.length).toBe(before);
+  });
+
+  it('a refused recipient (550) is a rejection of that message, not an unavailable server', async () => {
+    const sender = createSmtpSender({ transport: { host: '127.0.0.1', port, auth: { user, pass } }, from: 'v@verity.test', timeoutMs: 5000, egress });
+    try {
+      const error = await sender
+        .send({ channel: 'email', to: 'nobody@example.com', text: 'Code 123123', code: '123123', purpose: 'Generic' })
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(DeliveryError);
+      expect((error as DeliveryError).kind).toBe('rejected');
+      expect((error as Error).message).toMatch(/550/);
+    } finally {
+      sender.close();
+    }
   });
 });

@@ -6,8 +6,8 @@ export interface SmsGateway {
   messages: { to: string; text: string; from?: string }[];
   /** The code in the latest message to `to`. */
   lastCode(to: string): string;
-  /** Answer the next n messages with HTTP 503. */
-  failNext(n: number): void;
+  /** Answer the next n messages with HTTP `status` (503 unless given). */
+  failNext(n: number, status?: number): void;
   /** Leave every request unanswered until release() (a gateway that hangs). */
   hold(): void;
   /** Answer the held requests (200) and stop holding. */
@@ -21,6 +21,7 @@ export interface SmsGateway {
 export async function startSmsGateway(): Promise<SmsGateway> {
   const messages: SmsGateway['messages'] = [];
   let failures = 0;
+  let failStatus = 503;
   let holding = false;
   let held: Array<() => void> = [];
   let maxHeld = 0;
@@ -32,7 +33,7 @@ export async function startSmsGateway(): Promise<SmsGateway> {
     }
     if (failures > 0) {
       failures -= 1;
-      return json(res, 503, { error: 'unavailable' });
+      return json(res, failStatus, { error: failStatus === 503 ? 'unavailable' : 'refused' });
     }
     const body = JSON.parse(req.body) as { to: string; text: string; from?: string };
     messages.push(body);
@@ -47,8 +48,9 @@ export async function startSmsGateway(): Promise<SmsGateway> {
       if (!code) throw new Error(`no code sent to ${to}`);
       return code;
     },
-    failNext(n) {
+    failNext(n, status = 503) {
       failures = n;
+      failStatus = status;
     },
     hold() {
       holding = true;

@@ -1,4 +1,5 @@
-// A real SMTP server on loopback (smtp-server) that requires a login and records every message.
+// A real SMTP server on loopback (smtp-server) that requires a login and records every message;
+// mail for nobody@… is refused with 550.
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 
@@ -53,6 +54,11 @@ export async function startSmtpServer(user = 'mailer', pass = 'smtp-password-123
     onAuth(auth, _session, callback) {
       if (auth.username === user && auth.password === pass) return callback(null, { user });
       callback(new Error('Invalid username or password'));
+    },
+    // Like a real server, it refuses mail for a mailbox that does not exist (nobody@…) with 550.
+    onRcptTo(address, _session, callback) {
+      if (address.address.startsWith('nobody@')) return callback(Object.assign(new Error('No such mailbox'), { responseCode: 550 }));
+      callback();
     },
     onData(stream, session, callback) {
       const chunks: Buffer[] = [];

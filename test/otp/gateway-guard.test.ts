@@ -51,4 +51,17 @@ describe('SMS connector limits', () => {
       await t.close();
     }
   });
+
+  it('refusals of single messages (4xx) do not open the breaker: the gateway is up', async () => {
+    const t = await startTestApp({ env });
+    try {
+      t.sms.failNext(5, 400);
+      for (let i = 0; i < 5; i += 1) expect((await call(t, 'POST', '/otp', { phoneNumber: phone() })).status).toBe(502);
+      expect(t.sms.received).toBe(5);
+      expect((await call(t, 'POST', '/otp', { phoneNumber: phone() })).status).toBe(201);
+      expect(t.sms.received).toBe(6);
+    } finally {
+      await t.close();
+    }
+  });
 });
