@@ -1,9 +1,10 @@
-// Owns the server secret's derived keys: HMAC keys for codes and AES-256-GCM keys for data that must
-// be read back (callback signing secrets). Every output names the key it was made with, so a secret
-// can be rotated (new VERITY_SECRET, old one in VERITY_PREVIOUS_SECRETS) without invalidating live codes.
+// Owns the server secret's derived keys: HMAC keys for codes and for the browser bindings of sign-ins
+// (oidc/browser-binding.ts), and AES-256-GCM keys for data that must be read back (callback signing
+// secrets). Every output names the key it was made with, so a secret can be rotated (new
+// VERITY_SECRET, old one in VERITY_PREVIOUS_SECRETS) without invalidating live codes.
 import crypto from 'node:crypto';
 
-export type KeyPurpose = 'codes' | 'data';
+export type KeyPurpose = 'codes' | 'data' | 'binding';
 
 export interface Keyring {
   /** Id of the current key, stored next to every digest or ciphertext. */
@@ -27,7 +28,7 @@ function derive(secret: string, purpose: KeyPurpose): Buffer {
 export function createKeyring(secrets: readonly string[]): Keyring {
   if (secrets.length === 0) throw new Error('a keyring needs at least one secret');
   const byId = new Map<string, Record<KeyPurpose, Buffer>>();
-  for (const s of secrets) byId.set(keyIdOf(s), { codes: derive(s, 'codes'), data: derive(s, 'data') });
+  for (const s of secrets) byId.set(keyIdOf(s), { codes: derive(s, 'codes'), data: derive(s, 'data'), binding: derive(s, 'binding') });
   const currentId = keyIdOf(secrets[0]!);
   const key = (id: string, purpose: KeyPurpose): Buffer => {
     const k = byId.get(id);

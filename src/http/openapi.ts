@@ -26,7 +26,14 @@ export async function registerOpenApi(app: FastifyInstance, version: string) {
           ApiKeyAuth: { type: 'apiKey', in: 'header', name: 'X-API-KEY' },
           BearerAuth: { type: 'http', scheme: 'bearer' },
           MetricsToken: { type: 'http', scheme: 'bearer', description: 'VERITY_METRICS_TOKEN' },
-          InteractionCookie: { type: 'apiKey', in: 'cookie', name: '_interaction', description: 'Set by /oidc/auth (signed, with _interaction.sig)' },
+          InteractionCookie: {
+            type: 'apiKey',
+            in: 'cookie',
+            name: '_interaction',
+            description:
+              'Set by /oidc/auth (signed, with _interaction.sig). Every Experience route but PUT /api/experience also needs the ' +
+              'HttpOnly _interaction_binding cookie that PUT /api/experience sets (identification replaces it)',
+          },
           ManagementApi: {
             type: 'oauth2',
             description: 'Client credentials of a MachineToMachine application, resource https://default.logto.app/api, scope all',

@@ -1,9 +1,11 @@
 // Owns the bridge from a finished sign-in back to the provider. finishInteraction records on the
 // pending OIDC interaction who signed in and the grant they consent to, so the browser, following
 // returnTo (the provider's /oidc/auth/:uid), receives its authorization code without a second round.
-// The Experience API calls it once the user is identified; it never talks HTTP itself.
+// The Experience API calls it once the user is identified; it never talks HTTP itself. A result
+// finished with a browser binding is resumed only by the browser holding it (browser-binding.ts).
 import Provider, { errors, type Grant, type Interaction, type InteractionResults } from 'oidc-provider';
 import { OIDC_SCOPES } from './account.ts';
+import { RESULT_BINDING } from './browser-binding.ts';
 import { providerLookups, type ProviderLookups } from './provider.ts';
 
 const words = (value: unknown): string[] => (typeof value === 'string' ? value.split(' ').filter(Boolean) : []);
@@ -38,15 +40,16 @@ async function grantFor(provider: Provider, lookups: ProviderLookups, interactio
 }
 
 /**
- * Finishes interaction `uid` for user `accountId` and returns where the browser goes next. An
- * unknown or suspended user does not sign in: the authorization request then ends at the client
+ * Finishes interaction `uid` for user `accountId` and returns where the browser goes next; with
+ * `binding` (a digest from browser-binding.ts) only the browser holding that binding can resume it.
+ * An unknown or suspended user does not sign in: the authorization request then ends at the client
  * with error=access_denied. Throws the provider's SessionNotFound (the Experience API's
  * session.not_found) when the interaction does not exist or has expired.
  */
 export async function finishInteraction(
   provider: Provider,
   uid: string,
-  { accountId }: { accountId: string },
+  { accountId, binding }: { accountId: string; binding?: string },
 ): Promise<{ redirectTo: string }> {
   const interaction = await provider.Interaction.find(uid);
   const remaining = interaction ? interaction.exp - Math.floor(Date.now() / 1000) : 0;
@@ -60,8 +63,9 @@ export async function finishInteraction(
   } else {
     result = { error: 'access_denied', error_description: 'the account does not exist or is suspended' };
   }
-  interaction.result = result;
+  interaction.result = binding === undefined ? result : { ...result, [RESULT_BINDING]: binding };
   // The interaction keeps its own expiry: finishing it does not extend it.
   await interaction.save(remaining);
   return { redirectTo: interaction.returnTo };
 }
+

@@ -2,8 +2,9 @@
 // applications as clients, users as accounts (account.ts), the authorization-code flow (PKCE, opaque
 // access tokens for userinfo, refresh tokens for offline_access rotated on every use), and the
 // Management API as a resource server issuing JWT access tokens (scope `all` for applications that
-// hold it). Mounted under /oidc by http/oidc.ts.
-import Provider, { errors, type Account, type Configuration } from 'oidc-provider';
+// hold it). Mounted under /oidc by http/oidc.ts. With an https issuer every cookie it sets is Secure,
+// whatever the proxy setting; a finished interaction resumes only in the browser bound to it.
+import Provider, { errors, type Account, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 import type { Db } from '../storage/db.ts';
 import { systemClock, type Clock } from '../domain/clock.ts';
 import { clientAuthFailed, type ClientAuthThrottleSettings } from './client-auth-throttle.ts';
@@ -11,6 +12,7 @@ import { matchesClientSecret } from './client-secrets.ts';
 import type { Keyring } from '../crypto/keyring.ts';
 import { findAccount, OIDC_CLAIMS } from './account.ts';
 import { createAdapterFactory } from './adapter.ts';
+import { resumeGuard } from './browser-binding.ts';
 import { providerDb } from './db-errors.ts';
 import { findClientMetadata, isAdminApplication, MANAGEMENT_SCOPES_PROPERTY } from './clients.ts';
 import type { OidcKeys } from './keys.ts';
@@ -29,8 +31,9 @@ export interface ProviderDeps {
   interactionUrl: string;
   /** Judges named client secrets' expiry (client-secrets.ts); the system clock when absent. */
   clock?: Clock;
-  /** Keys the per-client count of failed authentications (client-auth-throttle.ts). */
-  keyring: Pick<Keyring, 'hmac'>;
+  /** Keys the per-client count of failed authentications (client-auth-throttle.ts) and checks the
+   *  browser binding of a finished interaction at resume (browser-binding.ts). */
+  keyring: Keyring;
   clientAuthThrottle: ClientAuthThrottleSettings;
 }
 
@@ -59,7 +62,21 @@ const autoSubmittedLogout = (form: string) => `<!DOCTYPE html>
 <noscript><button type="submit" form="op.logoutForm">Sign out</button></noscript>
 <script>document.getElementById('op.logoutForm').submit()</script></body></html>`;
 
+/** The public URL is https: cookies must be Secure even on a request that reached us over plain http
+ *  (TLS ended at a proxy). */
+export const isHttpsIssuer = (issuer: string) => new URL(issuer).protocol === 'https:';
+
+// The provider (and Koa's cookies under it) decides a cookie's Secure flag and whether it may be sent
+// from ctx.secure, which is true only for TLS or a trusted X-Forwarded-Proto; with an https issuer
+// it is held true instead.
+async function secureCookies(ctx: KoaContextWithOIDC, next: () => Promise<void>) {
+  Object.defineProperty(ctx, 'secure', { value: true });
+  ctx.cookies.secure = true;
+  await next();
+}
+
 export function createProvider(deps: ProviderDeps): Provider {
+  const secure = isHttpsIssuer(deps.issuer);
   // Every statement the provider runs: database failures become errors it answers properly (db-errors.ts).
   const db = providerDb(deps.db);
   const scopesOf = async (resource: string, clientId: string): Promise<string[] | undefined> => {
@@ -72,8 +89,8 @@ export function createProvider(deps: ProviderDeps): Provider {
     jwks: deps.keys.jwks as Configuration['jwks'],
     cookies: {
       keys: deps.keys.cookieKeys,
-      long: { signed: true, sameSite: 'lax' },
-      short: { signed: true, sameSite: 'lax', path: '/' },
+      long: { signed: true, sameSite: 'lax', secure },
+      short: { signed: true, sameSite: 'lax', path: '/', secure },
     },
     extraClientMetadata: { properties: [MANAGEMENT_SCOPES_PROPERTY] },
     features: {
@@ -155,6 +172,8 @@ export function createProvider(deps: ProviderDeps): Provider {
   const provider = new Provider(deps.issuer, configuration);
   lookups.set(provider, { findAccount: (accountId) => findAccount(db, accountId), resourceScopes: scopesOf });
   provider.proxy = deps.trustProxy;
+  if (secure) provider.use(secureCookies);
+  provider.use(resumeGuard(provider, deps.keyring));
   // Client secrets are stored as SHA-256 digests: hash what the client presents, compare in constant time.
   // A wrong secret is counted against the client and, past the limit, answered slowly.
   const secretDeps = { db, clock: deps.clock ?? systemClock };

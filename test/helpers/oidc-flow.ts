@@ -57,6 +57,16 @@ export class CookieJar {
   names(): string[] {
     return this.cookies.map((c) => c.name);
   }
+
+  /** The value of a cookie (at any path), or undefined. */
+  get(name: string): string | undefined {
+    return this.cookies.find((c) => c.name === name)?.value;
+  }
+
+  /** Copies every cookie of `other` into this jar, as an attacker planting cookies would. */
+  plant(other: CookieJar): void {
+    for (const c of other.cookies) this.set(c.name, c.value, c.path);
+  }
 }
 
 /** One request with the jar's cookies; redirects are not followed. */

@@ -1,7 +1,9 @@
 // Owns how the Experience API records its audit rows: one per verification attempt and per
 // interaction outcome, with the request's interaction, application, IP and user agent. A failure is
-// recorded with its error code and rethrown, so every route records alike.
-import { recordAudit, type AuditKey } from '../audit/index.ts';
+// recorded with its error code and rethrown, so every route records alike. A request refused for
+// not holding the interaction's browser binding (store.ts) gets a row of its own,
+// `Interaction.<event>.BrowserBinding`: a planted interaction cookie shows up there.
+import { recordAudit, type AuditDeps, type AuditKey, type InteractionEvent } from '../audit/index.ts';
 import { LogtoError } from '../errors.ts';
 import type { ExperienceDeps } from './deps.ts';
 import type { InteractionContext } from './store.ts';
@@ -39,4 +41,20 @@ export async function audited<T>(
     await recordAudit(deps, { ...base, result: 'Error', userId: attempt.userId ?? null, error: { code } });
     throw error;
   }
+}
+
+/** The row for a request that does not hold the interaction's browser binding. */
+export async function auditUnbound(deps: AuditDeps, context: InteractionContext, event: InteractionEvent): Promise<void> {
+  await recordAudit(deps, {
+    key: `Interaction.${event}.BrowserBinding`,
+    result: 'Error',
+    applicationId: context.applicationId,
+    interactionId: context.uid,
+    ip: context.ip,
+    userAgent: context.userAgent,
+    error: {
+      code: 'session.interaction_not_found',
+      message: context.binding.presented ? 'The browser binding does not match this interaction.' : 'No browser binding was presented.',
+    },
+  });
 }

@@ -25,7 +25,7 @@ export async function identifyUser(
   context: InteractionContext,
   verificationId: string | undefined,
 ): Promise<{ created: boolean }> {
-  const snapshot = await loadSnapshot(deps, context.uid);
+  const snapshot = await loadSnapshot(deps, context);
   const { state } = snapshot;
   const sie = await getSignInExperience(deps.db);
   const event = state.interactionEvent;
@@ -65,7 +65,7 @@ async function identifyExisting(
   const user = await identification.findUser(deps.db, record);
   if (!user) throw new LogtoError('user.user_not_exist', { identifier: identification.identifier(record).value });
   if (user.is_suspended) throw new LogtoError('user.suspended');
-  await updateExperience(deps, context.uid, snapshot, (current) => {
+  await updateExperience(deps, context, snapshot, (current) => {
     if (current.userId && current.userId !== user.id) throw new LogtoError('session.identity_conflict');
     return { ...current, userId: user.id };
   });
@@ -81,7 +81,7 @@ async function register(
 ): Promise<{ created: boolean; userId: string }> {
   if (!eventAllowed(sie.signInMode, 'Register')) throw new LogtoError('auth.forbidden');
   if (verificationId !== undefined) recordById(snapshot, verificationId);
-  return changeExperience(deps, context.uid, async (state, q) => {
+  return changeExperience(deps, context, async (state, q) => {
     // The record first, as on the snapshot: a call that lost the race to the one consuming the
     // record answers 404, exactly as any later call with that id does.
     const record = verificationId === undefined ? undefined : recordById(state, verificationId);

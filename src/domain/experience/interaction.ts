@@ -22,7 +22,7 @@ export function eventAllowed(mode: 'SignIn' | 'Register' | 'SignInAndRegister', 
 
 export async function switchExperienceEvent(deps: ExperienceDeps, context: InteractionContext, event: InteractionEvent): Promise<void> {
   const { signInMode } = await getSignInExperience(deps.db);
-  await changeExperience(deps, context.uid, (state) => {
+  await changeExperience(deps, context, (state) => {
     // As Logto: the target's mode first (even when it is the current event), then ForgotPassword
     // (which never switches, not even to itself), and only a real switch clears the profile.
     if (!eventAllowed(signInMode, event)) throw new LogtoError('auth.forbidden');

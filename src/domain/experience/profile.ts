@@ -29,13 +29,13 @@ async function identifiedUser(deps: ExperienceDeps, state: ExperienceState): Pro
 }
 
 export async function addProfile(deps: ExperienceDeps, context: InteractionContext, input: ProfileInput): Promise<void> {
-  const snapshot = await loadSnapshot(deps, context.uid);
+  const snapshot = await loadSnapshot(deps, context);
   const { state } = snapshot;
   if (state.interactionEvent === 'ForgotPassword') throw new LogtoError('session.not_supported_for_forgot_password');
   if (state.interactionEvent === 'SignIn' && !state.userId) throw new LogtoError('session.identifier_not_found');
   const user = await identifiedUser(deps, state);
   const staged = await stagedFields(deps, state, user, input);
-  await updateExperience(deps, context.uid, snapshot, (current) => ({ ...current, profile: { ...current.profile, ...staged } }));
+  await updateExperience(deps, context, snapshot, (current) => ({ ...current, profile: { ...current.profile, ...staged } }));
 }
 
 async function stagedFields(deps: ExperienceDeps, state: ExperienceState, user: UserRow | null, input: ProfileInput): Promise<Profile> {
@@ -72,7 +72,7 @@ const userInfo = (user: UserRow | null, profile: Profile) => ({
 });
 
 export async function resetPassword(deps: ExperienceDeps, context: InteractionContext, password: string): Promise<void> {
-  const snapshot = await loadSnapshot(deps, context.uid);
+  const snapshot = await loadSnapshot(deps, context);
   const { state } = snapshot;
   if (state.interactionEvent !== 'ForgotPassword') throw new LogtoError('session.invalid_interaction_type');
   const user = await identifiedUser(deps, state);
@@ -82,5 +82,5 @@ export async function resetPassword(deps: ExperienceDeps, context: InteractionCo
   const same = user.password_hash ? await mappingUserErrors(() => verifyPassword(user.password_hash!, password, deps.passwords)) : false;
   if (same) throw new LogtoError('user.same_password');
   const passwordHash = await mappingUserErrors(() => hashPassword(password, deps.passwords));
-  await updateExperience(deps, context.uid, snapshot, (current) => ({ ...current, profile: { ...current.profile, passwordHash } }));
+  await updateExperience(deps, context, snapshot, (current) => ({ ...current, profile: { ...current.profile, passwordHash } }));
 }

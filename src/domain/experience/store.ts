@@ -1,22 +1,41 @@
-// Owns loading and changing an interaction's experience state in the database. Reads take a
-// snapshot. A change of the state alone is one compare-and-set statement against the snapshot it
-// was computed from; when another request of the interaction changed the state first, the change
-// is computed again on the fresh state (it is a pure function, so re-running it is safe). A change
-// that also writes elsewhere (creating the user, submit) runs in a transaction holding the row
-// (FOR UPDATE). Either way concurrent requests of one interaction apply in turn and each sees the
-// previous one's result. Slow work (argon2, sending a code) happens before, on the snapshot.
-// Throws LogtoError session.interaction_not_found (404) when the interaction has no state.
-import { randomString } from '../../crypto/keyring.ts';
+// Owns loading and changing an interaction's experience state in the database, and who may: only
+// the browser holding the interaction's binding (oidc/browser-binding.ts). Reads take a snapshot. A
+// change of the state alone is one compare-and-set statement against the snapshot (state and
+// binding) it was computed from; when another request of the interaction changed either first, the
+// change is computed again on a fresh read, whose binding is judged again (it is a pure function, so
+// re-running it is safe). A change that also writes elsewhere (creating the user, submit) runs in a
+// transaction holding the row (FOR UPDATE). Either way concurrent requests of one interaction apply
+// in turn and each sees the previous one's result. Slow work (argon2, sending a code) happens
+// before, on the snapshot.
+//
+// The binding: PUT /api/experience (initExperience) issues one; every other read and change needs
+// the cookie to match it. When a change makes the interaction identified (userId set where there
+// was none: a privilege change) the binding rotates, as sessions do. The binding it was rotated from
+// keeps read access and may only repeat what is done (a change that leaves the state as it is): a
+// second click on "continue", or a parallel identification of the same page, answers as before
+// without a new cookie, while anything that would change the state (above all submit) needs the
+// current binding. A new binding is handed to the HTTP layer in context.binding.issued once stored.
+//
+// Throws LogtoError session.interaction_not_found (404) when the interaction has no state, or none
+// for this browser (recorded in the audit log).
+import { isDeepStrictEqual } from 'node:util';
+import { randomString, type Keyring } from '../../crypto/keyring.ts';
+import { bindingMatches, issueBinding, type IssuedBinding } from '../../oidc/browser-binding.ts';
 import type { Db, Queryable } from '../../storage/db.ts';
 import * as repo from '../../storage/repos/experience.ts';
+import type { AuditEvents } from '../audit/index.ts';
 import type { Clock } from '../clock.ts';
 import { LogtoError } from '../errors.ts';
 import type { InteractionEvent } from '../verification/types.ts';
+import { auditUnbound } from './audit.ts';
 import { ExperienceState, initialState } from './state.ts';
 
 export interface StoreDeps {
   db: Db;
   clock: Clock;
+  keyring: Keyring;
+  /** Listener for audit rows (a refused binding is recorded). */
+  events?: AuditEvents;
 }
 
 /** The OIDC interaction a request belongs to (from the provider's `_interaction` cookie). */
@@ -26,70 +45,142 @@ export interface InteractionContext {
   expiresAt: Date;
   ip: string | null;
   userAgent: string | null;
+  /** The browser's binding token as its cookie presents it (null: no cookie); `issued` is set by
+   *  the store when it stored a new binding, for the HTTP layer to put in the cookie. */
+  binding: { presented: string | null; issued?: string };
 }
 
 /** Verification record ids: 21 lowercase alphanumerics, as Logto's. */
 export const newRecordId = () => randomString(21);
 
+/** E1: the interaction's state starts over, bound to a new binding (context.binding.issued). */
 export async function initExperience(deps: StoreDeps, context: InteractionContext, event: InteractionEvent): Promise<void> {
+  const issued = issueBinding(deps.keyring);
   await repo.putExperience(deps.db, {
     uid: context.uid,
     application_id: context.applicationId,
     state: initialState(event),
+    binding: issued.digest,
     expires_at: context.expiresAt,
   });
+  context.binding.issued = issued.token;
 }
 
-/** The state as read, with the stored JSON it came from (for updateExperience's compare-and-set). */
+/** The state as read, with what updateExperience's compare-and-set needs and how it is held. */
 export interface Snapshot {
   state: ExperienceState;
   stored: unknown;
+  binding: string | null;
+  previousBinding: string | null;
+  /** By the current binding, or by the one it was rotated from (read-only, see the header). */
+  heldBy: 'current' | 'previous';
 }
 
-export async function loadSnapshot(deps: StoreDeps, uid: string): Promise<Snapshot> {
-  const row = await repo.findExperience(deps.db, uid, deps.clock.now());
+/** The row as a snapshot for this browser; throws Unbound when the cookie holds neither binding. */
+function snapshotOf(deps: StoreDeps, context: InteractionContext, row: repo.ExperienceRow): Snapshot {
+  const state = ExperienceState.parse(row.state);
+  const held = (digest: string | null) => bindingMatches(deps.keyring, digest, context.binding.presented);
+  const heldBy = held(row.binding) ? 'current' : held(row.previous_binding) ? 'previous' : null;
+  if (!heldBy) throw new Unbound(state.interactionEvent);
+  return { state, stored: row.state, binding: row.binding, previousBinding: row.previous_binding, heldBy };
+}
+
+/** The write that stores `next` (null: delete) on `held`, rotating the binding when `next` is the
+ *  first identified state; throws Unbound when only the previous binding is held and `next` differs. */
+function writeOf(deps: StoreDeps, held: Snapshot, next: ExperienceState | null): { write: repo.ExperienceWrite | null; issued?: IssuedBinding } {
+  if (held.heldBy === 'previous' && !isDeepStrictEqual(next, held.state)) throw new Unbound(held.state.interactionEvent);
+  if (next === null) return { write: null };
+  if (next.userId && !held.state.userId) {
+    const issued = issueBinding(deps.keyring);
+    return { write: { state: next, binding: issued.digest, previous_binding: held.binding }, issued };
+  }
+  return { write: { state: next, binding: held.binding, previous_binding: held.previousBinding } };
+}
+
+async function readSnapshot(deps: StoreDeps, context: InteractionContext): Promise<Snapshot> {
+  const row = await repo.findExperience(deps.db, context.uid, deps.clock.now());
   if (!row) throw new LogtoError('session.interaction_not_found');
-  return { state: ExperienceState.parse(row.state), stored: row.state };
+  return snapshotOf(deps, context, row);
 }
 
-export async function loadExperience(deps: StoreDeps, uid: string): Promise<ExperienceState> {
-  return (await loadSnapshot(deps, uid)).state;
+export function loadSnapshot(deps: StoreDeps, context: InteractionContext): Promise<Snapshot> {
+  return auditingUnbound(deps, context, () => readSnapshot(deps, context));
+}
+
+export async function loadExperience(deps: StoreDeps, context: InteractionContext): Promise<ExperienceState> {
+  return (await loadSnapshot(deps, context)).state;
 }
 
 const MAX_RETRIES = 8;
 
 /**
- * Applies the pure `change` to the snapshot and stores it if nobody changed the state since;
- * otherwise re-reads and re-applies. `change` may throw a LogtoError to refuse (e.g. a record that
- * was replaced meanwhile). Throws session.interaction_not_found when the state is gone.
+ * Applies the pure `change` to the snapshot and stores it if nobody changed the state or binding
+ * since; otherwise re-reads and re-applies. `change` may throw a LogtoError to refuse (e.g. a record
+ * that was replaced meanwhile). Throws session.interaction_not_found when the state is gone or no
+ * longer this browser's.
  */
-export async function updateExperience(
+export function updateExperience(
   deps: StoreDeps,
-  uid: string,
+  context: InteractionContext,
   snapshot: Snapshot,
   change: (state: ExperienceState) => ExperienceState,
 ): Promise<void> {
-  let current = snapshot;
-  for (let attempt = 0; attempt < MAX_RETRIES; attempt += 1) {
-    if (await repo.replaceExperienceState(deps.db, uid, current.stored, change(current.state))) return;
-    current = await loadSnapshot(deps, uid);
-  }
-  // Only a storm of concurrent requests on one interaction gets here; the row lock settles it.
-  await changeExperience(deps, uid, (state) => ({ state: change(state) }));
+  return auditingUnbound(deps, context, async () => {
+    let current = snapshot;
+    for (let attempt = 0; attempt < MAX_RETRIES; attempt += 1) {
+      const { write, issued } = writeOf(deps, current, change(current.state));
+      if (await repo.replaceExperience(deps.db, context.uid, { state: current.stored, binding: current.binding }, write!)) {
+        if (issued) context.binding.issued = issued.token;
+        return;
+      }
+      current = await readSnapshot(deps, context);
+    }
+    // Only a storm of concurrent requests on one interaction gets here; the row lock settles it.
+    await lockedChange(deps, context, (state) => ({ state: change(state) }));
+  });
 }
 
+/** What a locked change sees besides the state: the query handle of its transaction and the
+ *  digest of the binding the interaction is held by (submit carries it onto the provider). */
+export type LockedChange<T> = (
+  state: ExperienceState,
+  q: Queryable,
+  binding: string,
+) => Promise<{ state: ExperienceState | null; result?: T }> | { state: ExperienceState | null; result?: T };
+
 /** Runs `change` on the locked current state and stores what it returns; `null` deletes the state. */
-export async function changeExperience<T = void>(
-  deps: StoreDeps,
-  uid: string,
-  change: (state: ExperienceState, q: Queryable) => Promise<{ state: ExperienceState | null; result?: T }> | { state: ExperienceState | null; result?: T },
-): Promise<T> {
-  return deps.db.tx(async (q) => {
-    const row = await repo.findExperience(q, uid, deps.clock.now(), true);
+export function changeExperience<T = void>(deps: StoreDeps, context: InteractionContext, change: LockedChange<T>): Promise<T> {
+  return auditingUnbound(deps, context, () => lockedChange(deps, context, change));
+}
+
+async function lockedChange<T>(deps: StoreDeps, context: InteractionContext, change: LockedChange<T>): Promise<T> {
+  const { result, issued } = await deps.db.tx(async (q) => {
+    const row = await repo.findExperience(q, context.uid, deps.clock.now(), true);
     if (!row) throw new LogtoError('session.interaction_not_found');
-    const { state, result } = await change(ExperienceState.parse(row.state), q);
-    if (state === null) await repo.deleteExperience(q, uid);
-    else await repo.saveExperienceState(q, uid, state);
-    return result as T;
+    const held = snapshotOf(deps, context, row);
+    const outcome = await change(held.state, q, (held.heldBy === 'current' ? held.binding : held.previousBinding)!);
+    const { write, issued } = writeOf(deps, held, outcome.state);
+    if (write === null) await repo.deleteExperience(q, context.uid);
+    else await repo.saveExperience(q, context.uid, write);
+    return { result: outcome.result as T, issued };
   });
+  if (issued) context.binding.issued = issued.token;
+  return result;
+}
+
+/** A request that does not hold the interaction's binding: answered as if there were no state. */
+class Unbound extends LogtoError {
+  constructor(readonly event: InteractionEvent) {
+    super('session.interaction_not_found');
+  }
+}
+
+/** Records a refused binding in the audit log (outside any transaction) and rethrows. */
+async function auditingUnbound<T>(deps: StoreDeps, context: InteractionContext, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof Unbound) await auditUnbound(deps, context, error.event);
+    throw error;
+  }
 }

@@ -1,6 +1,7 @@
 // Use case E4 (POST /api/experience/submit). SignIn / Register: the staged profile is written to
 // the identified user (uniqueness decided by the indexes), the interaction state is removed, and
-// the OIDC interaction is finished for the user → {redirectTo}. ForgotPassword: the staged password
+// the OIDC interaction is finished for the user, bound to the browser that submits (only its cookie
+// resumes it, oidc/interaction.ts) → {redirectTo}. ForgotPassword: the staged password
 // replaces the user's, the user's other sessions and tokens are revoked, the state is removed.
 // Throws LogtoError session.identifier_not_found (404), user.missing_profile (422),
 // user.*_already_in_use (422), user.new_password_required_in_profile (422),
@@ -17,7 +18,7 @@ import { missingProfile } from './profile-rules.ts';
 import { changeExperience, loadExperience, type InteractionContext } from './store.ts';
 
 export async function submitExperience(deps: ExperienceDeps, context: InteractionContext): Promise<{ redirectTo?: string }> {
-  const snapshot = await loadExperience(deps, context.uid);
+  const snapshot = await loadExperience(deps, context);
   const key = `Interaction.${snapshot.interactionEvent}.Submit` as const;
   return audited(deps, context, { key, userId: snapshot.userId ?? null }, () =>
     snapshot.interactionEvent === 'ForgotPassword' ? submitReset(deps, context) : submitSignIn(deps, context),
@@ -26,7 +27,7 @@ export async function submitExperience(deps: ExperienceDeps, context: Interactio
 
 async function submitSignIn(deps: ExperienceDeps, context: InteractionContext): Promise<{ redirectTo: string }> {
   const { signUp } = await getSignInExperience(deps.db);
-  const userId = await changeExperience(deps, context.uid, async (state, q) => {
+  const { userId, binding } = await changeExperience(deps, context, async (state, q, binding) => {
     if (!state.userId) throw new LogtoError('session.identifier_not_found');
     const user = await users.findUser(q, state.userId);
     if (!user) throw new LogtoError('session.identifier_not_found');
@@ -52,10 +53,10 @@ async function submitSignIn(deps: ExperienceDeps, context: InteractionContext): 
     } catch (error) {
       throw userWriteError(error);
     }
-    return { state: null, result: user.id };
+    return { state: null, result: { userId: user.id, binding } };
   });
   try {
-    return await finishInteraction(deps.provider, context.uid, { accountId: userId });
+    return await finishInteraction(deps.provider, context.uid, { accountId: userId, binding });
   } catch (error) {
     if (error instanceof errors.SessionNotFound) throw sessionNotFound();
     throw error;
@@ -63,7 +64,7 @@ async function submitSignIn(deps: ExperienceDeps, context: InteractionContext): 
 }
 
 async function submitReset(deps: ExperienceDeps, context: InteractionContext): Promise<{ redirectTo?: string }> {
-  const userId = await changeExperience(deps, context.uid, async (state, q) => {
+  const userId = await changeExperience(deps, context, async (state, q) => {
     if (!state.userId) throw new LogtoError('session.identifier_not_found');
     if (!state.profile.passwordHash) throw new LogtoError('user.new_password_required_in_profile');
     await users.updateUser(q, state.userId, { password_hash: state.profile.passwordHash }, deps.clock.now());

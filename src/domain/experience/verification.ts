@@ -46,11 +46,11 @@ async function attempt<R extends VerificationRecord>(
   what: { method: R['type']; action: 'Create' | 'Submit'; identifier: Identifier; completes?: string },
   work: (state: ExperienceState) => Promise<R>,
 ): Promise<{ verificationId: string }> {
-  const snapshot = await loadSnapshot(deps, context.uid);
+  const snapshot = await loadSnapshot(deps, context);
   const key = `Interaction.${snapshot.state.interactionEvent}.Verification.${what.method}.${what.action}` as const;
   const userOf = (r: R) => ('userId' in r ? r.userId : undefined);
   const record = await audited(deps, context, { key, method: what.method, identifier: what.identifier }, () => work(snapshot.state), userOf);
-  await updateExperience(deps, context.uid, snapshot, (current) => {
+  await updateExperience(deps, context, snapshot, (current) => {
     if (what.completes) recordById(current, what.completes, what.method); // replaced meanwhile → 404
     return withRecord(current, record);
   });

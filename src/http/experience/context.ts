@@ -1,12 +1,17 @@
 // Owns who an Experience API request is: the OIDC interaction named by the provider's signed
-// `_interaction` cookie (experience-api.md, README "Experience"). No cookie, a bad signature or an
-// expired interaction → 400 session.not_found (the OIDC-style body); a database outage while looking
-// it up is not "no interaction" and stays a 503.
+// `_interaction` cookie (experience-api.md, README "Experience"), and the browser binding its
+// `_interaction_binding` cookie presents (oidc/browser-binding.ts; the store judges it). No cookie,
+// a bad signature or an expired interaction → 400 session.not_found (the OIDC-style body); a
+// database outage while looking it up is not "no interaction" and stays a 503. A binding the store
+// issued during the request (E1, or E3 rotating it) is set in the cookie on the way out, on any
+// answer: it is stored by then.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type Provider from 'oidc-provider';
 import { sessionNotFound } from '../../domain/errors.ts';
 import { isDatabaseUnavailable } from '../../storage/db.ts';
 import type { InteractionContext } from '../../domain/experience/store.ts';
+import { BINDING_COOKIE, bindingCookieOptions } from '../../oidc/browser-binding.ts';
+import { isHttpsIssuer } from '../../oidc/provider.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -29,7 +34,21 @@ export function interactionContext(provider: Provider) {
       expiresAt: new Date(details.exp * 1000),
       ip: request.ip,
       userAgent: request.headers['user-agent'] ?? null,
+      binding: { presented: request.cookies[BINDING_COOKIE] ?? null },
     };
+  };
+}
+
+/** onSend: puts a newly issued binding in the browser's cookie, for as long as the interaction lives
+ *  (the provider's clock, as the interaction's expiry). */
+export function bindingCookie(provider: Provider) {
+  const secure = isHttpsIssuer(provider.issuer);
+  return async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
+    const context = request.interaction;
+    if (context?.binding.issued) {
+      reply.setCookie(BINDING_COOKIE, context.binding.issued, bindingCookieOptions({ secure, expiresAt: context.expiresAt, now: Date.now() }));
+    }
+    return payload;
   };
 }
 

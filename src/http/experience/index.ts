@@ -1,5 +1,7 @@
 // The Experience API (experience-api.md): headless sign-in, registration and password reset bound to
-// the OIDC interaction cookie. Routes read like the spec's E-numbers; each calls one use case.
+// the OIDC interaction cookie and the browser binding (context.ts). Routes read like the spec's
+// E-numbers; each calls one use case.
+import fastifyCookie from '@fastify/cookie';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -10,7 +12,7 @@ import { addProfile, resetPassword } from '../../domain/experience/profile.ts';
 import { submitExperience } from '../../domain/experience/submit.ts';
 import { InteractionEvent } from '../../domain/verification/types.ts';
 import { LogtoErrorBody } from '../management/schemas.ts';
-import { contextOf, interactionContext } from './context.ts';
+import { bindingCookie, contextOf, interactionContext } from './context.ts';
 import { verificationRoutes } from './verification.ts';
 
 const tags = ['experience'];
@@ -30,8 +32,10 @@ const ProfileBody = z
 
 export function experienceRoutes(deps: ExperienceDeps) {
   return async (app: FastifyInstance) => {
+    await app.register(fastifyCookie);
     // preValidation: the interaction is looked up before the body is checked (README "Experience").
     app.addHook('preValidation', interactionContext(deps.provider));
+    app.addHook('onSend', bindingCookie(deps.provider));
     const r = app.withTypeProvider<ZodTypeProvider>();
     r.put(
       '/api/experience',

@@ -1,20 +1,34 @@
-// Owns the SQL of experience_interactions (009_experience.sql). The state is opaque JSON here; the
-// domain parses it (domain/experience/state.ts).
+// Owns the SQL of experience_interactions (009_experience.sql, 011_interaction_binding.sql). The
+// state is opaque JSON here; the domain parses it (domain/experience/state.ts) and judges the
+// browser binding (domain/experience/store.ts).
 import type { Queryable } from '../db.ts';
 
 export interface ExperienceRow {
   uid: string;
   application_id: string | null;
   state: unknown;
+  /** Keyed digest of the browser's binding token; null only on rows from before bindings. */
+  binding: string | null;
+  /** The binding this one was rotated from, or null. */
+  previous_binding: string | null;
   expires_at: Date;
 }
 
-/** Creates or resets the interaction's state (PUT /api/experience clears earlier data). */
-export async function putExperience(q: Queryable, row: ExperienceRow): Promise<void> {
+/** What a write leaves in the row besides its key. */
+export interface ExperienceWrite {
+  state: unknown;
+  binding: string | null;
+  previous_binding: string | null;
+}
+
+/** Creates or resets the interaction's state and binding (PUT /api/experience clears earlier data). */
+export async function putExperience(q: Queryable, row: Omit<ExperienceRow, 'previous_binding'>): Promise<void> {
   await q.query(
-    `INSERT INTO experience_interactions (uid, application_id, state, expires_at) VALUES ($1, $2, $3::jsonb, $4)
-     ON CONFLICT (uid) DO UPDATE SET application_id = EXCLUDED.application_id, state = EXCLUDED.state, expires_at = EXCLUDED.expires_at`,
-    [row.uid, row.application_id, JSON.stringify(row.state), row.expires_at.toISOString()],
+    `INSERT INTO experience_interactions (uid, application_id, state, binding, previous_binding, expires_at)
+     VALUES ($1, $2, $3::jsonb, $4, NULL, $5)
+     ON CONFLICT (uid) DO UPDATE SET application_id = EXCLUDED.application_id, state = EXCLUDED.state,
+       binding = EXCLUDED.binding, previous_binding = NULL, expires_at = EXCLUDED.expires_at`,
+    [row.uid, row.application_id, JSON.stringify(row.state), row.binding, row.expires_at.toISOString()],
   );
 }
 
@@ -27,19 +41,29 @@ export async function findExperience(q: Queryable, uid: string, now: Date, lock 
   return rows[0] ?? null;
 }
 
-/** Compare-and-set: writes `next` only if the stored state still equals `expected` (jsonb
- *  equality); false when another request changed it first or the row is gone. */
-export async function replaceExperienceState(q: Queryable, uid: string, expected: unknown, next: unknown): Promise<boolean> {
-  const rows = await q.query('UPDATE experience_interactions SET state = $3::jsonb WHERE uid = $1 AND state = $2::jsonb RETURNING uid', [
-    uid,
-    JSON.stringify(expected),
-    JSON.stringify(next),
-  ]);
+/** Compare-and-set: writes `next` only if the stored state (jsonb equality) and binding are still
+ *  those read; false when another request changed either first or the row is gone. */
+export async function replaceExperience(
+  q: Queryable,
+  uid: string,
+  expected: { state: unknown; binding: string | null },
+  next: ExperienceWrite,
+): Promise<boolean> {
+  const rows = await q.query(
+    `UPDATE experience_interactions SET state = $4::jsonb, binding = $5, previous_binding = $6
+      WHERE uid = $1 AND state = $2::jsonb AND binding IS NOT DISTINCT FROM $3 RETURNING uid`,
+    [uid, JSON.stringify(expected.state), expected.binding, JSON.stringify(next.state), next.binding, next.previous_binding],
+  );
   return rows.length === 1;
 }
 
-export async function saveExperienceState(q: Queryable, uid: string, state: unknown): Promise<void> {
-  await q.query('UPDATE experience_interactions SET state = $2::jsonb WHERE uid = $1', [uid, JSON.stringify(state)]);
+export async function saveExperience(q: Queryable, uid: string, next: ExperienceWrite): Promise<void> {
+  await q.query('UPDATE experience_interactions SET state = $2::jsonb, binding = $3, previous_binding = $4 WHERE uid = $1', [
+    uid,
+    JSON.stringify(next.state),
+    next.binding,
+    next.previous_binding,
+  ]);
 }
 
 export async function deleteExperience(q: Queryable, uid: string): Promise<void> {
