@@ -10,6 +10,7 @@ import { answerFrameworkError, registerErrorHandling, SchemaValidationError } fr
 import { registerObservability, requestId } from './http/observability.ts';
 import { metricsPlacement, metricsRoute } from './http/metrics.ts';
 import { registerOpenApi } from './http/openapi.ts';
+import { registerSecurityHeaders } from './http/security-headers.ts';
 import { registerTextGuard } from './http/text-guard.ts';
 import { managementRoutes } from './http/management/index.ts';
 import { oidcRoutes } from './http/oidc.ts';
@@ -18,7 +19,7 @@ import { lockoutSettingsOf } from './domain/experience/lockout.ts';
 import { otpRoutes } from './http/otp.ts';
 import { loadOidcKeys, publicJwks } from './oidc/keys.ts';
 import { clientAuthThrottleSettingsOf } from './oidc/client-auth-throttle.ts';
-import { createProvider } from './oidc/provider.ts';
+import { createProvider, isHttpsIssuer } from './oidc/provider.ts';
 import { createAccessTokenVerifier } from './oidc/access-tokens.ts';
 import type { Metrics } from './observability/metrics.ts';
 import type { Egress } from './net/egress.ts';
@@ -82,6 +83,8 @@ export async function buildApp(deps: AppDeps, options: Pick<FastifyServerOptions
   });
 
   registerErrorHandling(app, { retryAfterSeconds: deps.config.VERITY_DB_RETRY_AFTER_SECONDS });
+  // Before every route: the /oidc routes set their own policy through a route option it reads.
+  await registerSecurityHeaders(app, { https: isHttpsIssuer(deps.config.issuer) });
   // Before any route: text the database cannot store never reaches one.
   registerTextGuard(app, { maxDepth: deps.config.VERITY_JSON_MAX_DEPTH });
   // The OpenAPI plugin must come first: it documents only routes registered after it.

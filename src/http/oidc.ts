@@ -4,11 +4,13 @@
 // credentials of a Basic Authorization header, and form bodies, which are read here, checked, and
 // passed on as the text the provider would have read (it takes an already-read `req.body`). A
 // refusal is the OAuth 400 invalid_request (http/errors.ts). Inside the provider, a database outage
-// answers 503 with Retry-After, and an unknown route a JSON 404 instead of Koa's plain text.
+// answers 503 with Retry-After, and an unknown route a JSON 404 instead of Koa's plain text. The
+// security headers (the /oidc policy, http/security-headers.ts) are on the raw response by then.
 import type { IncomingMessage } from 'node:http';
 import querystring from 'node:querystring';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type Provider from 'oidc-provider';
+import { OIDC_HELMET } from './security-headers.ts';
 import { assertStorable } from './text-guard.ts';
 
 export const OIDC_PREFIX = '/oidc';
@@ -74,7 +76,7 @@ export function oidcRoutes(provider: Provider, options: { maxDepth: number; retr
       raw.url = raw.url!.slice(OIDC_PREFIX.length) || '/';
       callback(raw, reply.raw);
     };
-    app.all(OIDC_PREFIX, { schema: { hide: true } }, handler);
-    app.all(`${OIDC_PREFIX}/*`, { schema: { hide: true } }, handler);
+    app.all(OIDC_PREFIX, { schema: { hide: true }, helmet: OIDC_HELMET }, handler);
+    app.all(`${OIDC_PREFIX}/*`, { schema: { hide: true }, helmet: OIDC_HELMET }, handler);
   };
 }

@@ -16,6 +16,7 @@ import { resumeGuard } from './browser-binding.ts';
 import { providerDb } from './db-errors.ts';
 import { findClientMetadata, isAdminApplication, MANAGEMENT_SCOPES_PROPERTY } from './clients.ts';
 import type { OidcKeys } from './keys.ts';
+import { logoutSource, postLogoutSuccessSource } from './pages.ts';
 import { MANAGEMENT_API_RESOURCE, MANAGEMENT_API_SCOPE, OTP_API_RESOURCE, OTP_API_SCOPE } from './resources.ts';
 
 export { MANAGEMENT_API_RESOURCE, MANAGEMENT_API_SCOPE, OTP_API_RESOURCE, OTP_API_SCOPE };
@@ -54,14 +55,6 @@ export function providerLookups(provider: Provider): ProviderLookups {
   return found;
 }
 
-// RP-initiated logout shows no confirmation page: the provider's form (carrying its xsrf value) is
-// submitted at once, answering "yes". Without script, one button does it.
-const autoSubmittedLogout = (form: string) => `<!DOCTYPE html>
-<html><head><meta charset="utf-8"><title>Signing out</title></head>
-<body>${form}<input type="hidden" form="op.logoutForm" name="logout" value="yes">
-<noscript><button type="submit" form="op.logoutForm">Sign out</button></noscript>
-<script>document.getElementById('op.logoutForm').submit()</script></body></html>`;
-
 /** The public URL is https: cookies must be Secure even on a request that reached us over plain http
  *  (TLS ended at a proxy). */
 export const isHttpsIssuer = (issuer: string) => new URL(issuer).protocol === 'https:';
@@ -98,17 +91,8 @@ export function createProvider(deps: ProviderDeps): Provider {
       clientCredentials: { enabled: true },
       revocation: { enabled: true },
       introspection: { enabled: true },
-      rpInitiatedLogout: {
-        enabled: true,
-        logoutSource(ctx, form) {
-          ctx.type = 'html';
-          ctx.body = autoSubmittedLogout(form);
-        },
-        postLogoutSuccessSource(ctx) {
-          ctx.type = 'html';
-          ctx.body = '<!DOCTYPE html><html><head><meta charset="utf-8"><title>Signed out</title></head><body>Signed out.</body></html>';
-        },
-      },
+      // Asks before signing out unless an id_token_hint names the signed-in account (pages.ts).
+      rpInitiatedLogout: { enabled: true, logoutSource, postLogoutSuccessSource },
       resourceIndicators: {
         enabled: true,
         defaultResource: () => undefined as unknown as string,
