@@ -13,8 +13,9 @@ import type { Keyring } from '../crypto/keyring.ts';
 import { findAccount, OIDC_CLAIMS } from './account.ts';
 import { createAdapterFactory } from './adapter.ts';
 import { resumeGuard } from './browser-binding.ts';
+import { CORS_ORIGINS_PROPERTY, findClientMetadata, isAdminApplication, MANAGEMENT_SCOPES_PROPERTY } from './clients.ts';
+import { clientBasedCORS, corsGuard } from './cors.ts';
 import { providerDb } from './db-errors.ts';
-import { findClientMetadata, isAdminApplication, MANAGEMENT_SCOPES_PROPERTY } from './clients.ts';
 import type { OidcKeys } from './keys.ts';
 import { logoutSource, postLogoutSuccessSource } from './pages.ts';
 import { MANAGEMENT_API_RESOURCE, MANAGEMENT_API_SCOPE, OTP_API_RESOURCE, OTP_API_SCOPE } from './resources.ts';
@@ -85,7 +86,9 @@ export function createProvider(deps: ProviderDeps): Provider {
       long: { signed: true, sameSite: 'lax', secure },
       short: { signed: true, sameSite: 'lax', path: '/', secure },
     },
-    extraClientMetadata: { properties: [MANAGEMENT_SCOPES_PROPERTY] },
+    extraClientMetadata: { properties: [MANAGEMENT_SCOPES_PROPERTY, CORS_ORIGINS_PROPERTY] },
+    // Only the client's redirect URIs' origins and its allowed CORS origins (cors.ts).
+    clientBasedCORS,
     features: {
       devInteractions: { enabled: false },
       clientCredentials: { enabled: true },
@@ -158,6 +161,7 @@ export function createProvider(deps: ProviderDeps): Provider {
   provider.proxy = deps.trustProxy;
   if (secure) provider.use(secureCookies);
   provider.use(resumeGuard(provider, deps.keyring));
+  provider.use(corsGuard(db));
   // Client secrets are stored as SHA-256 digests: hash what the client presents, compare in constant time.
   // A wrong secret is counted against the client and, past the limit, answered slowly.
   const secretDeps = { db, clock: deps.clock ?? systemClock };
