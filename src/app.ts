@@ -126,7 +126,9 @@ export async function buildApp(deps: AppDeps, options: Pick<FastifyServerOptions
     clientAuthThrottle: clientAuthThrottleSettingsOf(deps.config),
   });
   app.decorate('oidcProvider', provider);
-  await app.register(oidcRoutes(provider, { maxDepth: deps.config.VERITY_JSON_MAX_DEPTH, retryAfterSeconds: deps.config.VERITY_DB_RETRY_AFTER_SECONDS }));
+  await app.register(
+    oidcRoutes(provider, { maxDepth: deps.config.VERITY_JSON_MAX_DEPTH, retryAfterSeconds: deps.config.VERITY_DB_RETRY_AFTER_SECONDS, keyring: deps.keyring }),
+  );
   await app.register(managementRoutes({ ...domain, tokens }));
   await app.register(experienceRoutes({ ...domain, provider, lockout: lockoutSettingsOf(deps.config) }));
   return app;

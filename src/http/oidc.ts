@@ -5,11 +5,14 @@
 // passed on as the text the provider would have read (it takes an already-read `req.body`). A
 // refusal is the OAuth 400 invalid_request (http/errors.ts). Inside the provider, a database outage
 // answers 503 with Retry-After, and an unknown route a JSON 404 instead of Koa's plain text. The
-// security headers (the /oidc policy, http/security-headers.ts) are on the raw response by then.
+// security headers (the /oidc policy, http/security-headers.ts) are on the raw response by then. A
+// resume of an interaction bound to another browser (oidc/browser-binding.ts) is refused here.
 import type { IncomingMessage } from 'node:http';
 import querystring from 'node:querystring';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type Provider from 'oidc-provider';
+import type { Keyring } from '../crypto/keyring.ts';
+import { resumesElsewhere } from '../oidc/browser-binding.ts';
 import { OIDC_HELMET } from './security-headers.ts';
 import { assertStorable } from './text-guard.ts';
 
@@ -57,7 +60,7 @@ function providerAnswers(retryAfterSeconds: number): Parameters<Provider['use']>
   };
 }
 
-export function oidcRoutes(provider: Provider, options: { maxDepth: number; retryAfterSeconds: number }) {
+export function oidcRoutes(provider: Provider, options: { maxDepth: number; retryAfterSeconds: number; keyring: Keyring }) {
   provider.use(providerAnswers(options.retryAfterSeconds));
   const callback = provider.callback();
   return async (app: FastifyInstance) => {
@@ -69,7 +72,10 @@ export function oidcRoutes(provider: Provider, options: { maxDepth: number; retr
     });
     app.addContentTypeParser('*', (_request, _payload, done) => done(null));
     app.addHook('onRequest', async (request) => assertProviderInput(request.raw, options.maxDepth));
-    const handler = (request: FastifyRequest, reply: FastifyReply) => {
+    const handler = async (request: FastifyRequest, reply: FastifyReply) => {
+      if (await resumesElsewhere(provider, options.keyring, request.raw, reply.raw)) {
+        return reply.code(400).header('cache-control', 'no-store').send({ error: 'invalid_request', error_description: 'interaction is bound to another browser' });
+      }
       reply.hijack();
       const raw = request.raw as RawRequest;
       raw.originalUrl = raw.url;

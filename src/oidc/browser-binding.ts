@@ -1,12 +1,12 @@
 // Owns the browser binding of a sign-in: a random token the browser holds in an HttpOnly cookie and
 // the keyed digest of it the server keeps — with the Experience API state while the user signs in
 // (domain/experience/store.ts), then on the provider's interaction result (interaction.ts) until
-// the browser resumes it, where resumeGuard checks it. The provider's signed `_interaction` cookies
+// the browser resumes it, where resumesElsewhere checks it. The provider's signed `_interaction` cookies
 // name an interaction, but anyone gets a valid set by starting their own authorization request; the
 // binding is what ties the interaction to the one browser that signs in on it. Digests name their
 // key (keyring.ts), so a secret rotation does not break sign-ins under way.
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type Provider from 'oidc-provider';
-import type { KoaContextWithOIDC } from 'oidc-provider';
 import { digestsEqual, randomToken, type Keyring } from '../crypto/keyring.ts';
 
 export const BINDING_COOKIE = '_interaction_binding';
@@ -45,25 +45,19 @@ export function bindingCookieOptions(options: { secure: boolean; expiresAt: Date
 }
 
 /**
- * Provider middleware: a request carrying the signed `_interaction_resume` cookie of an interaction
- * finished with a binding (the provider's resume, GET or HEAD /auth/:uid in any spelling its router
- * accepts, finds the interaction by that cookie, not by the path; so does this, whatever the path)
- * is answered 400 invalid_request unless it also carries that binding's cookie. The interaction is
- * left as it is, so the browser it is bound to still completes.
+ * Whether the request would resume, in another browser, an interaction finished with a binding: it
+ * carries the signed `_interaction_resume` cookie of such an interaction (the provider's resume, GET
+ * or HEAD /auth/:uid in any spelling its router accepts, finds the interaction by that cookie, not by
+ * the path; so does this, whatever the path) but not that binding's cookie. http/oidc.ts answers it
+ * 400 invalid_request before the provider sees it; the interaction stays for the browser it is bound
+ * to. A database failure here is thrown, and answered as anywhere else.
  */
-export function resumeGuard(provider: Provider, keyring: Keyring) {
-  return async (ctx: KoaContextWithOIDC, next: () => Promise<void>) => {
-    const uid = ctx.cookies.get(provider.cookieName('resume'), { signed: true });
-    if (uid) {
-      const interaction = await provider.Interaction.find(uid);
-      const binding = (interaction?.result as Record<string, unknown> | undefined)?.[RESULT_BINDING];
-      if (typeof binding === 'string' && !bindingMatches(keyring, binding, ctx.cookies.get(BINDING_COOKIE, { signed: false }))) {
-        ctx.status = 400;
-        ctx.set('cache-control', 'no-store');
-        ctx.body = { error: 'invalid_request', error_description: 'interaction is bound to another browser' };
-        return;
-      }
-    }
-    await next();
-  };
+export async function resumesElsewhere(provider: Provider, keyring: Keyring, req: IncomingMessage, res: ServerResponse): Promise<boolean> {
+  const resumeCookie = provider.cookieName('resume');
+  if (!req.headers.cookie?.includes(resumeCookie)) return false;
+  const { cookies } = provider.createContext(req, res);
+  const uid = cookies.get(resumeCookie, { signed: true });
+  const interaction = uid ? await provider.Interaction.find(uid) : undefined;
+  const binding = (interaction?.result as Record<string, unknown> | undefined)?.[RESULT_BINDING];
+  return typeof binding === 'string' && !bindingMatches(keyring, binding, cookies.get(BINDING_COOKIE, { signed: false }));
 }

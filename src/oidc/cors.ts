@@ -31,7 +31,9 @@ export function corsGuard(db: Db) {
     // ctx.oidc exists only on the provider's routes
     const oidc = (ctx as { oidc?: KoaContextWithOIDC['oidc'] }).oidc;
     if (oidc && (OPEN_ROUTES.has(oidc.route) || oidc.client)) return;
-    if ((await allClientOrigins(db)).has(origin)) return;
+    // Closed when the applications cannot be read: the answer itself stands, unreadable cross-origin.
+    const allowed = await allClientOrigins(db).catch(() => new Set<string>());
+    if (allowed.has(origin)) return;
     for (const header of CORS_HEADERS) ctx.remove(header);
   };
 }

@@ -3,7 +3,7 @@
 // access tokens for userinfo, refresh tokens for offline_access rotated on every use), and the
 // Management API as a resource server issuing JWT access tokens (scope `all` for applications that
 // hold it). Mounted under /oidc by http/oidc.ts. With an https issuer every cookie it sets is Secure,
-// whatever the proxy setting; a finished interaction resumes only in the browser bound to it.
+// whatever the proxy setting.
 import Provider, { errors, type Account, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 import type { Db } from '../storage/db.ts';
 import { systemClock, type Clock } from '../domain/clock.ts';
@@ -12,7 +12,6 @@ import { matchesClientSecret } from './client-secrets.ts';
 import type { Keyring } from '../crypto/keyring.ts';
 import { findAccount, OIDC_CLAIMS } from './account.ts';
 import { createAdapterFactory } from './adapter.ts';
-import { resumeGuard } from './browser-binding.ts';
 import { CORS_ORIGINS_PROPERTY, findClientMetadata, isAdminApplication, MANAGEMENT_SCOPES_PROPERTY } from './clients.ts';
 import { clientBasedCORS, corsGuard } from './cors.ts';
 import { providerDb } from './db-errors.ts';
@@ -33,9 +32,8 @@ export interface ProviderDeps {
   interactionUrl: string;
   /** Judges named client secrets' expiry (client-secrets.ts); the system clock when absent. */
   clock?: Clock;
-  /** Keys the per-client count of failed authentications (client-auth-throttle.ts) and checks the
-   *  browser binding of a finished interaction at resume (browser-binding.ts). */
-  keyring: Keyring;
+  /** Keys the per-client count of failed authentications (client-auth-throttle.ts). */
+  keyring: Pick<Keyring, 'hmac'>;
   clientAuthThrottle: ClientAuthThrottleSettings;
 }
 
@@ -160,7 +158,6 @@ export function createProvider(deps: ProviderDeps): Provider {
   lookups.set(provider, { findAccount: (accountId) => findAccount(db, accountId), resourceScopes: scopesOf });
   provider.proxy = deps.trustProxy;
   if (secure) provider.use(secureCookies);
-  provider.use(resumeGuard(provider, deps.keyring));
   provider.use(corsGuard(db));
   // Client secrets are stored as SHA-256 digests: hash what the client presents, compare in constant time.
   // A wrong secret is counted against the client and, past the limit, answered slowly.
