@@ -1,15 +1,22 @@
 // Owns the browser binding of a sign-in: a random token the browser holds in an HttpOnly cookie and
 // the keyed digest of it the server keeps — with the Experience API state while the user signs in
 // (domain/experience/store.ts), then on the provider's interaction result (interaction.ts) until
-// the browser resumes it, where resumesElsewhere checks it. The provider's signed `_interaction` cookies
+// the browser resumes it, where the provider's own lookup of the interaction checks it
+// (bindInteractionLookups). The provider's signed `_interaction` cookies
 // name an interaction, but anyone gets a valid set by starting their own authorization request; the
 // binding is what ties the interaction to the one browser that signs in on it. Digests name their
 // key (keyring.ts), so a secret rotation does not break sign-ins under way.
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type Provider from 'oidc-provider';
 import { digestsEqual, randomToken, type Keyring } from '../crypto/keyring.ts';
 
+/** The cookie over http (development, tests). */
 export const BINDING_COOKIE = '_interaction_binding';
+/** Over https the `__Host-` prefix makes browsers refuse a copy set with another path or a Domain
+ *  (which would be sent first and shadow the real one), so a binding cannot be planted either. */
+export const SECURE_BINDING_COOKIE = '__Host-interaction_binding';
+
+export const bindingCookieName = (secure: boolean) => (secure ? SECURE_BINDING_COOKIE : BINDING_COOKIE);
 
 /** Where the digest rides on a finished interaction's result (the provider ignores unknown keys). */
 export const RESULT_BINDING = 'verityBrowserBinding';
@@ -44,20 +51,33 @@ export function bindingCookieOptions(options: { secure: boolean; expiresAt: Date
   return { httpOnly: true, sameSite: 'lax' as const, secure: options.secure, path: '/', maxAge };
 }
 
+/** The binding cookie of the /oidc request being handled (http/oidc.ts runs the provider in it). */
+const presented = new AsyncLocalStorage<{ token: string | undefined }>();
+
+/** Runs `handle` (the provider's handling of one request) with the request's binding cookie in scope. */
+export function withPresentedBinding<T>(token: string | undefined, handle: () => T): T {
+  return presented.run({ token }, handle);
+}
+
 /**
- * Whether the request would resume, in another browser, an interaction finished with a binding: it
- * carries the signed `_interaction_resume` cookie of such an interaction (the provider's resume, GET
- * or HEAD /auth/:uid in any spelling its router accepts, finds the interaction by that cookie, not by
- * the path; so does this, whatever the path) but not that binding's cookie. http/oidc.ts answers it
- * 400 invalid_request before the provider sees it; the interaction stays for the browser it is bound
- * to. A database failure here is thrown, and answered as anywhere else.
+ * Makes the provider's own lookup of an interaction, while it handles a request under /oidc, not find
+ * an interaction finished with a binding the request's cookie does not match. The provider's resume
+ * (GET or HEAD /auth/:uid in any spelling its router accepts) finds the interaction by the signed
+ * `_interaction_resume` cookie and acts on what this lookup returns — the check is on the very read
+ * the resume uses, so a submit landing between a separate check and the resume gains an attacker
+ * nothing. The other browser gets the provider's "interaction not found"; nothing is destroyed, and
+ * the browser the interaction is bound to still resumes it. Lookups outside a request under /oidc
+ * (the Experience API, finishInteraction) are unchanged.
  */
-export async function resumesElsewhere(provider: Provider, keyring: Keyring, req: IncomingMessage, res: ServerResponse): Promise<boolean> {
-  const resumeCookie = provider.cookieName('resume');
-  if (!req.headers.cookie?.includes(resumeCookie)) return false;
-  const { cookies } = provider.createContext(req, res);
-  const uid = cookies.get(resumeCookie, { signed: true });
-  const interaction = uid ? await provider.Interaction.find(uid) : undefined;
-  const binding = (interaction?.result as Record<string, unknown> | undefined)?.[RESULT_BINDING];
-  return typeof binding === 'string' && !bindingMatches(keyring, binding, cookies.get(BINDING_COOKIE, { signed: false }));
+export function bindInteractionLookups(provider: Provider, keyring: Keyring): void {
+  const Interaction = provider.Interaction as unknown as { find(id: string, options?: object): Promise<{ result?: unknown } | undefined> };
+  const find = Interaction.find.bind(Interaction);
+  Interaction.find = async (id, options) => {
+    const interaction = await find(id, options);
+    const request = presented.getStore();
+    if (!interaction || !request) return interaction;
+    const binding = (interaction.result as Record<string, unknown> | undefined)?.[RESULT_BINDING];
+    if (typeof binding === 'string' && !bindingMatches(keyring, binding, request.token)) return undefined;
+    return interaction;
+  };
 }

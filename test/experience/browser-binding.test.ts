@@ -54,11 +54,12 @@ describe('an attacker planting its interaction cookies in a victim browser', () 
     expect(submitted.status).toBe(200);
     const { redirectTo } = submitted.body as { redirectTo: string };
 
-    // The attacker resumes first, with every cookie it has: refused, no code; nor on other spellings.
+    // The attacker resumes first, with every cookie it has: to the provider there is no such
+    // interaction in this browser, and there is no code; nor on other spellings of the path.
     const resumed = await follow(attacker.jar, redirectTo);
     expect(resumed.response.status).toBe(400);
     expect(resumed.location).toBeNull();
-    expect(await resumed.response.json()).toEqual({ error: 'invalid_request', error_description: 'interaction is bound to another browser' });
+    expect(await resumed.response.json()).toMatchObject({ error: 'invalid_request', error_description: 'interaction session not found' });
     const cookie = attacker.jar.header(redirectTo);
     expect(cookie).toMatch(/_interaction_resume=/);
     for (const [method, url] of [
@@ -68,7 +69,7 @@ describe('an attacker planting its interaction cookies in a victim browser', () 
       ['GET', `${x.t.url}/oidc/auth/another-uid`],
     ] as const) {
       const response = await fetch(url, { method, headers: { cookie }, redirect: 'manual' });
-      expect(response.status, `${method} ${url}`).toBe(400);
+      expect(response.status, `${method} ${url}`).toBeGreaterThanOrEqual(400);
       expect(response.headers.get('location')).toBeNull();
       await response.arrayBuffer();
     }
@@ -86,6 +87,73 @@ describe('an attacker planting its interaction cookies in a victim browser', () 
     );
     expect(refusals).toHaveLength(4);
     expect(refusals.every((r) => r.key === 'Interaction.SignIn.BrowserBinding' && r.error.code === 'session.interaction_not_found')).toBe(true);
+  });
+
+  it('a resume racing the victim\'s submit yields no code, whichever read comes first', async () => {
+    // The interleaving a separate check before the provider would lose: the attacker's resume reads the
+    // interaction before the victim's submit stores the result on it, and the provider reads it again
+    // after. Every read the resume makes goes through the binding check, so there is still no code.
+    const user = await x.newUser();
+    const attacker = await x.session(null);
+    const victim = new CookieJar();
+    victim.plant(attacker.jar);
+    await call(victim, 'PUT', E1, { interactionEvent: 'SignIn' });
+    const { verificationId } = (await call(victim, 'POST', E6, password(user.username))).body;
+    expect((await call(victim, 'POST', E3, { verificationId })).status).toBe(204);
+    const resumeUrl = `${x.t.config.issuer}/auth/${attacker.uid}`;
+    const cookie = attacker.jar.header(resumeUrl);
+
+    const db = x.t.db as { query: (sql: string, params?: unknown[]) => Promise<unknown[]> };
+    const query = db.query.bind(db);
+    let attackerResume: Promise<Response> | undefined;
+    let firstReadDone!: () => void;
+    const firstRead = new Promise<void>((resolve) => (firstReadDone = resolve));
+    let saveHeld = false;
+    db.query = async (sql, params) => {
+      const saving = sql.includes('INSERT INTO oidc_models') && JSON.stringify(params ?? []).includes('verityBrowserBinding');
+      if (saving && !saveHeld) {
+        saveHeld = true;
+        attackerResume = fetch(resumeUrl, { headers: { cookie }, redirect: 'manual' });
+        await firstRead; // the victim's result is stored only once the attacker's resume has read once
+        return query(sql, params);
+      }
+      const rows = await query(sql, params);
+      const readsInteraction = /FROM oidc_models/.test(sql) && params?.[0] === 'Interaction' && params?.[1] === attacker.uid;
+      if (saveHeld && readsInteraction) firstReadDone();
+      return rows;
+    };
+    let submitted;
+    try {
+      submitted = await call(victim, 'POST', E4);
+    } finally {
+      db.query = query;
+    }
+    expect(submitted.status).toBe(200);
+    const answer = await attackerResume!;
+    expect(answer.headers.get('location') ?? '').not.toMatch(/[?&]code=/);
+    await answer.arrayBuffer();
+    // The attacker's resume read the interaction before its result existed, so the provider went on
+    // without a sign-in and ended that interaction: the victim's sign-in is lost (it starts again),
+    // and no browser ever holds a code for it.
+    const completed = await follow(victim, submitted.body.redirectTo as string);
+    expect(completed.location).toBeNull();
+    expect(await completed.response.json()).toMatchObject({ error: 'invalid_request', error_description: 'interaction session not found' });
+  });
+
+  it('a planted resume cookie of a bound interaction does not stop the victim signing in anew', async () => {
+    // The attacker finishes a sign-in of its own but does not resume it, then plants that
+    // interaction's cookies: the victim's new authorization request and logout still work.
+    const own = await x.newUser();
+    const attacker = await x.session('SignIn');
+    const { verificationId } = (await call(attacker.jar, 'POST', E6, password(own.username))).body;
+    expect((await call(attacker.jar, 'POST', E3, { verificationId })).status).toBe(204);
+    expect((await call(attacker.jar, 'POST', E4)).status).toBe(200);
+    const victim = await x.session(null);
+    victim.jar.plant(attacker.jar);
+    const again = await browse(victim.jar, String(victim.request.url));
+    await again.arrayBuffer();
+    expect(again.status).toBe(303);
+    expect(again.headers.get('location')).toMatch(/\/sign-in\?uid=/);
   });
 
   it('the attacker restarting with E1 only resets the state: the victim then fails safely', async () => {

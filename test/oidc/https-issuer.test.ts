@@ -90,7 +90,13 @@ describe.each(cases)('https public URL, $name', ({ app: t, headers }) => {
 
     const names = new Set(set.map((line) => line.slice(0, line.indexOf('='))));
     const provider = ['_interaction', '_interaction_resume', '_session'].flatMap((name) => [name, `${name}.sig`]);
-    for (const name of [...provider, '_interaction_binding']) expect(names).toContain(name);
+    // Over https the binding cookie carries the __Host- prefix (Secure, Path=/, no Domain), so a copy
+    // with another path or a Domain cannot be planted to shadow it.
+    for (const name of [...provider, '__Host-interaction_binding']) expect(names).toContain(name);
+    expect(names).not.toContain('_interaction_binding');
+    const binding = set.find((line) => line.startsWith('__Host-interaction_binding='))!;
+    expect(binding).toMatch(/; Path=\/(;|$)/);
+    expect(binding.toLowerCase()).not.toContain('domain=');
     for (const line of set) {
       const attributes = line.split(';').map((a) => a.trim().toLowerCase());
       expect(attributes, line).toContain('secure');

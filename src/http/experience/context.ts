@@ -1,6 +1,6 @@
 // Owns who an Experience API request is: the OIDC interaction named by the provider's signed
 // `_interaction` cookie (experience-api.md, README "Experience"), and the browser binding its
-// `_interaction_binding` cookie presents (oidc/browser-binding.ts; the store judges it). No cookie,
+// binding cookie presents (`_interaction_binding`, `__Host-interaction_binding` over https) (oidc/browser-binding.ts; the store judges it). No cookie,
 // a bad signature or an expired interaction → 400 session.not_found (the OIDC-style body); a
 // database outage while looking it up is not "no interaction" and stays a 503. A binding the store
 // issued during the request (E1, or E3 rotating it) is set in the cookie on the way out, on any
@@ -10,7 +10,7 @@ import type Provider from 'oidc-provider';
 import { sessionNotFound } from '../../domain/errors.ts';
 import { isDatabaseUnavailable } from '../../storage/db.ts';
 import type { InteractionContext } from '../../domain/experience/store.ts';
-import { BINDING_COOKIE, bindingCookieOptions } from '../../oidc/browser-binding.ts';
+import { bindingCookieName, bindingCookieOptions } from '../../oidc/browser-binding.ts';
 import { isHttpsIssuer } from '../../oidc/provider.ts';
 
 declare module 'fastify' {
@@ -20,6 +20,7 @@ declare module 'fastify' {
 }
 
 export function interactionContext(provider: Provider) {
+  const cookie = bindingCookieName(isHttpsIssuer(provider.issuer));
   return async (request: FastifyRequest, reply: FastifyReply) => {
     let details;
     try {
@@ -34,7 +35,7 @@ export function interactionContext(provider: Provider) {
       expiresAt: new Date(details.exp * 1000),
       ip: request.ip,
       userAgent: request.headers['user-agent'] ?? null,
-      binding: { presented: request.cookies[BINDING_COOKIE] ?? null },
+      binding: { presented: request.cookies[cookie] ?? null },
     };
   };
 }
@@ -43,10 +44,11 @@ export function interactionContext(provider: Provider) {
  *  (the provider's clock, as the interaction's expiry). */
 export function bindingCookie(provider: Provider) {
   const secure = isHttpsIssuer(provider.issuer);
+  const cookie = bindingCookieName(secure);
   return async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
     const context = request.interaction;
     if (context?.binding.issued) {
-      reply.setCookie(BINDING_COOKIE, context.binding.issued, bindingCookieOptions({ secure, expiresAt: context.expiresAt, now: Date.now() }));
+      reply.setCookie(cookie, context.binding.issued, bindingCookieOptions({ secure, expiresAt: context.expiresAt, now: Date.now() }));
     }
     return payload;
   };
