@@ -6,15 +6,14 @@
 // refusal is the OAuth 400 invalid_request (http/errors.ts). Inside the provider, a database outage
 // answers 503 with Retry-After, and an unknown route a JSON 404 instead of Koa's plain text. The
 // security headers (the /oidc policy, http/security-headers.ts) are on the raw response by then. The
-// provider runs with the request's binding cookie in scope, so its resume of an interaction bound to
-// another browser finds no interaction (oidc/browser-binding.ts).
+// provider's resume of an interaction bound to another browser finds no interaction
+// (oidc/browser-binding.ts).
 import type { IncomingMessage } from 'node:http';
 import querystring from 'node:querystring';
-import fastifyCookie from '@fastify/cookie';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type Provider from 'oidc-provider';
 import type { Keyring } from '../crypto/keyring.ts';
-import { bindingCookieName, bindInteractionLookups, withPresentedBinding } from '../oidc/browser-binding.ts';
+import { bindingCookieName, bindInteractionLookups } from '../oidc/browser-binding.ts';
 import { isHttpsIssuer } from '../oidc/provider.ts';
 import { OIDC_HELMET } from './security-headers.ts';
 import { assertStorable } from './text-guard.ts';
@@ -65,11 +64,9 @@ function providerAnswers(retryAfterSeconds: number): Parameters<Provider['use']>
 
 export function oidcRoutes(provider: Provider, options: { maxDepth: number; retryAfterSeconds: number; keyring: Keyring }) {
   provider.use(providerAnswers(options.retryAfterSeconds));
-  bindInteractionLookups(provider, options.keyring);
-  const bindingCookie = bindingCookieName(isHttpsIssuer(provider.issuer));
+  bindInteractionLookups(provider, options.keyring, bindingCookieName(isHttpsIssuer(provider.issuer)));
   const callback = provider.callback();
   return async (app: FastifyInstance) => {
-    await app.register(fastifyCookie);
     app.removeAllContentTypeParsers();
     app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (request, body, done) => {
       // The parsed form is what the text guard checks; the provider parses the same text again.
@@ -83,7 +80,7 @@ export function oidcRoutes(provider: Provider, options: { maxDepth: number; retr
       const raw = request.raw as RawRequest;
       raw.originalUrl = raw.url;
       raw.url = raw.url!.slice(OIDC_PREFIX.length) || '/';
-      withPresentedBinding(request.cookies[bindingCookie], () => callback(raw, reply.raw));
+      callback(raw, reply.raw);
     };
     app.all(OIDC_PREFIX, { schema: { hide: true }, helmet: OIDC_HELMET }, handler);
     app.all(`${OIDC_PREFIX}/*`, { schema: { hide: true }, helmet: OIDC_HELMET }, handler);

@@ -6,7 +6,6 @@
 // name an interaction, but anyone gets a valid set by starting their own authorization request; the
 // binding is what ties the interaction to the one browser that signs in on it. Digests name their
 // key (keyring.ts), so a secret rotation does not break sign-ins under way.
-import { AsyncLocalStorage } from 'node:async_hooks';
 import type Provider from 'oidc-provider';
 import { digestsEqual, randomToken, type Keyring } from '../crypto/keyring.ts';
 
@@ -51,33 +50,25 @@ export function bindingCookieOptions(options: { secure: boolean; expiresAt: Date
   return { httpOnly: true, sameSite: 'lax' as const, secure: options.secure, path: '/', maxAge };
 }
 
-/** The binding cookie of the /oidc request being handled (http/oidc.ts runs the provider in it). */
-const presented = new AsyncLocalStorage<{ token: string | undefined }>();
-
-/** Runs `handle` (the provider's handling of one request) with the request's binding cookie in scope. */
-export function withPresentedBinding<T>(token: string | undefined, handle: () => T): T {
-  return presented.run({ token }, handle);
-}
-
 /**
- * Makes the provider's own lookup of an interaction, while it handles a request under /oidc, not find
+ * Makes the provider's own lookup of an interaction, while it handles a request (under /oidc), not find
  * an interaction finished with a binding the request's cookie does not match. The provider's resume
  * (GET or HEAD /auth/:uid in any spelling its router accepts) finds the interaction by the signed
  * `_interaction_resume` cookie and acts on what this lookup returns — the check is on the very read
  * the resume uses, so a submit landing between a separate check and the resume gains an attacker
  * nothing. The other browser gets the provider's "interaction not found"; nothing is destroyed, and
- * the browser the interaction is bound to still resumes it. Lookups outside a request under /oidc
- * (the Experience API, finishInteraction) are unchanged.
+ * the browser the interaction is bound to still resumes it. Lookups outside the provider's handling of
+ * a request (the Experience API, finishInteraction) have no provider context and are unchanged.
  */
-export function bindInteractionLookups(provider: Provider, keyring: Keyring): void {
+export function bindInteractionLookups(provider: Provider, keyring: Keyring, cookieName: string): void {
   const Interaction = provider.Interaction as unknown as { find(id: string, options?: object): Promise<{ result?: unknown } | undefined> };
   const find = Interaction.find.bind(Interaction);
   Interaction.find = async (id, options) => {
     const interaction = await find(id, options);
-    const request = presented.getStore();
+    const request = (provider.constructor as typeof Provider).ctx;
     if (!interaction || !request) return interaction;
     const binding = (interaction.result as Record<string, unknown> | undefined)?.[RESULT_BINDING];
-    if (typeof binding === 'string' && !bindingMatches(keyring, binding, request.token)) return undefined;
+    if (typeof binding === 'string' && !bindingMatches(keyring, binding, request.cookies.get(cookieName, { signed: false }))) return undefined;
     return interaction;
   };
 }

@@ -26,7 +26,8 @@ export interface PgOptions {
   poolSize: number;
   /** Sets search_path on every connection (tests use a schema each). */
   schema?: string;
-  /** application_name of every connection (default `verity`; an application_name in the URL wins). */
+  /** application_name of every connection (default `verity`, unless the standard PGAPPNAME variable
+   *  names one; an application_name in the URL wins over both). */
   applicationName?: string;
 }
 
@@ -116,7 +117,7 @@ export function openPg(options: PgOptions): Db {
   const settings: pg.ClientConfig = {
     connectionString: options.url,
     options: options.schema ? `-c search_path=${options.schema}` : undefined,
-    application_name: options.applicationName ?? 'verity',
+    application_name: options.applicationName ?? process.env.PGAPPNAME ?? 'verity',
   };
   const pool = new pg.Pool({ ...settings, max: options.poolSize });
   // A client that loses its server must not crash the process, idle (the pool's 'error') or checked
