@@ -28,18 +28,24 @@ async function call(jar: CookieJar, method: string, path: string, body?: unknown
 
 const password = (username: string) => ({ identifier: { type: 'username', value: username }, password: PASSWORD });
 
+/** An attacker's fresh interaction (GET /oidc/auth in its browser: valid interaction cookies) planted
+ *  in a victim's browser, whose sign-in page then starts the Experience API on it (E1) and verifies
+ *  the victim's password (E6). */
+async function plantedSignIn() {
+  const user = await x.newUser();
+  const attacker = await x.session(null);
+  const victim = new CookieJar();
+  victim.plant(attacker.jar);
+  expect((await call(victim, 'PUT', E1, { interactionEvent: 'SignIn' })).status).toBe(204);
+  const { verificationId } = (await call(victim, 'POST', E6, password(user.username))).body as { verificationId: string };
+  return { user, attacker, victim, verificationId };
+}
+
 describe('an attacker planting its interaction cookies in a victim browser', () => {
   it('is refused every step once the victim signs in, and its resume yields no code; the victim completes', async () => {
-    const user = await x.newUser();
-    const attacker = await x.session(null); // GET /oidc/auth in the attacker's browser: valid interaction cookies
-    const victim = new CookieJar();
-    victim.plant(attacker.jar);
-
-    // The victim's sign-in page starts the Experience API on the planted interaction and verifies a password.
-    expect((await call(victim, 'PUT', E1, { interactionEvent: 'SignIn' })).status).toBe(204);
+    const { user, attacker, victim, verificationId } = await plantedSignIn();
     expect(victim.get(BINDING_COOKIE)).toBeTruthy();
     expect(attacker.jar.get(BINDING_COOKIE)).toBeUndefined();
-    const { verificationId } = (await call(victim, 'POST', E6, password(user.username))).body;
 
     // The attacker, with the same interaction cookies, can neither identify nor submit, nor add records.
     expect(await call(attacker.jar, 'POST', E3, { verificationId })).toMatchObject(notFound);
@@ -93,12 +99,7 @@ describe('an attacker planting its interaction cookies in a victim browser', () 
     // The interleaving a separate check before the provider would lose: the attacker's resume reads the
     // interaction before the victim's submit stores the result on it, and the provider reads it again
     // after. Every read the resume makes goes through the binding check, so there is still no code.
-    const user = await x.newUser();
-    const attacker = await x.session(null);
-    const victim = new CookieJar();
-    victim.plant(attacker.jar);
-    await call(victim, 'PUT', E1, { interactionEvent: 'SignIn' });
-    const { verificationId } = (await call(victim, 'POST', E6, password(user.username))).body;
+    const { attacker, victim, verificationId } = await plantedSignIn();
     expect((await call(victim, 'POST', E3, { verificationId })).status).toBe(204);
     const resumeUrl = `${x.t.config.issuer}/auth/${attacker.uid}`;
     const cookie = attacker.jar.header(resumeUrl);
@@ -157,12 +158,7 @@ describe('an attacker planting its interaction cookies in a victim browser', () 
   });
 
   it('the attacker restarting with E1 only resets the state: the victim then fails safely', async () => {
-    const user = await x.newUser();
-    const attacker = await x.session(null);
-    const victim = new CookieJar();
-    victim.plant(attacker.jar);
-    await call(victim, 'PUT', E1, { interactionEvent: 'SignIn' });
-    const { verificationId } = (await call(victim, 'POST', E6, password(user.username))).body;
+    const { attacker, victim, verificationId } = await plantedSignIn();
 
     expect((await call(attacker.jar, 'PUT', E1, { interactionEvent: 'SignIn' })).status).toBe(204);
     // the victim's binding no longer matches; the attacker's fresh state has none of the victim's records
