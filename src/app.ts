@@ -10,7 +10,7 @@ import { answerFrameworkError, registerErrorHandling, SchemaValidationError } fr
 import { registerObservability, requestId } from './http/observability.ts';
 import { metricsPlacement, metricsRoute } from './http/metrics.ts';
 import { registerOpenApi } from './http/openapi.ts';
-import { registerSecurityHeaders } from './http/security-headers.ts';
+import { registerSecurityHeaders, securityHeaders } from './http/security-headers.ts';
 import { registerTextGuard } from './http/text-guard.ts';
 import { managementRoutes } from './http/management/index.ts';
 import { oidcRoutes } from './http/oidc.ts';
@@ -48,6 +48,7 @@ export interface AppDeps {
 export const VERSION = '0.1.0';
 
 export async function buildApp(deps: AppDeps, options: Pick<FastifyServerOptions, 'loggerInstance'> = {}): Promise<FastifyInstance> {
+  const headers = securityHeaders({ https: isHttpsIssuer(deps.config.issuer) });
   const app = Fastify({
     ...options,
     bodyLimit: deps.config.VERITY_BODY_LIMIT,
@@ -56,8 +57,12 @@ export async function buildApp(deps: AppDeps, options: Pick<FastifyServerOptions
     requestIdHeader: false,
     // During shutdown, requests already on open connections are served, not refused with 503.
     return503OnClosing: false,
-    // A URL the router cannot decode is answered in the family's error body.
-    frameworkErrors: answerFrameworkError,
+    // A URL the router cannot decode is answered in the family's error body (no hook runs for it,
+    // so it gets its security headers here).
+    frameworkErrors: (error, request, reply) => {
+      headers(request.url, request.raw, reply.raw);
+      return answerFrameworkError(error, request, reply);
+    },
   });
   // One zod schema validates; the response is serialised as built (its schema documents it).
   app.setValidatorCompiler<z.ZodType>(({ schema }) => (data) => {
@@ -83,8 +88,8 @@ export async function buildApp(deps: AppDeps, options: Pick<FastifyServerOptions
   });
 
   registerErrorHandling(app, { retryAfterSeconds: deps.config.VERITY_DB_RETRY_AFTER_SECONDS });
-  // Before every route: the /oidc routes set their own policy through a route option it reads.
-  await registerSecurityHeaders(app, { https: isHttpsIssuer(deps.config.issuer) });
+  // Before every route: the /oidc routes get the provider pages' policy.
+  registerSecurityHeaders(app, headers);
   // Before any route: text the database cannot store never reaches one.
   registerTextGuard(app, { maxDepth: deps.config.VERITY_JSON_MAX_DEPTH });
   // The OpenAPI plugin must come first: it documents only routes registered after it.

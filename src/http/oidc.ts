@@ -15,7 +15,6 @@ import type Provider from 'oidc-provider';
 import type { Keyring } from '../crypto/keyring.ts';
 import { bindingCookieName, bindInteractionLookups } from '../oidc/browser-binding.ts';
 import { isHttpsIssuer } from '../oidc/provider.ts';
-import { OIDC_HELMET } from './security-headers.ts';
 import { assertStorable } from './text-guard.ts';
 
 export const OIDC_PREFIX = '/oidc';
@@ -82,7 +81,7 @@ export function oidcRoutes(provider: Provider, options: { maxDepth: number; retr
       raw.url = raw.url!.slice(OIDC_PREFIX.length) || '/';
       callback(raw, reply.raw);
     };
-    app.all(OIDC_PREFIX, { schema: { hide: true }, helmet: OIDC_HELMET }, handler);
-    app.all(`${OIDC_PREFIX}/*`, { schema: { hide: true }, helmet: OIDC_HELMET }, handler);
+    app.all(OIDC_PREFIX, { schema: { hide: true } }, handler);
+    app.all(`${OIDC_PREFIX}/*`, { schema: { hide: true } }, handler);
   };
 }

@@ -37,7 +37,11 @@ describe('the OTP API', () => {
       expect(await raw('POST', '/otp', json)).toMatchObject({ status: 400, body: otpBody });
     }
     expect(await raw('GET', '/otp/a%00b')).toMatchObject({ status: 400, body: otpBody });
-    expect(await raw('GET', '/otp/a%ED%A0%80b')).toMatchObject({ status: 400, body: otpBody });
+    const undecodable = await raw('GET', '/otp/a%ED%A0%80b');
+    expect(undecodable).toMatchObject({ status: 400, body: otpBody });
+    // Answered before any hook runs (the router cannot decode the path), yet with the security headers.
+    expect(undecodable.headers.get('content-security-policy')).toMatch(/frame-ancestors 'none'/);
+    expect(undecodable.headers.get('x-content-type-options')).toBe('nosniff');
     expect(await raw('DELETE', '/otp/x?y=%00')).toMatchObject({ status: 400, body: otpBody });
     expect(await raw('GET', '/otp/a%00b', undefined, { 'x-api-key': 'not-a-key' })).toMatchObject({ status: 400, body: otpBody });
   });
