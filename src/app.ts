@@ -129,10 +129,11 @@ export async function buildApp(deps: AppDeps, options: Pick<FastifyServerOptions
     clock: deps.clock,
     keyring: deps.keyring,
     clientAuthThrottle: clientAuthThrottleSettingsOf(deps.config),
+    retryAfterSeconds: deps.config.VERITY_DB_RETRY_AFTER_SECONDS,
   });
   app.decorate('oidcProvider', provider);
   await app.register(
-    oidcRoutes(provider, { maxDepth: deps.config.VERITY_JSON_MAX_DEPTH, retryAfterSeconds: deps.config.VERITY_DB_RETRY_AFTER_SECONDS, keyring: deps.keyring }),
+    oidcRoutes(provider, { maxDepth: deps.config.VERITY_JSON_MAX_DEPTH }),
   );
   await app.register(managementRoutes({ ...domain, tokens }));
   await app.register(experienceRoutes({ ...domain, provider, lockout: lockoutSettingsOf(deps.config) }));

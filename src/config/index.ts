@@ -93,10 +93,10 @@ export const configSchema = z.object({
   VERITY_LOCKOUT_SECONDS: int(600, 1, 7 * 86_400),
 
   /** Failed client authentications (wrong secret) of one client at /oidc/token and the other client-authenticated
-   *  endpoints, within VERITY_CLIENT_AUTH_WINDOW_SECONDS, after which its further failures are answered slowly. */
+   *  endpoints within VERITY_CLIENT_AUTH_WINDOW_SECONDS from which on (this one included) its failures are answered slowly. */
   VERITY_CLIENT_AUTH_MAX_FAILURES: int(10, 1, 100_000),
   VERITY_CLIENT_AUTH_WINDOW_SECONDS: int(300, 1, 86_400),
-  /** How long each failed client authentication past the limit waits before its answer (0 disables). */
+  /** How long each failed client authentication from the limit on waits before its answer (0 disables). */
   VERITY_CLIENT_AUTH_DELAY_MS: int(2000, 0, 30_000),
 
   /** SMS connector: outbox (development default), webhook, twilio, or none. */

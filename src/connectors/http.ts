@@ -3,7 +3,7 @@
 // turned into DeliveryError, and a tolerant read of a JSON reply.
 // Error messages name the status or the cause only: never the URL (it may hold a token) or the body.
 import { DeliveryError } from '../domain/errors.ts';
-import { EgressError, type EgressFetch } from '../net/egress.ts';
+import type { EgressFetch } from '../net/egress.ts';
 
 /** Sends one request; resolves with the Response whatever its status (a 3xx is not followed).
  *  Throws DeliveryError when the address is refused, the connection fails or no answer arrives within `timeoutMs`. */
@@ -17,18 +17,18 @@ export async function fetchWithTimeout(
   try {
     return await fetch(url, { ...init, timeoutMs });
   } catch (error) {
-    throw new DeliveryError(connector, `${connector} request failed: ${describeFailure(error, timeoutMs)}`, { cause: error });
+    throw new DeliveryError(connector, `${connector} request failed: ${describeFailure(error)}`, { cause: error });
   }
 }
 
 /** Reads the reply as JSON; undefined for an empty or non-JSON body.
  *  Throws DeliveryError if the body stops arriving (the request's timeout also covers the body). */
-export async function readJsonBody(connector: string, response: Response, timeoutMs: number): Promise<unknown> {
+export async function readJsonBody(connector: string, response: Response): Promise<unknown> {
   let text: string;
   try {
     text = await response.text();
   } catch (error) {
-    throw new DeliveryError(connector, `${connector} reply could not be read: ${describeFailure(error, timeoutMs)}`, {
+    throw new DeliveryError(connector, `${connector} reply could not be read: ${describeFailure(error)}`, {
       cause: error,
     });
   }
@@ -65,12 +65,8 @@ export function stringField(value: unknown, key: string): string | undefined {
   return undefined;
 }
 
-function describeFailure(error: unknown, timeoutMs: number): string {
-  if (error instanceof EgressError) return error.message;
-  if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError'))
-    return `timed out after ${timeoutMs} ms`;
-  const cause = error instanceof Error ? (error.cause as { code?: unknown; message?: unknown } | undefined) : undefined;
-  if (cause && typeof cause.code === 'string') return cause.code;
-  if (cause && typeof cause.message === 'string') return cause.message;
+/** The egress module's errors name their cause (refused address, timeout, size, network code) and
+ *  never the URL or the body. */
+function describeFailure(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }

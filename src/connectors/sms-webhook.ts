@@ -38,7 +38,7 @@ export function createWebhookSmsSender(options: WebhookSmsOptions): Sender {
       await discardBody(response);
       throw new DeliveryError(NAME, `${NAME} answered HTTP ${response.status}`, { kind: answerKind(response.status) });
     }
-    const reply = await readJsonBody(NAME, response, options.timeoutMs);
+    const reply = await readJsonBody(NAME, response);
     const providerId = stringField(reply, 'id') ?? stringField(reply, 'messageId');
     return providerId ? { providerId } : {};
   }

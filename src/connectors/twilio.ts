@@ -36,7 +36,7 @@ export function createTwilioSender(options: TwilioOptions): Sender {
       'user-agent': 'Verity',
     };
     const response = await fetchWithTimeout(options.fetch, NAME, url, { method: 'POST', headers, body }, options.timeoutMs);
-    const reply = await readJsonBody(NAME, response, options.timeoutMs);
+    const reply = await readJsonBody(NAME, response);
     if (!response.ok) throw new DeliveryError(NAME, describeTwilioError(response.status, reply), { kind: answerKind(response.status) });
     const sid = stringField(reply, 'sid');
     return sid ? { providerId: sid } : {};

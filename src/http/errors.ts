@@ -89,7 +89,7 @@ function sendUnstorable(family: Family, error: UnstorableInputError, reply: Fast
   if (family === 'oidc') return reply.code(400).send({ error: 'invalid_request', error_description: description });
   return reply.code(400).send({
     code: 'guard.invalid_input',
-    message: 'The request input is invalid.',
+    message: logtoErrors['guard.invalid_input'].message,
     data: [{ code: 'custom', path: error.path, message: error.reason }],
     details: description,
   });

@@ -2,11 +2,10 @@
 // Management API resource, signed by a current or recently retired key, carrying scope `all`, from
 // an application that still exists. Errors: 401 auth.authorization_header_missing,
 // auth.authorization_token_type_not_supported, auth.unauthorized, auth.jwt_sub_missing; 403 auth.forbidden.
-// A database outage while loading the signing keys is not a bad token: it stays a 503.
+// A database outage while loading the signing keys is not a bad token: it stays a 503 (access-tokens.ts).
 import type { FastifyRequest } from 'fastify';
-import type { JWTPayload } from 'jose';
 import { LogtoError } from '../domain/errors.ts';
-import { isDatabaseUnavailable, type Db } from '../storage/db.ts';
+import type { Db } from '../storage/db.ts';
 import { managementScopes } from '../storage/repos/roles.ts';
 import { MANAGEMENT_API_RESOURCE, MANAGEMENT_API_SCOPE } from '../oidc/resources.ts';
 import type { AccessTokenVerifier } from '../oidc/access-tokens.ts';
@@ -32,12 +31,8 @@ export function managementAuth(deps: ManagementAuthDeps) {
     const header = request.headers.authorization;
     if (!header) throw new LogtoError('auth.authorization_header_missing');
     if (!header.startsWith('Bearer ')) throw new LogtoError('auth.authorization_token_type_not_supported');
-    let payload: JWTPayload;
-    try {
-      payload = await deps.tokens.verify(header.slice('Bearer '.length).trim(), MANAGEMENT_API_RESOURCE);
-    } catch (error) {
-      throw isDatabaseUnavailable(error) ? error : new LogtoError('auth.unauthorized');
-    }
+    const payload = await deps.tokens.verify(header.slice('Bearer '.length).trim(), MANAGEMENT_API_RESOURCE);
+    if (!payload) throw new LogtoError('auth.unauthorized');
     if (!payload.sub) throw new LogtoError('auth.jwt_sub_missing');
     const scopes = typeof payload.scope === 'string' ? payload.scope.split(' ').filter(Boolean) : [];
     if (!scopes.includes(MANAGEMENT_API_SCOPE)) throw new LogtoError('auth.forbidden');

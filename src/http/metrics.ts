@@ -7,6 +7,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Config } from '../config/index.ts';
 import { digestsEqual, sha256Hex } from '../crypto/keyring.ts';
+import { logtoErrors } from '../domain/errors.ts';
 import type { Metrics } from '../observability/metrics.ts';
 
 export type MetricsSettings = Pick<Config, 'mode' | 'VERITY_METRICS_PORT' | 'VERITY_METRICS_TOKEN'>;
@@ -28,7 +29,7 @@ function bearerCheck(token: string | undefined) {
       return reply
         .code(401)
         .header('www-authenticate', 'Bearer realm="metrics"')
-        .send({ code: 'auth.unauthorized', message: 'Unauthorized. Please check credentials and its scope.' });
+        .send({ code: 'auth.unauthorized', message: logtoErrors['auth.unauthorized'].message });
     }
   };
 }

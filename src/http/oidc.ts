@@ -3,18 +3,13 @@
 // moved to originalUrl): the path and query as Koa decodes them (node:querystring), the client
 // credentials of a Basic Authorization header, and form bodies, which are read here, checked, and
 // passed on as the text the provider would have read (it takes an already-read `req.body`). A
-// refusal is the OAuth 400 invalid_request (http/errors.ts). Inside the provider, a database outage
-// answers 503 with Retry-After, and an unknown route a JSON 404 instead of Koa's plain text. The
-// security headers (the /oidc policy, http/security-headers.ts) are on the raw response by then. The
-// provider's resume of an interaction bound to another browser finds no interaction
-// (oidc/browser-binding.ts).
+// refusal is the OAuth 400 invalid_request (http/errors.ts). The security headers (the /oidc policy,
+// http/security-headers.ts) are on the raw response by then; what the provider itself answers is
+// configured in oidc/provider.ts.
 import type { IncomingMessage } from 'node:http';
 import querystring from 'node:querystring';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type Provider from 'oidc-provider';
-import type { Keyring } from '../crypto/keyring.ts';
-import { bindingCookieName, bindInteractionLookups } from '../oidc/browser-binding.ts';
-import { isHttpsIssuer } from '../oidc/provider.ts';
 import { assertStorable } from './text-guard.ts';
 
 export const OIDC_PREFIX = '/oidc';
@@ -49,21 +44,7 @@ function assertProviderInput(raw: RawRequest, maxDepth: number) {
   assertStorable(basicCredentials(raw.headers.authorization), 'authorization', maxDepth);
 }
 
-/** Koa middleware inside the provider: Retry-After on its 503s, a JSON body for its unknown routes. */
-function providerAnswers(retryAfterSeconds: number): Parameters<Provider['use']>[0] {
-  return async (ctx, next) => {
-    await next();
-    if (ctx.status === 503) ctx.set('retry-after', String(retryAfterSeconds));
-    if (ctx.status === 404 && ctx.body === undefined) {
-      ctx.body = { error: 'invalid_request', error_description: 'unrecognized route or not allowed method' };
-      ctx.status = 404;
-    }
-  };
-}
-
-export function oidcRoutes(provider: Provider, options: { maxDepth: number; retryAfterSeconds: number; keyring: Keyring }) {
-  provider.use(providerAnswers(options.retryAfterSeconds));
-  bindInteractionLookups(provider, options.keyring, bindingCookieName(isHttpsIssuer(provider.issuer)));
+export function oidcRoutes(provider: Provider, options: { maxDepth: number }) {
   const callback = provider.callback();
   return async (app: FastifyInstance) => {
     app.removeAllContentTypeParsers();

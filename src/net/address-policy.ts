@@ -95,12 +95,15 @@ export function classify(text: string): RefusalReason | undefined {
   return undefined;
 }
 
+/** A host without the brackets of an IPv6 literal (`[::1]` → `::1`); anything else as it is. */
+export const unbracket = (host: string): string => (host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host);
+
 /** Parses an IPv4 or IPv6 address (brackets and an IPv6 zone id allowed); undefined when it is not one.
  *  Only the dotted-quad IPv4 form is accepted: other spellings are URL host names to canonicalise first.
  *  IPv6 is first put in the URL parser's canonical form (ipaddr.js reads `::a.b.c.d` as IPv4-mapped, which
  *  it is not), so what is judged is exactly what a socket connects to. */
 export function parseAddress(text: string): Address | undefined {
-  const bare = text.startsWith('[') && text.endsWith(']') ? text.slice(1, -1) : text;
+  const bare = unbracket(text);
   if (ipaddr.IPv4.isValidFourPartDecimal(bare)) return ipaddr.IPv4.parse(bare);
   const withoutZone = bare.split('%')[0]!;
   if (!isIPv6(withoutZone)) return undefined;

@@ -13,7 +13,7 @@
 import dns from 'node:dns';
 import net, { type LookupFunction, type Socket } from 'node:net';
 import { Agent, buildConnector, fetch as undiciFetch } from 'undici';
-import { parseAddress, type AddressPolicy, type Verdict } from './address-policy.ts';
+import { parseAddress, unbracket, type AddressPolicy, type Verdict } from './address-policy.ts';
 
 /** What went wrong with an outgoing request. */
 export type EgressFailure = 'refused' | 'invalid_url' | 'timeout' | 'too_large' | 'network';
@@ -70,7 +70,6 @@ const CHECK_TIMEOUT_MS = 2000;
 const refused = (verdict: Verdict & { allowed: false }) => new EgressError('refused', `address not allowed (${verdict.reason})`);
 const invalid = (what: string) => new EgressError('invalid_url', what);
 const tooLarge = (maxBytes: number) => new EgressError('too_large', `response larger than ${maxBytes} bytes`);
-const bare = (host: string) => (host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host);
 
 /** A host as the WHATWG URL parser canonicalises it (127.1, 2130706433 and 0x7f000001 all become 127.0.0.1;
  *  IDNs become punycode; IPv6 stays bracketed). Throws EgressError invalid_url for anything but a bare host. */
@@ -174,7 +173,7 @@ export function createEgress(options: EgressOptions): Egress {
   const base = buildConnector({ lookup });
   const agent = new Agent({
     connect(connectOptions, callback) {
-      const hostname = bare(connectOptions.hostname);
+      const hostname = unbracket(connectOptions.hostname);
       try {
         assertLiteral(hostname);
       } catch (error) {
@@ -233,10 +232,10 @@ export function createEgress(options: EgressOptions): Egress {
 
   return {
     fetch: egressFetch,
-    checkUrl: (url) => checkHostname(bare(httpUrl(url).hostname)),
-    checkHost: async (host) => checkHostname(bare(canonicalHost(host))),
+    checkUrl: (url) => checkHostname(unbracket(httpUrl(url).hostname)),
+    checkHost: async (host) => checkHostname(unbracket(canonicalHost(host))),
     async connect(host, port, timeoutMs = defaultTimeout) {
-      const hostname = bare(canonicalHost(host));
+      const hostname = unbracket(canonicalHost(host));
       const literal = assertLiteral(hostname);
       const socket = net.connect({ host: hostname, port, ...(literal ? {} : { lookup }) });
       await new Promise<void>((resolveConnect, reject) => {

@@ -1,11 +1,14 @@
 // Owns checking our own JWT access tokens: signature by a current or recently retired signing key
 // (keys are reloaded when a token names one this process has not seen, e.g. after a rotation
-// elsewhere), issuer, audience (the resource) and expiry.
+// elsewhere), issuer, audience (the resource) and expiry. A token that fails any check is null; a
+// database outage while loading the keys is not a bad token and is thrown (a 503 upstream).
 import { createLocalJWKSet, jwtVerify, type JWK, type JWTPayload } from 'jose';
+import { isDatabaseUnavailable } from '../storage/db.ts';
 
 export interface AccessTokenVerifier {
-  /** Throws when the token is not ours, not for `audience`, or expired. */
-  verify(token: string, audience: string): Promise<JWTPayload>;
+  /** The token's claims; null when it is not ours, not for `audience`, or expired. Throws
+   *  DatabaseUnavailableError when the keys cannot be loaded. */
+  verify(token: string, audience: string): Promise<JWTPayload | null>;
 }
 
 export function createAccessTokenVerifier(deps: {
@@ -25,10 +28,15 @@ export function createAccessTokenVerifier(deps: {
     async verify(token, audience) {
       const options = { issuer: deps.issuer, audience, algorithms: ['ES384'] };
       try {
-        return (await jwtVerify(token, await keys(false), options)).payload;
+        try {
+          return (await jwtVerify(token, await keys(false), options)).payload;
+        } catch (error) {
+          if ((error as { code?: string }).code !== 'ERR_JWKS_NO_MATCHING_KEY') throw error;
+          return (await jwtVerify(token, await keys(true), options)).payload;
+        }
       } catch (error) {
-        if ((error as { code?: string }).code !== 'ERR_JWKS_NO_MATCHING_KEY') throw error;
-        return (await jwtVerify(token, await keys(true), options)).payload;
+        if (isDatabaseUnavailable(error)) throw error;
+        return null;
       }
     },
   };

@@ -1,8 +1,8 @@
 // Owns slowing down guesses of a client's secret. Failed client authentications (token,
 // introspection and revocation endpoints; wrong secret for an existing client) are counted per
-// client id in the database, so the count holds across processes; once `maxFailures` fall within
-// `windowSeconds`, every further failure for that client is answered only after `delayMs`, for the
-// next `windowSeconds`. A request with the right secret is never delayed or refused: an attacker can
+// client id in the database, so the count holds across processes; the failure that makes
+// `maxFailures` within `windowSeconds`, and every later one for that client during the next
+// `windowSeconds`, is answered only after `delayMs`. A request with the right secret is never delayed or refused: an attacker can
 // slow their own guessing, but cannot lock a legitimate client out.
 // The count reuses the identifier-lockout table (storage/repos/lockouts.ts), keyed by an HMAC of
 // the client id under a prefix of its own; one statement per failure, none per success.

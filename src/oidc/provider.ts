@@ -3,7 +3,9 @@
 // access tokens for userinfo, refresh tokens for offline_access rotated on every use), and the
 // Management API as a resource server issuing JWT access tokens (scope `all` for applications that
 // hold it). Mounted under /oidc by http/oidc.ts. With an https issuer every cookie it sets is Secure,
-// whatever the proxy setting.
+// whatever the proxy setting. Its answers: CORS only for the client's origins (cors.ts), Retry-After on
+// a 503 and a JSON 404 (providerAnswers), no interaction for a browser it is not bound to
+// (browser-binding.ts), slow answers to a guessed client secret (client-auth-throttle.ts).
 import Provider, { errors, type Account, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 import type { Db } from '../storage/db.ts';
 import { systemClock, type Clock } from '../domain/clock.ts';
@@ -13,6 +15,7 @@ import type { Keyring } from '../crypto/keyring.ts';
 import { findAccount, OIDC_CLAIMS } from './account.ts';
 import { createAdapterFactory } from './adapter.ts';
 import { CORS_ORIGINS_PROPERTY, findClientMetadata, isAdminApplication, MANAGEMENT_SCOPES_PROPERTY } from './clients.ts';
+import { bindingCookieName, bindInteractionLookups } from './browser-binding.ts';
 import { clientBasedCORS, corsGuard } from './cors.ts';
 import { providerDb } from './db-errors.ts';
 import type { OidcKeys } from './keys.ts';
@@ -33,8 +36,10 @@ export interface ProviderDeps {
   /** Judges named client secrets' expiry (client-secrets.ts); the system clock when absent. */
   clock?: Clock;
   /** Keys the per-client count of failed authentications (client-auth-throttle.ts). */
-  keyring: Pick<Keyring, 'hmac'>;
+  keyring: Keyring;
   clientAuthThrottle: ClientAuthThrottleSettings;
+  /** Retry-After of the provider's 503 answers (a database outage, db-errors.ts). */
+  retryAfterSeconds: number;
 }
 
 /** What the interaction bridge (interaction.ts) needs from a provider's configuration. */
@@ -159,8 +164,10 @@ export function createProvider(deps: ProviderDeps): Provider {
   provider.proxy = deps.trustProxy;
   if (secure) provider.use(secureCookies);
   provider.use(corsGuard(db));
+  provider.use(providerAnswers(deps.retryAfterSeconds));
+  bindInteractionLookups(provider, deps.keyring, bindingCookieName(secure));
   // Client secrets are stored as SHA-256 digests: hash what the client presents, compare in constant time.
-  // A wrong secret is counted against the client and, past the limit, answered slowly.
+  // A wrong secret is counted against the client and, from the limit on, answered slowly.
   const secretDeps = { db, clock: deps.clock ?? systemClock };
   const throttleDeps = { ...secretDeps, keyring: deps.keyring, settings: deps.clientAuthThrottle };
   provider.Client.prototype.compareClientSecret = async function compare(this: { clientId: string; clientSecret?: string }, actual: string) {
@@ -169,4 +176,16 @@ export function createProvider(deps: ProviderDeps): Provider {
     return matches;
   };
   return provider;
+}
+
+/** Koa middleware inside the provider: Retry-After on its 503s, a JSON body for its unknown routes. */
+function providerAnswers(retryAfterSeconds: number): Parameters<Provider['use']>[0] {
+  return async (ctx, next) => {
+    await next();
+    if (ctx.status === 503) ctx.set('retry-after', String(retryAfterSeconds));
+    if (ctx.status === 404 && ctx.body === undefined) {
+      ctx.body = { error: 'invalid_request', error_description: 'unrecognized route or not allowed method' };
+      ctx.status = 404;
+    }
+  };
 }

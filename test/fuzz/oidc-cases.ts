@@ -3,6 +3,7 @@
 // userinfo, end session and its confirmation, JWKS. Each parameter, form field, parameter name and
 // client credential gets the hostile values, with and without valid client authentication.
 import { hostileFor, type Hostile, type seeded } from './inputs.ts';
+import { basic } from '../helpers/tokens.ts';
 
 export interface FuzzRequest {
   label: string;
@@ -38,7 +39,6 @@ const withEncoded = (params: Params, key: string, encodedValue: string) => {
 };
 
 const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
-const basic = (id: string, secret: string) => `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`;
 
 interface Endpoint {
   name: string;

@@ -6,6 +6,9 @@ import { loadOidcKeys } from '../../src/oidc/keys.ts';
 import { MANAGEMENT_API_RESOURCE } from '../../src/oidc/provider.ts';
 import type { TestApp } from './app.ts';
 
+/** The Authorization header of HTTP Basic client authentication (RFC 6749 §2.3.1, as clients send it). */
+export const basic = (id: string, secret: string) => `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`;
+
 export async function discover(t: TestApp, clientId: string, clientSecret: string) {
   return client.discovery(new URL(t.config.issuer), clientId, clientSecret, undefined, {
     execute: [client.allowInsecureRequests],

@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { call, useTestApp } from '../helpers/app.ts';
 import { startExperience } from '../helpers/experience.ts';
 import { createRelyingParty, createUser, type RelyingParty } from '../helpers/oidc-flow.ts';
-import { managementToken } from '../helpers/tokens.ts';
+import { basic, managementToken } from '../helpers/tokens.ts';
 
 const t = useTestApp({ env: { VERITY_JSON_MAX_DEPTH: '16' } });
 let token: string;
@@ -107,7 +107,6 @@ describe('the Experience API', () => {
 
 describe('the OIDC provider', () => {
   const form = { 'content-type': 'application/x-www-form-urlencoded' };
-  const basic = (id: string, secret: string) => `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`;
   const invalidRequest = { error: 'invalid_request', error_description: expect.stringMatching(/U\+0000|surrogate|encoding/) };
 
   it('answers invalid_request for NUL in the authorization request, before any lookup', async () => {

@@ -3,13 +3,13 @@
 // and the count starts afresh after its window.
 import { describe, expect, it } from 'vitest';
 import { useTestApp } from '../helpers/app.ts';
+import { basic } from '../helpers/tokens.ts';
 
 const DELAY_MS = 1500;
 const t = useTestApp({
   env: { VERITY_CLIENT_AUTH_MAX_FAILURES: '3', VERITY_CLIENT_AUTH_WINDOW_SECONDS: '300', VERITY_CLIENT_AUTH_DELAY_MS: String(DELAY_MS) },
 });
 
-const basic = (id: string, secret: string) => `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`;
 
 /** A client-credentials grant; resolves with the status, error and how long the answer took. */
 async function grant(clientId: string, secret: string, how: 'basic' | 'post' = 'basic', path = '/token') {

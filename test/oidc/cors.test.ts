@@ -5,7 +5,7 @@
 import crypto from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useTestApp } from '../helpers/app.ts';
-import { managementToken } from '../helpers/tokens.ts';
+import { basic, managementToken } from '../helpers/tokens.ts';
 
 const t = useTestApp();
 const EVIL = 'https://evil.example';
@@ -47,7 +47,6 @@ beforeAll(async () => {
 });
 
 const form = { 'content-type': 'application/x-www-form-urlencoded' };
-const basic = (id: string, secret: string) => `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`;
 
 /** POST to a provider endpoint from `origin`; the status and the origin it may read the answer from. */
 async function post(path: string, origin: string, body: Record<string, string>, headers: Record<string, string> = {}) {

@@ -86,6 +86,7 @@ describe.skipIf(!onPostgres)('authorization code across two processes on one Pos
       interactionUrl: '/sign-in',
       keyring,
       clientAuthThrottle: clientAuthThrottleSettingsOf(loadConfig({})),
+      retryAfterSeconds: 2,
     });
 
     const m2m = await client.discovery(new URL(wellKnown(a)), ADMIN.VERITY_ADMIN_CLIENT_ID, ADMIN.VERITY_ADMIN_CLIENT_SECRET, undefined, {

@@ -4,7 +4,7 @@
 import crypto from 'node:crypto';
 import type { Keyring } from '../../crypto/keyring.ts';
 import { randomToken, sha256Hex } from '../../crypto/keyring.ts';
-import { isDatabaseUnavailable, type Db } from '../../storage/db.ts';
+import type { Db } from '../../storage/db.ts';
 import * as repo from '../../storage/repos/apps.ts';
 import type { Clock } from '../clock.ts';
 import type { RequestCounter } from '../request-counter.ts';
@@ -91,11 +91,7 @@ export async function authenticateAccessToken(
   deps: AuthDeps & { tokens: AccessTokenVerifier },
   token: string,
 ): Promise<KeyPrincipal | null> {
-  // A database outage while loading the signing keys is not a bad token: it stays a 503.
-  const payload = await deps.tokens.verify(token, OTP_API_RESOURCE).catch((error: unknown) => {
-    if (isDatabaseUnavailable(error)) throw error;
-    return null;
-  });
+  const payload = await deps.tokens.verify(token, OTP_API_RESOURCE);
   if (!payload?.sub) return null;
   const app = await repo.findApp(deps.db, payload.sub);
   if (!app) return null;
