@@ -102,17 +102,25 @@ describe('the API reference', () => {
     }
     const scripts = [...html.matchAll(/<script[^>]*\ssrc="([^"]+)"/g)].map(([, ref]) => new URL(ref!, page.url));
     expect(scripts).toHaveLength(3);
-    for (const script of scripts) expect((await fetch(script)).headers.get('content-type')).toMatch(/^application\/javascript/);
+    for (const script of scripts) {
+      const response = await fetch(script);
+      expect(response.headers.get('content-type')).toMatch(/^application\/javascript/);
+      // Read every body: an unread megabyte stalls the server's write, and app.close() waits for it.
+      await response.arrayBuffer();
+    }
     // what swagger-initializer.js fetches, from the same origin (connect-src 'self')
     const initializer = await (await fetch(scripts.find((s) => s.pathname.endsWith('swagger-initializer.js'))!)).text();
     expect(initializer).toContain("resolveUrl('./json')");
-    expect((await fetch(`${t.url}/api/docs/json`)).status).toBe(200);
+    const json = await fetch(`${t.url}/api/docs/json`);
+    expect(json.status).toBe(200);
+    await json.arrayBuffer();
   });
 
   it('JSON answers of /api carry them too', async () => {
     const response = await fetch(`${t.url}/api/users`);
     expect(response.status).toBe(401);
     expectPageHeaders(response);
+    await response.arrayBuffer();
   });
 });
 
@@ -149,6 +157,7 @@ describe('cookies on an http public URL', () => {
     const config = await relyingPartyConfig(spa, t.config.issuer);
     const request = await authorizationRequest(config, spa, 'openid');
     const response = await fetch(request.url, { redirect: 'manual' });
+    await response.arrayBuffer();
     const lines = response.headers.getSetCookie();
     expect(lines.map((l) => l.slice(0, l.indexOf('=')))).toEqual(
       expect.arrayContaining(['_interaction', '_interaction.sig', '_interaction_resume', '_interaction_resume.sig']),
