@@ -135,6 +135,10 @@ export const configSchema = z.object({
   /** Callback delivery: per-request timeout and the largest backoff between retries. */
   VERITY_CALLBACK_TIMEOUT_MS: int(5000, 100, 60_000),
   VERITY_CALLBACK_MAX_BACKOFF_SECONDS: int(3600, 1, 86_400),
+  /** Days a verification code is kept after it finished (verified, expired, cancelled, failed); 0 keeps codes forever. */
+  VERITY_CODE_RETENTION_DAYS: int(30, 0, 36_500),
+  /** Days an audit log row is kept; 0 keeps the audit log forever. */
+  VERITY_AUDIT_RETENTION_DAYS: int(90, 0, 36_500),
 
   /** Outgoing requests (callbacks, SMS gateways, SMTP, identity providers) never reach loopback, private,
    *  link-local or other special-purpose addresses (development allows loopback). This comma-separated list
