@@ -3,6 +3,7 @@
 // concurrent writers cannot both succeed.
 import type { Search } from '../../domain/search.ts';
 import type { Queryable } from '../db.ts';
+import { listTotal, type PageWindow } from '../list-total.ts';
 import { searchCondition } from '../search-sql.ts';
 
 /** A linked social identity, keyed by connector target. */
@@ -130,6 +131,9 @@ export const SEARCH_COLUMNS = {
 export type UserSearchField = keyof typeof SEARCH_COLUMNS;
 export const USER_SEARCH_FIELDS = Object.keys(SEARCH_COLUMNS) as UserSearchField[];
 
+// Migration 013's trigram indexes cover every searchable column; ids are lowercase by their CHECK.
+const SEARCH_INDEXES = { lowercase: ['id'], trigram: ['username', 'primary_phone', 'name'] };
+
 /** WHERE clause and parameters for a search; every value is a bound parameter. */
 function whereOf(search: Search<UserSearchField> | null): { where: string; params: unknown[] } {
   if (!search || search.matches.length === 0) return { where: '', params: [] };
@@ -138,24 +142,26 @@ function whereOf(search: Search<UserSearchField> | null): { where: string; param
     params.push(value);
     return `$${params.length}`;
   };
-  return { where: `WHERE ${searchCondition(search, SEARCH_COLUMNS, param)}`, params };
+  return { where: `WHERE ${searchCondition(search, SEARCH_COLUMNS, param, SEARCH_INDEXES)}`, params };
 }
 
-/** A page of users, newest first, and the total matching the search. */
+/**
+ * A page of users, newest first, and the total matching the search (storage/list-total.ts: exact up
+ * to its bound, estimated above). The page's keys come first from users_created_at alone (an
+ * index-only scan when there is no search, so a deep OFFSET skips index entries, not table rows),
+ * then only those rows are read.
+ */
 export async function listUsers(
   q: Queryable,
   search: Search<UserSearchField> | null,
-  page: { limit: number; offset: number },
+  page: PageWindow,
 ): Promise<{ rows: UserRow[]; total: number }> {
   const { where, params } = whereOf(search);
   const n = params.length;
-  const [rows, count] = await Promise.all([
-    q.query<UserRow>(`SELECT * FROM users ${where} ORDER BY created_at DESC, id DESC LIMIT $${n + 1} OFFSET $${n + 2}`, [
-      ...params,
-      page.limit,
-      page.offset,
-    ]),
-    q.query<{ total: string | number }>(`SELECT count(*) AS total FROM users ${where}`, params),
-  ]);
-  return { rows, total: Number(count[0]?.total ?? 0) };
+  const rows = await q.query<UserRow>(
+    `SELECT u.* FROM (SELECT id FROM users ${where} ORDER BY created_at DESC, id DESC LIMIT $${n + 1} OFFSET $${n + 2}) AS k
+     JOIN users u ON u.id = k.id ORDER BY u.created_at DESC, u.id DESC`,
+    [...params, page.limit, page.offset],
+  );
+  return { rows, total: await listTotal(q, `FROM users ${where}`, params, page, rows.length) };
 }
