@@ -78,7 +78,7 @@ export async function listAuditLogRows(
       ORDER BY a.created_at DESC, a.seq DESC`,
     [...params, page.limit, page.offset],
   );
-  return { rows, total: await listTotal(q, `FROM audit_logs ${clause}`, params, page, rows.length) };
+  return { rows, total: await listTotal(q, `FROM audit_logs ${clause}`, 'created_at DESC, seq DESC', params, page, rows.length) };
 }
 
 export async function findAuditLogRow(q: Queryable, id: string): Promise<AuditLogRow | null> {

@@ -3,7 +3,7 @@
 // concurrent writers cannot both succeed.
 import type { Search } from '../../domain/search.ts';
 import type { Queryable } from '../db.ts';
-import { listTotal, type PageWindow } from '../list-total.ts';
+import { COUNT_BOUND, estimatedTotal, listTotal, type PageWindow } from '../list-total.ts';
 import { searchCondition } from '../search-sql.ts';
 
 /** A linked social identity, keyed by connector target. */
@@ -145,11 +145,21 @@ function whereOf(search: Search<UserSearchField> | null): { where: string; param
   return { where: `WHERE ${searchCondition(search, SEARCH_COLUMNS, param, SEARCH_INDEXES)}`, params };
 }
 
+const ORDER = 'created_at DESC, id DESC';
+
 /**
  * A page of users, newest first, and the total matching the search (storage/list-total.ts: exact up
- * to its bound, estimated above). The page's keys come first from users_created_at alone (an
- * index-only scan when there is no search, so a deep OFFSET skips index entries, not table rows),
+ * to COUNT_BOUND, estimated above). Without a search, the page's keys come first from
+ * users_created_at alone (an index-only scan, so a deep OFFSET skips index entries, not table rows),
  * then only those rows are read.
+ *
+ * A search first collects up to COUNT_BOUND + 1 matching keys in no particular order, which lets the
+ * planner use the trigram indexes (a rare pattern: a few index entries) or stop a scan early (a
+ * common one). Ordering by created_at in that statement would invite the planner to walk
+ * users_created_at and filter, reading the whole table when its estimate of a pattern's
+ * frequency is too high. Up to COUNT_BOUND matches, those keys are all there is: the page is
+ * sliced from them, read by primary key, and the total is exact. More matches mean the pattern is
+ * common, so the ordered walk filtering users_created_at finds a page after a few rows per match.
  */
 export async function listUsers(
   q: Queryable,
@@ -158,10 +168,25 @@ export async function listUsers(
 ): Promise<{ rows: UserRow[]; total: number }> {
   const { where, params } = whereOf(search);
   const n = params.length;
-  const rows = await q.query<UserRow>(
-    `SELECT u.* FROM (SELECT id FROM users ${where} ORDER BY created_at DESC, id DESC LIMIT $${n + 1} OFFSET $${n + 2}) AS k
-     JOIN users u ON u.id = k.id ORDER BY u.created_at DESC, u.id DESC`,
-    [...params, page.limit, page.offset],
+  const ordered = () =>
+    q.query<UserRow>(
+      `SELECT u.* FROM (SELECT id FROM users ${where} ORDER BY ${ORDER} LIMIT $${n + 1} OFFSET $${n + 2}) AS k
+       JOIN users u ON u.id = k.id ORDER BY u.created_at DESC, u.id DESC`,
+      [...params, page.limit, page.offset],
+    );
+  if (!where) {
+    const rows = await ordered();
+    return { rows, total: await listTotal(q, 'FROM users', ORDER, params, page, rows.length) };
+  }
+  const matched = await q.query<{ id: string }>(
+    `SELECT id FROM (SELECT id, created_at FROM users ${where} LIMIT ${COUNT_BOUND + 1}) AS m ORDER BY ${ORDER}`,
+    params,
   );
-  return { rows, total: await listTotal(q, `FROM users ${where}`, params, page, rows.length) };
+  if (matched.length <= COUNT_BOUND) {
+    const ids = matched.slice(page.offset, page.offset + page.limit).map((m) => m.id);
+    const rows = ids.length ? await q.query<UserRow>(`SELECT * FROM users WHERE id = ANY($1::text[]) ORDER BY ${ORDER}`, [ids]) : [];
+    return { rows, total: matched.length };
+  }
+  const rows = await ordered();
+  return { rows, total: await estimatedTotal(q, `FROM users ${where}`, params, page, rows.length) };
 }
