@@ -5,6 +5,7 @@
 // the database refuses (refusedInput) is the caller's fault (a 400 upstream).
 import crypto from 'node:crypto';
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import pg from 'pg';
 
 export interface Queryable {
@@ -227,9 +228,10 @@ export function openPg(options: PgOptions): Db {
   };
 }
 
-/** Opens PGlite persisted at dataDir, or in memory when dataDir is undefined. */
+/** Opens PGlite persisted at dataDir, or in memory when dataDir is undefined. Extensions the
+ *  migrations create (pg_trgm, migration 013) must be loaded when PGlite is constructed. */
 export async function openPglite(dataDir?: string): Promise<Db> {
-  const lite = await PGlite.create(dataDir ? { dataDir } : {});
+  const lite = await PGlite.create({ ...(dataDir ? { dataDir } : {}), extensions: { pg_trgm } });
   const wrap = (runner: Pick<PGlite, 'query' | 'exec'>): Queryable => ({
     async query<T>(sql: string, params?: readonly unknown[]) {
       return (await runner.query<T>(sql, params as unknown[] | undefined)).rows;

@@ -1,6 +1,7 @@
 // Owns the SQL of the audit log (audit_logs, migration 008): append a row, list newest first with
 // exact-match filters, read one. Rows are never updated.
 import type { Queryable } from '../db.ts';
+import { listTotal, type PageWindow } from '../list-total.ts';
 
 export interface AuditLogRow {
   id: string;
@@ -46,11 +47,16 @@ export async function insertAuditLogRow(q: Queryable, row: AuditLogRow): Promise
   );
 }
 
-/** Newest first (rows of one instant in the order they were written), with the filtered total. */
+/**
+ * Newest first (rows of one instant in the order they were written), with the filtered total
+ * (storage/list-total.ts: exact up to its bound, estimated above). The page's keys (created_at, seq)
+ * come first from the index of the filter alone (index-only, so a deep OFFSET skips index entries,
+ * not table rows), then only those rows are read through audit_logs_created.
+ */
 export async function listAuditLogRows(
   q: Queryable,
   filter: AuditLogFilter,
-  page: { limit: number; offset: number },
+  page: PageWindow,
 ): Promise<{ rows: AuditLogRow[]; total: number }> {
   // Only the given filters become conditions, so each combination gets a plan that can use its index.
   const params: unknown[] = [];
@@ -64,12 +70,15 @@ export async function listAuditLogRows(
   add('application_id', filter.applicationId);
   add('key', filter.key);
   const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
+  const n = params.length;
   const rows = await q.query<AuditLogRow>(
-    `SELECT ${COLUMNS} FROM audit_logs ${clause} ORDER BY created_at DESC, seq DESC LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
+    `SELECT ${COLUMNS.split(', ').map((c) => `a.${c}`).join(', ')}
+       FROM (SELECT created_at, seq FROM audit_logs ${clause} ORDER BY created_at DESC, seq DESC LIMIT $${n + 1} OFFSET $${n + 2}) AS k
+       JOIN audit_logs a ON a.created_at = k.created_at AND a.seq = k.seq
+      ORDER BY a.created_at DESC, a.seq DESC`,
     [...params, page.limit, page.offset],
   );
-  const total = (await q.query<{ n: number }>(`SELECT count(*)::int AS n FROM audit_logs ${clause}`, params))[0]!.n;
-  return { rows, total };
+  return { rows, total: await listTotal(q, `FROM audit_logs ${clause}`, 'created_at DESC, seq DESC', params, page, rows.length) };
 }
 
 export async function findAuditLogRow(q: Queryable, id: string): Promise<AuditLogRow | null> {

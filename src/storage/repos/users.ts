@@ -2,7 +2,8 @@
 // unique indexes; callers map SQLSTATE 23505 (see uniqueViolationOf) instead of checking first, so
 // concurrent writers cannot both succeed.
 import type { Search } from '../../domain/search.ts';
-import type { Queryable } from '../db.ts';
+import type { Db, Queryable } from '../db.ts';
+import { COUNT_BOUND, estimatedTotal, listTotal, type PageWindow } from '../list-total.ts';
 import { searchCondition } from '../search-sql.ts';
 
 /** A linked social identity, keyed by connector target. */
@@ -130,6 +131,9 @@ export const SEARCH_COLUMNS = {
 export type UserSearchField = keyof typeof SEARCH_COLUMNS;
 export const USER_SEARCH_FIELDS = Object.keys(SEARCH_COLUMNS) as UserSearchField[];
 
+// Migration 013's trigram indexes cover every searchable column; ids are lowercase by their CHECK.
+const SEARCH_INDEXES = { lowercase: ['id'], trigram: ['username', 'primary_phone', 'name'] };
+
 /** WHERE clause and parameters for a search; every value is a bound parameter. */
 function whereOf(search: Search<UserSearchField> | null): { where: string; params: unknown[] } {
   if (!search || search.matches.length === 0) return { where: '', params: [] };
@@ -138,24 +142,59 @@ function whereOf(search: Search<UserSearchField> | null): { where: string; param
     params.push(value);
     return `$${params.length}`;
   };
-  return { where: `WHERE ${searchCondition(search, SEARCH_COLUMNS, param)}`, params };
+  return { where: `WHERE ${searchCondition(search, SEARCH_COLUMNS, param, SEARCH_INDEXES)}`, params };
 }
 
-/** A page of users, newest first, and the total matching the search. */
+const ORDER = 'created_at DESC, id DESC';
+
+/**
+ * A page of users, newest first, and the total matching the search (storage/list-total.ts: exact up
+ * to COUNT_BOUND, estimated above). Without a search, the page's keys come first from
+ * users_created_at alone (an index-only scan, so a deep OFFSET skips index entries, not table rows),
+ * then only those rows are read.
+ *
+ * A search first collects up to COUNT_BOUND + 1 matching keys in no particular order, which lets the
+ * planner use the trigram indexes (a rare pattern: a few index entries) or stop a scan early (a
+ * common one). Ordering by created_at in that statement would invite the planner to walk
+ * users_created_at and filter, reading the whole table when its estimate of a pattern's
+ * frequency is too high. Up to COUNT_BOUND matches, those keys are all there is: the page is
+ * sliced from them, read by primary key, and the total is exact. More matches mean the pattern is
+ * common, so the ordered walk filtering users_created_at finds a page after a few rows per match.
+ *
+ * A search runs in a transaction with plan_cache_mode = force_custom_plan: the right plan depends on
+ * the pattern (a trigram index for `%abcd%`, a scan that stops early for `%ab%`, which has no
+ * trigram), and after five runs of a prepared statement PostgreSQL may settle on one generic plan
+ * for every pattern (seen: bitmap scans of all five trigram indexes, 5–8 s for `%ab%` at 1 M users).
+ */
 export async function listUsers(
-  q: Queryable,
+  db: Pick<Db, 'tx'> & Queryable,
   search: Search<UserSearchField> | null,
-  page: { limit: number; offset: number },
+  page: PageWindow,
 ): Promise<{ rows: UserRow[]; total: number }> {
   const { where, params } = whereOf(search);
   const n = params.length;
-  const [rows, count] = await Promise.all([
-    q.query<UserRow>(`SELECT * FROM users ${where} ORDER BY created_at DESC, id DESC LIMIT $${n + 1} OFFSET $${n + 2}`, [
-      ...params,
-      page.limit,
-      page.offset,
-    ]),
-    q.query<{ total: string | number }>(`SELECT count(*) AS total FROM users ${where}`, params),
-  ]);
-  return { rows, total: Number(count[0]?.total ?? 0) };
+  const ordered = (q: Queryable) =>
+    q.query<UserRow>(
+      `SELECT u.* FROM (SELECT id FROM users ${where} ORDER BY ${ORDER} LIMIT $${n + 1} OFFSET $${n + 2}) AS k
+       JOIN users u ON u.id = k.id ORDER BY u.created_at DESC, u.id DESC`,
+      [...params, page.limit, page.offset],
+    );
+  if (!where) {
+    const rows = await ordered(db);
+    return { rows, total: await listTotal(db, 'FROM users', ORDER, params, page, rows.length) };
+  }
+  return db.tx(async (q) => {
+    await q.query(`SELECT set_config('plan_cache_mode', 'force_custom_plan', true)`);
+    const matched = await q.query<{ id: string }>(
+      `SELECT id FROM (SELECT id, created_at FROM users ${where} LIMIT ${COUNT_BOUND + 1}) AS m ORDER BY ${ORDER}`,
+      params,
+    );
+    if (matched.length <= COUNT_BOUND) {
+      const ids = matched.slice(page.offset, page.offset + page.limit).map((m) => m.id);
+      const rows = ids.length ? await q.query<UserRow>(`SELECT * FROM users WHERE id = ANY($1::text[]) ORDER BY ${ORDER}`, [ids]) : [];
+      return { rows, total: matched.length };
+    }
+    const rows = await ordered(q);
+    return { rows, total: await estimatedTotal(q, `FROM users ${where}`, params, page, rows.length) };
+  });
 }
