@@ -166,9 +166,16 @@ export async function seedSchema(
   counts: SeedCounts,
   passwordHash: string,
   log: (line: string) => void,
+  /** Receives how to cancel the statement running now (Ctrl-C: a seed can take minutes). */
+  cancellable: (cancel: () => Promise<void>) => void = () => undefined,
 ): Promise<void> {
   const client = new pg.Client({ connectionString: url, application_name: `${BENCH_APP_NAME}-seed`, options: `-c search_path=${schema}` });
   await client.connect();
+  cancellable(async () => {
+    const admin = new pg.Client({ connectionString: url, application_name: `${BENCH_APP_NAME}-admin` });
+    await admin.connect();
+    await admin.query('SELECT pg_cancel_backend($1)', [(client as pg.Client & { processID: number }).processID]).finally(() => admin.end());
+  });
   try {
     for (const { what, sql, params } of statements(counts, passwordHash)) {
       const started = performance.now();

@@ -17,7 +17,7 @@ import type { CodeBook } from './codebook.ts';
 import type { ExperienceSpec } from './experience-flow.ts';
 import { codeRecorder, prepareExperience, userSlots } from './experience.ts';
 import { SEEDED_APPLICATIONS, seededApplicationId, seedSchema, type SeedCounts } from './growth-seed.ts';
-import { building } from './lifecycle.ts';
+import { building, type Teardown } from './lifecycle.ts';
 import { m2mCalls, newM2mClient } from './m2m.ts';
 import type { Target } from './target.ts';
 import { startVerityApp } from './verity.ts';
@@ -44,8 +44,23 @@ export function startGrowthTarget(options: {
   /** The seed for "large"; none for "empty". */
   seed?: SeedCounts;
   log(line: string): void;
+  /** SuiteContext.onInterrupt: Ctrl-C during the seed cancels it and drops the schema. */
+  onInterrupt(step: () => Promise<void>): () => void;
 }): Promise<GrowthTarget> {
   return building(async (down) => {
+    let cancelSeed: () => Promise<void> = async () => undefined;
+    const release = options.onInterrupt(async () => {
+      await cancelSeed();
+      await down.run();
+    });
+    try {
+      return await build(down, (cancel) => (cancelSeed = cancel));
+    } finally {
+      release();
+    }
+  });
+
+  async function build(down: Teardown, cancellable: (cancel: () => Promise<void>) => void): Promise<GrowthTarget> {
     const record = (slot: number, code: string) => options.book.record(slot, code);
     const phoneSlots = new Map(options.phones.map((phone, slot) => [phone, slot]));
     const senders = fixedSenders({
@@ -58,7 +73,7 @@ export function startGrowthTarget(options: {
       for (let i = 0; i < SEEDED_APPLICATIONS; i += 1) await createApplication(deps, { name: `seeded ${i}`, id: seededApplicationId(i) });
       const started = performance.now();
       options.log(`  seeding ${verity.schema}:`);
-      await seedSchema(options.databaseUrl, verity.schema!, options.seed, options.passwordHash, options.log);
+      await seedSchema(options.databaseUrl, verity.schema!, options.seed, options.passwordHash, options.log, cancellable);
       options.log(`  seeded in ${((performance.now() - started) / 1000).toFixed(1)} s`);
     }
     const experience = await prepareExperience(verity, options);
@@ -78,5 +93,5 @@ export function startGrowthTarget(options: {
       db: verity.db,
       close: () => down.run(),
     };
-  });
+  }
 }

@@ -10,7 +10,7 @@
 //   BENCH_TARGETS [baseline,verity-pg,baseline-pglite,verity-pglite] (the OTP suite runs all four, the
 //   Experience suite all but baseline-pglite, the OIDC suite the PostgreSQL two, growth verity-pg),
 //   BENCH_SCENARIOS [grant,read]: the OIDC suite's scenarios,
-//   BENCH_USERS [1024]: the Experience suite's users (flows take them in turn),
+//   BENCH_USERS [1024]: the Experience and growth suites' users (flows take them in turn),
 //   BENCH_COUNT_FLOWS [200], BENCH_REPEAT [1] rounds, each row keeping its median-throughput round,
 //   BENCH_CLIENT [worker] or inline, BENCH_HTTP [http] or fetch (see driver.ts, client.ts),
 //   BENCH_SPREAD [0] or 1: OTP diagnostic, one API key and one source address per flow slot (flows.ts),
@@ -49,6 +49,7 @@ const SUITES = ['otp', 'oidc', 'experience', 'growth'];
 const GROWTH_IN_ALL = env.BENCH_GROWTH === '1';
 const GROWTH_SCALE = Number(env.BENCH_GROWTH_SCALE ?? 1);
 const log = (line: string) => process.stderr.write(`${line}\n`);
+let interrupted = false;
 
 async function main(): Promise<void> {
   if (suite !== 'all' && !SUITES.includes(suite)) throw new Error(`BENCH_SUITE must be all, ${SUITES.join(', ')}, not ${suite}`);
@@ -67,9 +68,14 @@ async function main(): Promise<void> {
   const closeAll = async () => {
     for (const t of targets.splice(0)) await t.close().catch((e: unknown) => log(`closing ${t.name}: ${String(e)}`));
   };
+  const interruptSteps = new Set<() => Promise<void>>();
   process.once('SIGINT', () => {
+    interrupted = true;
     log('interrupted: dropping schemas');
-    void closeAll().finally(() => process.exit(130));
+    const steps = [...interruptSteps].map((step) => step().catch((e: unknown) => log(`interrupted: ${String(e)}`)));
+    void Promise.all(steps)
+      .then(closeAll)
+      .finally(() => process.exit(130));
   });
 
   const backends = () => benchBackends(url).catch(() => new Set<number>());
@@ -85,6 +91,10 @@ async function main(): Promise<void> {
       const target = await start();
       targets.push(target);
       return target;
+    },
+    onInterrupt(step) {
+      interruptSteps.add(step);
+      return () => interruptSteps.delete(step);
     },
   };
   try {
@@ -118,6 +128,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
+  // After Ctrl-C, what broke is what the interrupt cancelled (a seed statement, a closed server).
+  if (interrupted) return;
   console.error(error);
   process.exitCode = 1;
 });

@@ -26,6 +26,11 @@ export interface SuiteContext {
   poolSize: number;
   /** Starts a target (if wanted) and keeps it, so the run closes it at the end or on Ctrl-C. */
   open<T extends Target>(name: string, start: () => Promise<T>): Promise<T | null>;
+  /**
+   * A step Ctrl-C runs (before closing the open targets) while a target is still being built, e.g.
+   * cancelling a long seed and dropping its schema; answers the function that removes it again.
+   */
+  onInterrupt(step: () => Promise<void>): () => void;
   log(line: string): void;
 }
 
