@@ -142,7 +142,7 @@ export async function experienceSuite(ctx: SuiteContext, options: { book: CodeBo
 function whereTheTimeGoes(rows: readonly Row[], poolMs: WeakMap<Measured, number>): string {
   const cores = os.cpus().length;
   const header = ['method', 'target', 'conc', 'server', 'argon2', 'rest', 'pg', 'total', 'CPU allows/s'];
-  const widths = [9, 10, 4, 7, 7, 7, 6, 7, 12];
+  const widths = [9, 13, 4, 7, 7, 7, 6, 7, 12];
   const line = (cells: string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(' ');
   const out = ['Where a flow\'s CPU goes (ms per flow; argon2 = the pool\'s threads over the whole run incl. warm-up):', line(header)];
   for (const row of rows) {
