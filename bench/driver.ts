@@ -33,6 +33,8 @@ export interface RunRequest {
   call?: CallSpec;
   /** What an 'experience' flow does. */
   experience?: ExperienceSpec;
+  /** A 'codes' flow's Management API access token. */
+  bearer?: string;
 }
 
 export type WorkerMessage =

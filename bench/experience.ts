@@ -1,7 +1,7 @@
 // Owns the Verity target of the Experience suite: the bench's Verity app (verity.ts) on PostgreSQL
-// whose Email connector is a recorder that delivers nothing and writes each code into the shared
-// code book (slot = the user's number), a sign-in experience with username + password and email +
-// password or code, one SPA (public client, PKCE) with one redirect URI, and `users` users made
+// or PGlite whose Email connector is a recorder that delivers nothing and records each code (in the
+// shared code book, slot = the user's number; memory.ts's child server sends it to the bench
+// process instead), a sign-in experience with username + password and email + password or code, one SPA (public client, PKCE) with one redirect URI, and `users` users made
 // through the domain (createUser), all storing the same argon2id hash of the bench password: it is
 // imported as a digest, so setup hashes once instead of once per user, and each sign-in still costs
 // one full argon2id verification at the current parameters (no rehash).
@@ -12,7 +12,8 @@ import { createManagedApplication } from '../src/domain/management/applications.
 import { updateSignInExperience } from '../src/domain/sign-in-experience/index.ts';
 import type { SignInExperiencePatch } from '../src/domain/sign-in-experience/schema.ts';
 import { createUser } from '../src/domain/users/create.ts';
-import type { CodeBook } from './codebook.ts';
+import type { Keyring } from '../src/crypto/keyring.ts';
+import type { Db } from '../src/storage/db.ts';
 import { benchUser, type ExperienceSpec } from './experience-flow.ts';
 import { building } from './lifecycle.ts';
 import type { Target } from './target.ts';
@@ -30,52 +31,70 @@ const SIGN_IN_EXPERIENCE: SignInExperiencePatch = {
   signIn: { methods: [method('username', false), method('email', true)] },
 };
 
-/** An Email sender that delivers nothing and records the code under the user's slot in the book. */
-function codeRecorder(book: CodeBook, slotOf: ReadonlyMap<string, number>): Sender {
+/** Where a recorder puts a code: the shared code book, or (memory.ts) a message to the bench process. */
+export type RecordCode = (slot: number, code: string) => void | Promise<void>;
+
+/** A sender that delivers nothing and records the code under the recipient's slot (`slotOf` keys: lower-case). */
+export function codeRecorder(channel: 'email' | 'sms', record: RecordCode, slotOf: ReadonlyMap<string, number>): Sender {
   return {
-    name: 'bench-email-recorder',
-    channel: 'email',
+    name: `bench-${channel}-recorder`,
+    channel,
     send: async ({ to, code }) => {
       const slot = slotOf.get(to.toLowerCase());
       if (slot === undefined) throw new Error(`unexpected recipient ${to}`);
-      book.record(slot, code);
+      await record(slot, code);
       return {};
     },
   };
 }
 
+/** The email address → code book slot of every bench user. */
+export const userSlots = (users: number): Map<string, number> => new Map(Array.from({ length: users }, (_, i) => [benchUser(i).email, i]));
+
 export type ExperienceTarget = Target & { experience: Omit<ExperienceSpec, 'method'> };
 
+/**
+ * On a migrated database: the sign-in experience, the SPA and `users` bench users storing
+ * `passwordHash`; answers what a flow needs to sign them in.
+ */
+export async function prepareExperience(
+  deps: { db: Db; keyring: Keyring },
+  options: { users: number; password: string; passwordHash: string },
+): Promise<Omit<ExperienceSpec, 'method'>> {
+  const { users, password, passwordHash } = options;
+  const full = { ...deps, clock: systemClock };
+  await updateSignInExperience(full, SIGN_IN_EXPERIENCE);
+  const spa = await createManagedApplication(full, {
+    name: 'bench SPA',
+    type: 'SPA',
+    oidcClientMetadata: { redirectUris: [REDIRECT_URI], postLogoutRedirectUris: [] },
+  });
+  for (let i = 0; i < users; i += 1) {
+    const { username, email } = benchUser(i);
+    await createUser(full, { username, primaryEmail: email, passwordDigest: passwordHash, passwordAlgorithm: 'Argon2id' });
+  }
+  return { clientId: spa.id, redirectUri: REDIRECT_URI, users, password };
+}
+
 export function startVerityExperience(options: {
+  driver: 'pg' | 'pglite';
   databaseUrl: string;
-  book: CodeBook;
+  /** Where the Email recorder puts each code (slot = the user's number). */
+  record: RecordCode;
   users: number;
   password: string;
   /** The argon2id PHC string of `password` (argon2-baseline.ts). */
   passwordHash: string;
 }): Promise<ExperienceTarget> {
   return building(async (down) => {
-    const { users, password, passwordHash } = options;
-    if (users > options.book.size) throw new Error(`${users} users, but the code book has ${options.book.size} slots`);
-    const slotOf = new Map(Array.from({ length: users }, (_, i) => [benchUser(i).email, i]));
-    const senders = fixedSenders({ email: codeRecorder(options.book, slotOf) });
-    const verity = await startVerityApp({ driver: 'pg', databaseUrl: options.databaseUrl, purpose: 'experience', senders }, down);
-    const deps = { db: verity.db, clock: systemClock, keyring: verity.keyring };
-    await updateSignInExperience(deps, SIGN_IN_EXPERIENCE);
-    const spa = await createManagedApplication(deps, {
-      name: 'bench SPA',
-      type: 'SPA',
-      oidcClientMetadata: { redirectUris: [REDIRECT_URI], postLogoutRedirectUris: [] },
-    });
-    for (let i = 0; i < users; i += 1) {
-      const { username, email } = benchUser(i);
-      await createUser(deps, { username, primaryEmail: email, passwordDigest: passwordHash, passwordAlgorithm: 'Argon2id' });
-    }
+    const senders = fixedSenders({ email: codeRecorder('email', options.record, userSlots(options.users)) });
+    const verity = await startVerityApp({ driver: options.driver, databaseUrl: options.databaseUrl, purpose: 'experience', senders }, down);
+    const experience = await prepareExperience(verity, options);
     return {
-      name: 'verity-pg',
+      name: `verity-${options.driver}`,
       url: verity.url,
       statements: verity.statements,
-      experience: { clientId: spa.id, redirectUri: REDIRECT_URI, users, password },
+      experience,
       close: () => down.run(),
     };
   });

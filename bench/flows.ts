@@ -1,14 +1,15 @@
 // Owns what one unit of work is, for any target, as the client performs it:
 // a baseline pair (POST /pair, then POST /pair/:id), an OTP flow (POST /otp, then POST /otp/:id
 // with the code the no-op sender recorded), one call (the OIDC suite: a token grant or a
-// Management API read, described by a CallSpec; the Experience suite's argon2 verification), or an
-// Experience API sign-in (experience-flow.ts). Any unexpected answer throws, so it counts as an error.
+// Management API read, described by a CallSpec; the Experience suite's argon2 verification), an
+// Experience API sign-in (experience-flow.ts), or a Management API code (the growth suite:
+// POST /api/verification-codes to a phone, then /verify with the code the no-op sender recorded). Any unexpected answer throws, so it counts as an error.
 import type { Client, JsonResponse } from './client.ts';
 import type { CodeBook } from './codebook.ts';
 import { experienceFlow, type ExperienceSpec } from './experience-flow.ts';
 import type { Flow } from './load.ts';
 
-export type FlowKind = 'pair' | 'otp' | 'call' | 'experience';
+export type FlowKind = 'pair' | 'otp' | 'call' | 'experience' | 'codes';
 
 /** One HTTP request that is a whole flow: what to send, and what answers it. Plain data (crosses threads). */
 export interface CallSpec {
@@ -17,8 +18,8 @@ export interface CallSpec {
   headers: Record<string, string>;
   body?: string;
   status: number;
-  /** A field the JSON answer must carry, non-empty. */
-  field: string;
+  /** A field the JSON answer must carry, non-empty (none: the status is the check, e.g. a list that may be empty). */
+  field?: string;
 }
 
 export interface FlowContext {
@@ -33,6 +34,8 @@ export interface FlowContext {
   call?: CallSpec;
   /** Who an 'experience' flow signs in, and how (its users start at firstPhone, as slots). */
   experience?: ExperienceSpec;
+  /** A 'codes' flow's Management API access token. */
+  bearer?: string;
 }
 
 export function expect(response: JsonResponse, status: number, what: string): void {
@@ -52,12 +55,24 @@ export function makeFlow(kind: FlowKind, ctx: FlowContext): Flow {
     return async (n) => {
       const response = await ctx.client.send({ ...call, localAddress: sourceOf(n) });
       expect(response, call.status, what);
-      if (!response.body?.[call.field]) throw new Error(`${what}: no ${call.field} in ${JSON.stringify(response.body).slice(0, 200)}`);
+      if (call.field !== undefined && !response.body?.[call.field]) throw new Error(`${what}: no ${call.field} in ${JSON.stringify(response.body).slice(0, 200)}`);
     };
   }
   if (kind === 'experience') {
     if (!ctx.experience) throw new Error('an experience flow needs an ExperienceSpec');
     return experienceFlow(ctx.client, ctx.experience, ctx.book, ctx.firstPhone);
+  }
+  if (kind === 'codes') {
+    const headers = { authorization: `Bearer ${ctx.bearer ?? ''}` };
+    return async (n) => {
+      const slot = slotOf(n);
+      // The Management API takes digits only; Verity sends to +<digits>.
+      const phone = ctx.phones[slot]!.slice(1);
+      expect(await ctx.client.post('/api/verification-codes', { phone }, headers), 204, 'POST /api/verification-codes');
+      const verificationCode = ctx.book.take(slot);
+      if (verificationCode === undefined) throw new Error(`no code recorded for ${ctx.phones[slot]}`);
+      expect(await ctx.client.post('/api/verification-codes/verify', { phone, verificationCode }, headers), 204, 'POST /api/verification-codes/verify');
+    };
   }
   if (kind === 'pair') {
     return async (n) => {

@@ -50,7 +50,7 @@ const fix = (n: number, digits: number) => (Number.isFinite(n) ? n.toFixed(digit
 
 export function table(rows: readonly Row[], baseline: string, rateLabel = 'flows/s'): string {
   const header = ['target', 'conc', rateLabel, 'p50 ms', 'p99 ms', 'cpu: server', 'process', 'pg', 'others', 'errors', '×flows/s', '×p99', '×cpu'];
-  const widths = [14, 4, 8, 7, 7, 11, 8, 6, 6, 6, 8, 5, 5];
+  const widths = [15, 4, 8, 7, 7, 11, 8, 6, 6, 6, 8, 5, 5];
   const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[0]!) : pad(c, widths[i]!))).join(' ');
   const out = [line(header), '-'.repeat(widths.reduce((a, b) => a + b + 1, -1))];
   for (const row of rows) {
@@ -150,4 +150,12 @@ export function ratioCheck(title: string, factor: number, rows: readonly Row[], 
     );
   }
   return lines.join('\n');
+}
+
+/** A ceiling on statements per flow (the Experience suite's sign-ins), with the margin. */
+export function statementCheck(title: string, maximum: number, perFlow: number): string {
+  const verdict = perFlow <= maximum
+    ? `PASS by ${fix(maximum - perFlow, 2)} statements`
+    : `MISS by ${fix(perFlow - maximum, 2)} statements (needs ÷${fix(perFlow / maximum, 2)})`;
+  return `${title}: ${fix(perFlow, 2)} ≤ ${maximum}  →  ${verdict}`;
 }

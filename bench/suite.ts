@@ -26,6 +26,11 @@ export interface SuiteContext {
   poolSize: number;
   /** Starts a target (if wanted) and keeps it, so the run closes it at the end or on Ctrl-C. */
   open<T extends Target>(name: string, start: () => Promise<T>): Promise<T | null>;
+  /**
+   * A step Ctrl-C runs (before closing the open targets) while a target is still being built, e.g.
+   * cancelling a long seed and dropping its schema; answers the function that removes it again.
+   */
+  onInterrupt(step: () => Promise<void>): () => void;
   log(line: string): void;
 }
 
@@ -67,14 +72,21 @@ export async function measureRounds(ctx: SuiteContext, units: readonly Unit[]): 
 
 /** Counts each unit's statements over BENCH_COUNT_FLOWS flows at concurrency 1; one block per unit. */
 export async function statementsPerFlow(ctx: SuiteContext, units: readonly Unit[]): Promise<string> {
+  return (await countStatements(ctx, units)).text;
+}
+
+/** statementsPerFlow, with each unit's statements per flow for a target check. */
+export async function countStatements(ctx: SuiteContext, units: readonly Unit[]): Promise<{ text: string; perFlow: Map<Unit, number> }> {
   const flows = ctx.settings.countFlows;
   const lines = [`Statements per flow (${flows} flows at concurrency 1; count × mean round trip):`];
+  const perFlow = new Map<Unit, number>();
   for (const unit of units) {
     unit.target.statements.reset();
     const counted = await runUnit(ctx, unit, { mode: 'counted', concurrency: 1, flows });
     const scenario = units.some((u) => u.scenario !== unit.scenario) ? `${unit.scenario}, ` : '';
-    lines.push(`  ${scenario}${unit.target.name}: ${(unit.target.statements.count() / counted.flows).toFixed(2)} statements/flow`);
+    perFlow.set(unit, unit.target.statements.count() / counted.flows);
+    lines.push(`  ${scenario}${unit.target.name}: ${perFlow.get(unit)!.toFixed(2)} statements/flow`);
     for (const line of unit.target.statements.breakdown(counted.flows)) lines.push(`      ${line}`);
   }
-  return lines.join('\n');
+  return { text: lines.join('\n'), perFlow };
 }

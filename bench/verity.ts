@@ -54,6 +54,8 @@ export interface VerityApp {
   db: Db;
   keyring: Keyring;
   statements: StatementLog;
+  /** The PostgreSQL schema the app runs in (null on PGlite). */
+  schema: string | null;
 }
 
 /** Starts the app; `down` receives the steps that stop it and drop its schema. */
@@ -76,5 +78,5 @@ export async function startVerityApp(
   const deps = { config, db: countingDb(db, statements), clock: systemClock, keyring, senders: options.senders, metrics: createMetrics(), egress };
   const app = await buildApp(deps);
   down.add(() => app.close());
-  return { url: await listenLocal(app), db, keyring, statements };
+  return { url: await listenLocal(app), db, keyring, statements, schema };
 }
