@@ -32,18 +32,24 @@ export async function statementOf(fn: (q: Queryable) => Promise<unknown>): Promi
   return captured;
 }
 
-interface PlanNode {
+export interface PlanNode {
   'Node Type': string;
   'Relation Name'?: string;
   'Index Name'?: string;
+  Filter?: string;
   Plans?: PlanNode[];
 }
 
-/** Every scan node of the statement's plan (EXPLAIN (FORMAT JSON) with its params), outermost first. */
+/** The plan's root node: EXPLAIN (FORMAT JSON) of the statement with its params. */
+export async function planOf(q: Queryable, sql: string, params: readonly unknown[]): Promise<PlanNode> {
+  const [row] = await q.query<{ 'QUERY PLAN': unknown }>(`EXPLAIN (FORMAT JSON) ${sql}`, params);
+  const raw = row!['QUERY PLAN'];
+  return ((typeof raw === 'string' ? JSON.parse(raw) : raw) as [{ Plan: PlanNode }])[0].Plan;
+}
+
+/** Every scan node of the statement's plan, outermost first. */
 export async function scansOf(q: Queryable, statement: Statement): Promise<ScanNode[]> {
-  const rows = await q.query<{ 'QUERY PLAN': unknown }>(`EXPLAIN (FORMAT JSON) ${statement.sql}`, statement.params);
-  const raw = rows[0]!['QUERY PLAN'];
-  const plan = (typeof raw === 'string' ? JSON.parse(raw) : raw) as { Plan: PlanNode }[];
+  const root = await planOf(q, statement.sql, statement.params);
   const scans: ScanNode[] = [];
   const walk = (node: PlanNode) => {
     if (node['Node Type'].endsWith('Scan')) {
@@ -55,6 +61,6 @@ export async function scansOf(q: Queryable, statement: Statement): Promise<ScanN
     }
     for (const child of node.Plans ?? []) walk(child);
   };
-  walk(plan[0]!.Plan);
+  walk(root);
   return scans;
 }

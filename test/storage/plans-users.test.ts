@@ -13,6 +13,7 @@ import { listUsers, type UserSearchField } from '../../src/storage/repos/users.t
 import { parseSearch } from '../../src/domain/search.ts';
 import { USER_SEARCH_FIELDS } from '../../src/storage/repos/users.ts';
 import { onPostgres, useTestDb } from '../helpers/db.ts';
+import { planOf, type PlanNode } from '../helpers/plans.ts';
 
 const USERS = 100_000;
 const LOGS = 200_000;
@@ -49,14 +50,6 @@ async function userValues(q: Queryable, i: number) {
 
 // --- plans ------------------------------------------------------------------------------------
 
-interface PlanNode {
-  'Node Type': string;
-  'Relation Name'?: string;
-  'Index Name'?: string;
-  Filter?: string;
-  Plans?: PlanNode[];
-}
-
 /** Every statement a repository call sends, with its parameters (inside its transactions too). */
 function capturing(db: Db) {
   const sent: { sql: string; params: readonly unknown[] }[] = [];
@@ -69,12 +62,6 @@ function capturing(db: Db) {
   });
   const q = { ...wrap(db), tx: <T>(fn: (q: Queryable) => Promise<T>) => db.tx((inner) => fn(wrap(inner))) };
   return { q, sent };
-}
-
-async function planOf(db: Queryable, sql: string, params: readonly unknown[]): Promise<PlanNode> {
-  const [row] = await db.query<{ 'QUERY PLAN': unknown }>(`EXPLAIN (FORMAT JSON) ${sql}`, params);
-  const raw = row!['QUERY PLAN'];
-  return ((typeof raw === 'string' ? JSON.parse(raw) : raw) as [{ Plan: PlanNode }])[0].Plan;
 }
 
 /** Indexes read on the big tables, and the scans of them whose cost grows with the table. */
