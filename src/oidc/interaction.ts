@@ -1,12 +1,55 @@
-// Owns the bridge from a finished sign-in back to the provider. finishInteraction records on the
+// Owns the bridge between the provider's interaction and the Experience API. readInteraction is the
+// provider's interactionDetails with the Experience API state read in the same statement (one read
+// per request instead of two). finishInteraction records on the
 // pending OIDC interaction who signed in and the grant they consent to, so the browser, following
 // returnTo (the provider's /oidc/auth/:uid), receives its authorization code without a second round.
 // The Experience API calls it once the user is identified; it never talks HTTP itself. A result
 // finished with a browser binding is resumed only by the browser holding it (browser-binding.ts).
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import Provider, { errors, type Grant, type Interaction, type InteractionResults } from 'oidc-provider';
+import type { Queryable } from '../storage/db.ts';
+import { findInteraction, type ExperienceRow } from '../storage/repos/experience.ts';
 import { OIDC_SCOPES } from './account.ts';
 import { RESULT_BINDING } from './browser-binding.ts';
 import { providerLookups, type ProviderLookups } from './provider.ts';
+
+/** The model statics the provider uses in its own find (verify the stored payload, then build it). */
+interface InteractionStatics {
+  verify(stored: Record<string, unknown>): Promise<Record<string, unknown>>;
+  instantiate(payload: Record<string, unknown>): Interaction;
+}
+
+/**
+ * What provider.interactionDetails answers — the interaction named by the signed `_interaction`
+ * cookie, verified as the provider's own find verifies it, its session checked as the provider
+ * checks it — plus the Experience API state of that interaction (null: none, or expired at `now`).
+ * Throws the provider's SessionNotFound as interactionDetails does.
+ */
+export async function readInteraction(
+  provider: Provider,
+  q: Queryable,
+  now: Date,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<{ interaction: Interaction; experience: ExperienceRow | null }> {
+  const uid = provider.createContext(req, res).cookies.get(provider.cookieName('interaction'), { signed: true });
+  if (!uid) throw new errors.SessionNotFound('interaction session id cookie not found');
+  const row = await findInteraction(q, uid, now);
+  if (!row) throw new errors.SessionNotFound('interaction session not found');
+  const model = provider.Interaction as unknown as InteractionStatics;
+  let interaction: Interaction;
+  try {
+    interaction = model.instantiate(await model.verify(row.payload));
+  } catch {
+    throw new errors.SessionNotFound('interaction session not found');
+  }
+  if (interaction.session?.uid) {
+    const session = await provider.Session.findByUid(interaction.session.uid);
+    if (!session) throw new errors.SessionNotFound('session not found');
+    if (interaction.session.accountId !== session.accountId) throw new errors.SessionNotFound('session principal changed');
+  }
+  return { interaction, experience: row.experience };
+}
 
 const words = (value: unknown): string[] => (typeof value === 'string' ? value.split(' ').filter(Boolean) : []);
 

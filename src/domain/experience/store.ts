@@ -1,5 +1,6 @@
 // Owns loading and changing an interaction's experience state in the database, and who may: only
-// the browser holding the interaction's binding (oidc/browser-binding.ts). Reads take a snapshot. A
+// the browser holding the interaction's binding (oidc/browser-binding.ts). Reads take a snapshot
+// (a request's first is the row read with its interaction, judged here like any other). A
 // change of the state alone is one compare-and-set statement against the snapshot (state and
 // binding) it was computed from; when another request of the interaction changed either first, the
 // change is computed again on a fresh read, whose binding is judged again (it is a pure function, so
@@ -19,6 +20,7 @@
 // Throws LogtoError session.interaction_not_found (404) when the interaction has no state, or none
 // for this browser (recorded in the audit log).
 import { isDeepStrictEqual } from 'node:util';
+import type { Interaction } from 'oidc-provider';
 import { randomString, type Keyring } from '../../crypto/keyring.ts';
 import { bindingMatches, issueBinding, type IssuedBinding } from '../../oidc/browser-binding.ts';
 import type { Db, Queryable } from '../../storage/db.ts';
@@ -48,6 +50,9 @@ export interface InteractionContext {
   /** The browser's binding token as its cookie presents it (null: no cookie); `issued` is set by
    *  the store when it stored a new binding, for the HTTP layer to put in the cookie. */
   binding: { presented: string | null; issued?: string };
+  /** What the request read with its interaction, taken once: the provider's model (finishing it
+   *  needs no second read) and the experience row, the first snapshot of the state. */
+  read?: { interaction?: Interaction; experience?: repo.ExperienceRow | null };
 }
 
 /** Verification record ids: 21 lowercase alphanumerics, as Logto's. */
@@ -97,8 +102,11 @@ function writeOf(deps: StoreDeps, held: Snapshot, next: ExperienceState | null):
   return { write: { state: next, binding: held.binding, previous_binding: held.previousBinding } };
 }
 
+/** The row read with the interaction when this request has not used it yet, else a fresh read. */
 async function readSnapshot(deps: StoreDeps, context: InteractionContext): Promise<Snapshot> {
-  const row = await repo.findExperience(deps.db, context.uid, deps.clock.now());
+  const read = context.read?.experience;
+  if (context.read) context.read.experience = undefined;
+  const row = read !== undefined ? read : await repo.findExperience(deps.db, context.uid, deps.clock.now());
   if (!row) throw new LogtoError('session.interaction_not_found');
   return snapshotOf(deps, context, row);
 }

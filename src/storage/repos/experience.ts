@@ -1,6 +1,8 @@
 // Owns the SQL of experience_interactions (009_experience.sql, 011_interaction_binding.sql). The
 // state is opaque JSON here; the domain parses it (domain/experience/state.ts) and judges the
-// browser binding (domain/experience/store.ts).
+// browser binding (domain/experience/store.ts). Every Experience API request reads its OIDC
+// interaction (the provider's oidc_models row) and this state together, in one statement
+// (findInteraction).
 import type { Queryable } from '../db.ts';
 
 export interface ExperienceRow {
@@ -30,6 +32,30 @@ export async function putExperience(q: Queryable, row: Omit<ExperienceRow, 'prev
        binding = EXCLUDED.binding, previous_binding = NULL, expires_at = EXCLUDED.expires_at`,
     [row.uid, row.application_id, JSON.stringify(row.state), row.binding, row.expires_at.toISOString()],
   );
+}
+
+/** The provider's live Interaction `uid` (its stored payload) and the live experience state of it. */
+export interface InteractionRow {
+  payload: Record<string, unknown>;
+  experience: ExperienceRow | null;
+}
+
+/**
+ * The OIDC interaction and its experience state, one statement for what were two reads. Liveness as
+ * each owner judges it: the provider's row by the database's clock (as its adapter does), the state
+ * by `now` (as findExperience does). Null when the interaction is gone.
+ */
+export async function findInteraction(q: Queryable, uid: string, now: Date): Promise<InteractionRow | null> {
+  const rows = await q.query<{ payload: Record<string, unknown>; e_uid: string | null } & Omit<ExperienceRow, 'uid'>>(
+    `SELECT m.payload, e.uid AS e_uid, e.application_id, e.state, e.binding, e.previous_binding, e.expires_at
+       FROM oidc_models m LEFT JOIN experience_interactions e ON e.uid = m.id AND e.expires_at > $2
+      WHERE m.kind = 'Interaction' AND m.id = $1 AND (m.expires_at IS NULL OR m.expires_at > now())`,
+    [uid, now.toISOString()],
+  );
+  const row = rows[0];
+  if (!row) return null;
+  const { payload, e_uid, ...rest } = row;
+  return { payload, experience: e_uid === null ? null : { uid: e_uid, ...rest } };
 }
 
 /** The live state, or null; `lock` holds the row until the surrounding transaction ends. */
