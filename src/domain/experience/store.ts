@@ -25,7 +25,7 @@ import { randomString, type Keyring } from '../../crypto/keyring.ts';
 import { bindingMatches, issueBinding, type IssuedBinding } from '../../oidc/browser-binding.ts';
 import type { Db, Queryable } from '../../storage/db.ts';
 import * as repo from '../../storage/repos/experience.ts';
-import type { AuditEvents } from '../audit/index.ts';
+import { carriedWritten, type AuditEvents, type CarriedAudit } from '../audit/index.ts';
 import type { Clock } from '../clock.ts';
 import { LogtoError } from '../errors.ts';
 import type { InteractionEvent } from '../verification/types.ts';
@@ -58,16 +58,13 @@ export interface InteractionContext {
 /** Verification record ids: 21 lowercase alphanumerics, as Logto's. */
 export const newRecordId = () => randomString(21);
 
-/** E1: the interaction's state starts over, bound to a new binding (context.binding.issued). */
-export async function initExperience(deps: StoreDeps, context: InteractionContext, event: InteractionEvent): Promise<void> {
+/** E1: the interaction's state starts over, bound to a new binding (context.binding.issued); the
+ *  audit row, when given, is written by the same statement. */
+export async function initExperience(deps: StoreDeps, context: InteractionContext, event: InteractionEvent, audit?: CarriedAudit): Promise<void> {
   const issued = issueBinding(deps.keyring);
-  await repo.putExperience(deps.db, {
-    uid: context.uid,
-    application_id: context.applicationId,
-    state: initialState(event),
-    binding: issued.digest,
-    expires_at: context.expiresAt,
-  });
+  const row = { uid: context.uid, application_id: context.applicationId, state: initialState(event), binding: issued.digest, expires_at: context.expiresAt };
+  await repo.putExperience(deps.db, row, audit?.insert);
+  if (audit) carriedWritten(deps, audit);
   context.binding.issued = issued.token;
 }
 
@@ -125,19 +122,22 @@ const MAX_RETRIES = 8;
  * Applies the pure `change` to the snapshot and stores it if nobody changed the state or binding
  * since; otherwise re-reads and re-applies. `change` may throw a LogtoError to refuse (e.g. a record
  * that was replaced meanwhile). Throws session.interaction_not_found when the state is gone or no
- * longer this browser's.
+ * longer this browser's. The audit row, when given, is written by the statement that stores the
+ * change (not by one that lost the compare-and-set), and only then marked written.
  */
 export function updateExperience(
   deps: StoreDeps,
   context: InteractionContext,
   snapshot: Snapshot,
   change: (state: ExperienceState) => ExperienceState,
+  audit?: CarriedAudit,
 ): Promise<void> {
   return auditingUnbound(deps, context, async () => {
     let current = snapshot;
     for (let attempt = 0; attempt < MAX_RETRIES; attempt += 1) {
       const { write, issued } = writeOf(deps, current, change(current.state));
-      if (await repo.replaceExperience(deps.db, context.uid, { state: current.stored, binding: current.binding }, write!)) {
+      if (await repo.replaceExperience(deps.db, context.uid, { state: current.stored, binding: current.binding }, write!, audit?.insert)) {
+        if (audit) carriedWritten(deps, audit);
         if (issued) context.binding.issued = issued.token;
         return;
       }

@@ -23,14 +23,32 @@ export interface ExperienceWrite {
   previous_binding: string | null;
 }
 
+/**
+ * Another write that rides on a change of the state, as a data-modifying CTE of the same statement:
+ * given the number of its first parameter and the name of the change's CTE, its body (run once per
+ * row of that CTE, so only when the change happened) and parameters. The audit row of the change.
+ */
+export type Rider = (first: number, from: string) => { sql: string; params: unknown[] };
+
+/** `statement` (whose RETURNING names CTE `changed`), with the rider written by the same statement. */
+function withRider(statement: string, params: unknown[], rider: Rider | undefined): [string, unknown[]] {
+  if (!rider) return [statement, params];
+  const extra = rider(params.length + 1, 'changed');
+  return [`WITH changed AS (${statement}), rider AS (${extra.sql}) SELECT * FROM changed`, [...params, ...extra.params]];
+}
+
 /** Creates or resets the interaction's state and binding (PUT /api/experience clears earlier data). */
-export async function putExperience(q: Queryable, row: Omit<ExperienceRow, 'previous_binding'>): Promise<void> {
+export async function putExperience(q: Queryable, row: Omit<ExperienceRow, 'previous_binding'>, rider?: Rider): Promise<void> {
   await q.query(
-    `INSERT INTO experience_interactions (uid, application_id, state, binding, previous_binding, expires_at)
-     VALUES ($1, $2, $3::jsonb, $4, NULL, $5)
-     ON CONFLICT (uid) DO UPDATE SET application_id = EXCLUDED.application_id, state = EXCLUDED.state,
-       binding = EXCLUDED.binding, previous_binding = NULL, expires_at = EXCLUDED.expires_at`,
-    [row.uid, row.application_id, JSON.stringify(row.state), row.binding, row.expires_at.toISOString()],
+    ...withRider(
+      `INSERT INTO experience_interactions (uid, application_id, state, binding, previous_binding, expires_at)
+       VALUES ($1, $2, $3::jsonb, $4, NULL, $5)
+       ON CONFLICT (uid) DO UPDATE SET application_id = EXCLUDED.application_id, state = EXCLUDED.state,
+         binding = EXCLUDED.binding, previous_binding = NULL, expires_at = EXCLUDED.expires_at
+       RETURNING uid`,
+      [row.uid, row.application_id, JSON.stringify(row.state), row.binding, row.expires_at.toISOString()],
+      rider,
+    ),
   );
 }
 
@@ -68,17 +86,22 @@ export async function findExperience(q: Queryable, uid: string, now: Date, lock 
 }
 
 /** Compare-and-set: writes `next` only if the stored state (jsonb equality) and binding are still
- *  those read; false when another request changed either first or the row is gone. */
+ *  those read; false when another request changed either first or the row is gone (and the rider
+ *  is then not written either). */
 export async function replaceExperience(
   q: Queryable,
   uid: string,
   expected: { state: unknown; binding: string | null },
   next: ExperienceWrite,
+  rider?: Rider,
 ): Promise<boolean> {
   const rows = await q.query(
-    `UPDATE experience_interactions SET state = $4::jsonb, binding = $5, previous_binding = $6
-      WHERE uid = $1 AND state = $2::jsonb AND binding IS NOT DISTINCT FROM $3 RETURNING uid`,
-    [uid, JSON.stringify(expected.state), expected.binding, JSON.stringify(next.state), next.binding, next.previous_binding],
+    ...withRider(
+      `UPDATE experience_interactions SET state = $4::jsonb, binding = $5, previous_binding = $6
+        WHERE uid = $1 AND state = $2::jsonb AND binding IS NOT DISTINCT FROM $3 RETURNING uid`,
+      [uid, JSON.stringify(expected.state), expected.binding, JSON.stringify(next.state), next.binding, next.previous_binding],
+      rider,
+    ),
   );
   return rows.length === 1;
 }
