@@ -9,7 +9,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import Provider, { errors, type Grant, type Interaction, type InteractionResults } from 'oidc-provider';
 import type { Queryable } from '../storage/db.ts';
 import { findInteraction, type ExperienceRow } from '../storage/repos/experience.ts';
-import { OIDC_SCOPES } from './account.ts';
+import type { UserRow } from '../storage/repos/users.ts';
+import { accountOf, OIDC_SCOPES } from './account.ts';
 import { RESULT_BINDING } from './browser-binding.ts';
 import { providerLookups, type ProviderLookups } from './provider.ts';
 
@@ -92,15 +93,17 @@ async function grantFor(provider: Provider, lookups: ProviderLookups, interactio
 export async function finishInteraction(
   provider: Provider,
   uid: string,
-  { accountId, binding }: { accountId: string; binding?: string },
+  { accountId, binding, read }: { accountId: string; binding?: string; read?: { interaction?: Interaction; user: UserRow | null } },
 ): Promise<{ redirectTo: string }> {
-  const interaction = await provider.Interaction.find(uid);
+  // What the request already read (readInteraction, the user it just updated) is not read again.
+  const interaction = read?.interaction?.uid === uid ? read.interaction : await provider.Interaction.find(uid);
   const remaining = interaction ? interaction.exp - Math.floor(Date.now() / 1000) : 0;
   if (!interaction || remaining <= 0) throw new errors.SessionNotFound(`interaction ${uid} not found or expired`);
 
   const lookups = providerLookups(provider);
+  const account = read ? (read.user?.id === accountId ? accountOf(read.user) : undefined) : await lookups.findAccount(accountId);
   let result: InteractionResults;
-  if (await lookups.findAccount(accountId)) {
+  if (account) {
     const grant = await grantFor(provider, lookups, interaction, accountId);
     result = { login: { accountId }, consent: { grantId: await grant.save() } };
   } else {

@@ -148,6 +148,26 @@ export function updateExperience(
   });
 }
 
+/**
+ * Submit's change on the snapshot: removes the state, and with it (same statement) updates the
+ * user (`userChange`, see repo.deleteExperienceWithUser). Only the current binding may, as with any
+ * change. Undefined when another request changed the state first: the caller then takes the locked
+ * path (changeExperience), which reads it again. Else the user as updated (null: gone) and the
+ * binding the interaction was held by.
+ */
+export function removeExperience<U>(
+  deps: StoreDeps,
+  context: InteractionContext,
+  snapshot: Snapshot,
+  userChange: { sql: string; params: unknown[] },
+): Promise<{ user: U | null; binding: string } | undefined> {
+  return auditingUnbound(deps, context, async () => {
+    writeOf(deps, snapshot, null);
+    const user = await repo.deleteExperienceWithUser<U>(deps.db, context.uid, { state: snapshot.stored, binding: snapshot.binding }, userChange);
+    return user === undefined ? undefined : { user, binding: snapshot.binding! };
+  });
+}
+
 /** What a locked change sees besides the state: the query handle of its transaction and the
  *  digest of the binding the interaction is held by (submit carries it onto the provider). */
 export type LockedChange<T> = (

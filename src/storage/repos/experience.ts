@@ -106,6 +106,31 @@ export async function replaceExperience(
   return rows.length === 1;
 }
 
+/**
+ * Submit's compare-and-set: deletes the state only if it and its binding are still those read, and
+ * in the same statement runs `userChange` (an UPDATE of one user without RETURNING, parameters
+ * numbered from 4: users.ts userUpdate) only when the state was deleted, so both happen or neither
+ * (a unique violation of the user's update fails the whole statement). Undefined when the state
+ * changed first or is gone (nothing written); else the user as updated, or null when it is gone.
+ */
+export async function deleteExperienceWithUser<U>(
+  q: Queryable,
+  uid: string,
+  expected: { state: unknown; binding: string | null },
+  userChange: { sql: string; params: unknown[] },
+): Promise<U | null | undefined> {
+  const rows = await q.query<U & { id: string | null }>(
+    `WITH changed AS (
+       DELETE FROM experience_interactions WHERE uid = $1 AND state = $2::jsonb AND binding IS NOT DISTINCT FROM $3 RETURNING uid),
+     u AS (${userChange.sql} AND EXISTS (SELECT 1 FROM changed) RETURNING *)
+     SELECT u.* FROM changed LEFT JOIN u ON true`,
+    [uid, JSON.stringify(expected.state), expected.binding, ...userChange.params],
+  );
+  const row = rows[0];
+  if (!row) return undefined;
+  return row.id === null ? null : (row as U);
+}
+
 export async function saveExperience(q: Queryable, uid: string, next: ExperienceWrite): Promise<void> {
   await q.query('UPDATE experience_interactions SET state = $2::jsonb, binding = $3, previous_binding = $4 WHERE uid = $1', [
     uid,
