@@ -9,8 +9,9 @@
 // for that request only (the provider's request context), answers one find, and is dropped by a
 // write of its kind in the request (by any revocation); so every answer is what the database held during that request, as before,
 // and what must be decided by the database still is (consume is a check-and-set, writes are writes).
+import { AsyncLocalStorage } from 'node:async_hooks';
 import Provider, { errors, type Adapter, type AdapterPayload } from 'oidc-provider';
-import type { Db } from '../storage/db.ts';
+import type { Db, Queryable } from '../storage/db.ts';
 
 const live = 'AND (expires_at IS NULL OR expires_at > now())';
 const liveAs = (t: string) => `(${t}.expires_at IS NULL OR ${t}.expires_at > now())`;
@@ -60,20 +61,70 @@ const ALONG: Record<string, { kind: string; by: 'id' | 'uid'; from: string }[]> 
   ],
 };
 
+/** One upsert as the adapter would run it. */
+export interface ModelWrite {
+  kind: string;
+  id: string;
+  payload: AdapterPayload;
+  expiresIn: number;
+}
+
+const batches = new AsyncLocalStorage<ModelWrite[]>();
+
+/**
+ * Runs `saves` (model saves of the provider) with their upserts collected instead of run, and returns
+ * them for writeModels, which writes them in one statement (finishing an interaction saves a Grant
+ * and the Interaction: one round trip instead of two). Nothing is written until then.
+ */
+export async function collectModelWrites(saves: () => Promise<void>): Promise<ModelWrite[]> {
+  const batch: ModelWrite[] = [];
+  await batches.run(batch, saves);
+  return batch;
+}
+
+const UPSERT_COLUMNS = '(kind, id, payload, grant_id, uid, user_code, expires_at)';
+const ON_CONFLICT = `ON CONFLICT (kind, id) DO UPDATE SET payload = EXCLUDED.payload, grant_id = EXCLUDED.grant_id,
+  uid = EXCLUDED.uid, user_code = EXCLUDED.user_code, expires_at = EXCLUDED.expires_at`;
+const upsertParams = ({ kind, id, payload, expiresIn }: ModelWrite): unknown[] => [
+  kind,
+  id,
+  JSON.stringify(payload),
+  payload.grantId ?? null,
+  payload.uid ?? null,
+  payload.userCode ?? null,
+  expiresIn ? new Date(Date.now() + expiresIn * 1000).toISOString() : null,
+];
+
+/** Writes collected upserts in one statement, with `rider` (parameters from `first`, run once, after
+ *  them: an audit row) as a CTE of the same statement. */
+export async function writeModels(
+  q: Queryable,
+  writes: ModelWrite[],
+  rider?: (first: number, from: string) => { sql: string; params: unknown[] },
+): Promise<void> {
+  if (writes.length === 0 && !rider) return;
+  const params = writes.flatMap(upsertParams);
+  const values = writes.map((_, w) => `(${Array.from({ length: 7 }, (_, i) => `$${w * 7 + i + 1}${i === 2 ? '::jsonb' : ''}`).join(', ')})`);
+  const upsert = `INSERT INTO oidc_models ${UPSERT_COLUMNS} VALUES ${values.join(', ')} ${ON_CONFLICT} RETURNING id`;
+  if (!rider) {
+    await q.query(upsert, params);
+    return;
+  }
+  const extra = rider(params.length + 1, writes.length ? '(SELECT 1 FROM changed LIMIT 1) AS once' : '(SELECT 1) AS once');
+  const changed = writes.length ? `changed AS (${upsert}), ` : '';
+  await q.query(`WITH ${changed}rider AS (${extra.sql}) SELECT 1`, [...params, ...extra.params]);
+}
+
 export function createAdapterFactory(db: Db, findClient: (id: string) => Promise<AdapterPayload | undefined>) {
   return class DbAdapter implements Adapter {
     constructor(private readonly kind: string) {}
 
     async upsert(id: string, payload: AdapterPayload, expiresIn: number): Promise<void> {
       dropAlong(this.kind);
-      const expiresAt = expiresIn ? new Date(Date.now() + expiresIn * 1000).toISOString() : null;
-      await db.query(
-        `INSERT INTO oidc_models (kind, id, payload, grant_id, uid, user_code, expires_at)
-         VALUES ($1, $2, $3::jsonb, $4, $5, $6, $7)
-         ON CONFLICT (kind, id) DO UPDATE SET payload = EXCLUDED.payload, grant_id = EXCLUDED.grant_id,
-           uid = EXCLUDED.uid, user_code = EXCLUDED.user_code, expires_at = EXCLUDED.expires_at`,
-        [this.kind, id, JSON.stringify(payload), payload.grantId ?? null, payload.uid ?? null, payload.userCode ?? null, expiresAt],
-      );
+      const write = { kind: this.kind, id, payload, expiresIn };
+      const batch = batches.getStore();
+      if (batch) batch.push(write);
+      else await db.query(`INSERT INTO oidc_models ${UPSERT_COLUMNS} VALUES ($1, $2, $3::jsonb, $4, $5, $6, $7) ${ON_CONFLICT}`, upsertParams(write));
     }
 
     async find(id: string): Promise<AdapterPayload | undefined> {

@@ -8,7 +8,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import Provider, { errors, type Grant, type Interaction, type InteractionResults } from 'oidc-provider';
 import type { Queryable } from '../storage/db.ts';
-import { findInteraction, type ExperienceRow } from '../storage/repos/experience.ts';
+import { findInteraction, type ExperienceRow, type Rider } from '../storage/repos/experience.ts';
+import { collectModelWrites } from './adapter.ts';
 import type { UserRow } from '../storage/repos/users.ts';
 import { accountOf, OIDC_SCOPES } from './account.ts';
 import { RESULT_BINDING } from './browser-binding.ts';
@@ -87,13 +88,25 @@ async function grantFor(provider: Provider, lookups: ProviderLookups, interactio
  * Finishes interaction `uid` for user `accountId` and returns where the browser goes next; with
  * `binding` (a digest from browser-binding.ts) only the browser holding that binding can resume it.
  * An unknown or suspended user does not sign in: the authorization request then ends at the client
- * with error=access_denied. Throws the provider's SessionNotFound (the Experience API's
- * session.not_found) when the interaction does not exist or has expired.
+ * with error=access_denied. `read`: the interaction and user this request already read (not read
+ * again); `rider`: written with the result (an audit row). Throws the provider's SessionNotFound
+ * (the Experience API's session.not_found) when the interaction does not exist or has expired.
  */
 export async function finishInteraction(
   provider: Provider,
   uid: string,
-  { accountId, binding, read }: { accountId: string; binding?: string; read?: { interaction?: Interaction; user: UserRow | null } },
+  {
+    accountId,
+    binding,
+    read,
+    rider,
+  }: {
+    accountId: string;
+    binding?: string;
+    read?: { interaction?: Interaction; user: UserRow | null };
+    /** Written by the same statement as the interaction's result (repos/experience.ts Rider). */
+    rider?: Rider;
+  },
 ): Promise<{ redirectTo: string }> {
   // What the request already read (readInteraction, the user it just updated) is not read again.
   const interaction = read?.interaction?.uid === uid ? read.interaction : await provider.Interaction.find(uid);
@@ -102,16 +115,18 @@ export async function finishInteraction(
 
   const lookups = providerLookups(provider);
   const account = read ? (read.user?.id === accountId ? accountOf(read.user) : undefined) : await lookups.findAccount(accountId);
-  let result: InteractionResults;
-  if (account) {
-    const grant = await grantFor(provider, lookups, interaction, accountId);
-    result = { login: { accountId }, consent: { grantId: await grant.save() } };
-  } else {
-    result = { error: 'access_denied', error_description: 'the account does not exist or is suspended' };
-  }
-  interaction.result = binding === undefined ? result : { ...result, [RESULT_BINDING]: binding };
-  // The interaction keeps its own expiry: finishing it does not extend it.
-  await interaction.save(remaining);
+  const grant = account ? await grantFor(provider, lookups, interaction, accountId) : undefined;
+  // The grant and the interaction's result are written together, in one statement (with the
+  // caller's rider: its audit row), once both are ready.
+  const writes = await collectModelWrites(async () => {
+    const result: InteractionResults = grant
+      ? { login: { accountId }, consent: { grantId: await grant.save() } }
+      : { error: 'access_denied', error_description: 'the account does not exist or is suspended' };
+    interaction.result = binding === undefined ? result : { ...result, [RESULT_BINDING]: binding };
+    // The interaction keeps its own expiry: finishing it does not extend it.
+    await interaction.save(remaining);
+  });
+  await lookups.writeModels(writes, rider);
   return { redirectTo: interaction.returnTo };
 }
 

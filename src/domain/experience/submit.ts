@@ -12,7 +12,8 @@ import { finishInteraction } from '../../oidc/interaction.ts';
 import { LogtoError, sessionNotFound } from '../errors.ts';
 import { getSignInExperience } from '../sign-in-experience/index.ts';
 import { userWriteError } from '../users/errors.ts';
-import { audited } from './audit.ts';
+import { carriedWritten } from '../audit/index.ts';
+import { audited, type Carry } from './audit.ts';
 import type { ExperienceDeps } from './deps.ts';
 import { missingProfile } from './profile-rules.ts';
 import type { SignUp } from '../sign-in-experience/schema.ts';
@@ -23,8 +24,8 @@ export async function submitExperience(deps: ExperienceDeps, context: Interactio
   const snapshot = await loadSnapshot(deps, context);
   const { state } = snapshot;
   const key = `Interaction.${state.interactionEvent}.Submit` as const;
-  return audited(deps, context, { key, userId: state.userId ?? null }, () =>
-    state.interactionEvent === 'ForgotPassword' ? submitReset(deps, context) : submitSignIn(deps, context, snapshot),
+  return audited(deps, context, { key, userId: state.userId ?? null }, (carry) =>
+    state.interactionEvent === 'ForgotPassword' ? submitReset(deps, context) : submitSignIn(deps, context, snapshot, carry),
   );
 }
 
@@ -57,9 +58,10 @@ function assertProfile(signUp: SignUp, user: users.UserRow, state: ExperienceSta
 /**
  * On the snapshot: read the user, judge the profile, then one statement removes the state (compare-
  * and-set) and updates the user (removeExperience). When another request changed the state first,
- * the locked path does the same on the state as it is now.
+ * the locked path does the same on the state as it is now. Then one more writes the grant, the
+ * interaction's result and the audit row (finishInteraction).
  */
-async function submitSignIn(deps: ExperienceDeps, context: InteractionContext, snapshot: Snapshot): Promise<{ redirectTo: string }> {
+async function submitSignIn(deps: ExperienceDeps, context: InteractionContext, snapshot: Snapshot, carry: Carry): Promise<{ redirectTo: string }> {
   const { signUp } = await getSignInExperience(deps.db);
   const { state } = snapshot;
   if (!state.userId) throw new LogtoError('session.identifier_not_found');
@@ -74,12 +76,17 @@ async function submitSignIn(deps: ExperienceDeps, context: InteractionContext, s
     throw error instanceof LogtoError ? error : userWriteError(error);
   }
   done ??= await lockedSubmit(deps, context, signUp);
+  // The success row rides on the statement that writes the finished interaction (its last write).
+  const audit = carry();
   try {
-    return await finishInteraction(deps.provider, context.uid, {
+    const finished = await finishInteraction(deps.provider, context.uid, {
       accountId: done.userId,
       binding: done.binding,
       read: { interaction: context.read?.interaction, user: done.user },
+      rider: audit.insert,
     });
+    carriedWritten(deps, audit);
+    return finished;
   } catch (error) {
     if (error instanceof errors.SessionNotFound) throw sessionNotFound();
     throw error;
