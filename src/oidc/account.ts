@@ -35,7 +35,11 @@ export function claimsOf(user: UserRow): AccountClaims {
 
 /** The account for user `id`, or undefined when there is no such user or it is suspended. */
 export async function findAccount(q: Queryable, id: string): Promise<Account | undefined> {
-  const user = await findUser(q, id);
+  return accountOf(await findUser(q, id));
+}
+
+/** The account of a user row already read (undefined: none, or suspended). */
+export function accountOf(user: UserRow | null): Account | undefined {
   if (!user || user.is_suspended) return undefined;
   return { accountId: user.id, claims: () => claimsOf(user) };
 }

@@ -13,7 +13,7 @@ import { clientAuthFailed, type ClientAuthThrottleSettings } from './client-auth
 import { matchesClientSecret } from './client-secrets.ts';
 import type { Keyring } from '../crypto/keyring.ts';
 import { findAccount, OIDC_CLAIMS } from './account.ts';
-import { createAdapterFactory } from './adapter.ts';
+import { createAdapterFactory, writeModels, type ModelWrite } from './adapter.ts';
 import { CORS_ORIGINS_PROPERTY, findClientMetadata, isAdminApplication, MANAGEMENT_SCOPES_PROPERTY } from './clients.ts';
 import { bindingCookieName, bindInteractionLookups } from './browser-binding.ts';
 import { clientBasedCORS, corsGuard } from './cors.ts';
@@ -48,6 +48,8 @@ export interface ProviderLookups {
   findAccount(accountId: string): Promise<Account | undefined>;
   /** The scopes of `resource` this client may be granted; undefined for an unknown resource. */
   resourceScopes(resource: string, clientId: string): Promise<string[] | undefined>;
+  /** Writes model saves collected by collectModelWrites in one statement, with an optional rider. */
+  writeModels(writes: ModelWrite[], rider?: Parameters<typeof writeModels>[2]): Promise<void>;
 }
 
 const lookups = new WeakMap<Provider, ProviderLookups>();
@@ -160,7 +162,11 @@ export function createProvider(deps: ProviderDeps): Provider {
     },
   };
   const provider = new Provider(deps.issuer, configuration);
-  lookups.set(provider, { findAccount: (accountId) => findAccount(db, accountId), resourceScopes: scopesOf });
+  lookups.set(provider, {
+    findAccount: (accountId) => findAccount(db, accountId),
+    resourceScopes: scopesOf,
+    writeModels: (writes, rider) => writeModels(db, writes, rider),
+  });
   provider.proxy = deps.trustProxy;
   if (secure) provider.use(secureCookies);
   provider.use(corsGuard(db));

@@ -1,9 +1,10 @@
 // Concurrency of the Experience API on PostgreSQL (PGlite runs one statement at a time, so these are
 // skipped there): the unique indexes decide parallel registrations; the interaction state's
-// compare-and-set (store.ts, updateExperience) and row lock (changeExperience) serialise parallel
-// changes of one interaction, each seeing the previous one's result; parallel password resets of
-// one user each apply whole.
+// compare-and-set (store.ts, updateExperience, removeExperience) and row lock (changeExperience)
+// serialise parallel changes of one interaction, each seeing the previous one's result; parallel
+// password resets of one user each apply whole.
 import { describe, expect, it } from 'vitest';
+import type { Queryable } from '../../src/storage/db.ts';
 import { onPostgres } from '../helpers/db.ts';
 import type { ExperienceSession } from '../helpers/experience.ts';
 import { PASSWORD, useExperienceSuite } from '../helpers/experience-suite.ts';
@@ -13,10 +14,20 @@ const x = useExperienceSuite({ email: true });
 const E3 = '/api/experience/identification';
 const E6 = '/api/experience/verification/password';
 const E21 = '/api/experience/verification/new-password-identity';
+const E4 = '/api/experience/submit';
 const N = 6;
 const codes = (answers: { status: number; body: any }[]) => answers.map((a) => (a.body ? `${a.status} ${a.body.code}` : String(a.status))).sort();
 const countUsers = async (where: string, value: string) =>
   Number((await x.t.db.query<{ n: string }>(`SELECT count(*) AS n FROM users WHERE ${where}`, [value]))[0]!.n);
+/** Resolves once another backend waits for a lock the transaction of `q` holds (at most 10 s). */
+async function waitForLockWait(q: Queryable): Promise<void> {
+  for (let i = 0; i < 1000; i += 1) {
+    const [row] = await q.query<{ n: string }>('SELECT count(*) AS n FROM pg_stat_activity WHERE pg_backend_pid() = ANY (pg_blocking_pids(pid))');
+    if (Number(row!.n) > 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error('nothing waited for the row lock');
+}
 const sessions = (event: 'SignIn' | 'Register' | 'ForgotPassword') => Promise.all(Array.from({ length: N }, () => x.session(event)));
 
 describe.skipIf(!onPostgres)('races (PostgreSQL)', () => {
@@ -142,5 +153,41 @@ describe.skipIf(!onPostgres)('races (PostgreSQL)', () => {
     );
     expect(works.filter(Boolean)).toHaveLength(1);
     expect(works[0]).toBe(false);
+  });
+  it('parallel submits of one interaction: one redirect, the rest 404 interaction_not_found', async () => {
+    const user = await x.newUser();
+    const s = await x.session('SignIn');
+    const { body } = await s.call('POST', E6, { identifier: { type: 'username', value: user.username }, password: PASSWORD });
+    expect((await s.call('POST', E3, { verificationId: body.verificationId })).status).toBe(204);
+    const answers = await Promise.all(Array.from({ length: N }, () => s.call('POST', E4)));
+    expect(codes(answers.map((a) => (a.status === 200 ? { status: 200, body: null } : a)))).toEqual([
+      '200',
+      ...Array(N - 1).fill('404 session.interaction_not_found'),
+    ]);
+    const winner = answers.find((a) => a.status === 200)!;
+    expect((await s.finish(winner.body.redirectTo)).claims()?.sub).toBe(user.id);
+  });
+
+  // Submit reads the state, then removes it in one compare-and-set statement that also updates the
+  // user. A change of the state committed between the two (held here under the row lock, so submit's
+  // statement waits for it) must not be lost: submit sees it and writes it to the user.
+  it('a state change committed between the read and the write of a submit is written to the user', async () => {
+    const user = await x.newUser();
+    const s = await x.session('SignIn');
+    const { body } = await s.call('POST', E6, { identifier: { type: 'username', value: user.username }, password: PASSWORD });
+    expect((await s.call('POST', E3, { verificationId: body.verificationId })).status).toBe(204);
+    const name = `Racer ${x.unique()}`;
+    let submitted: Promise<{ status: number; body: any }> | undefined;
+    await x.t.db.tx(async (q) => {
+      await q.query('SELECT uid FROM experience_interactions WHERE uid = $1 FOR UPDATE', [s.uid]);
+      await q.query(`UPDATE experience_interactions SET state = jsonb_set(state, '{profile,name}', to_jsonb($2::text)) WHERE uid = $1`, [s.uid, name]);
+      submitted = s.call('POST', E4);
+      // commit only once submit waits for the row: it has read the state as it was before
+      await waitForLockWait(q);
+    });
+    const answer = await submitted!;
+    expect(answer.status).toBe(200);
+    expect((await s.finish(answer.body.redirectTo)).claims()?.sub).toBe(user.id);
+    expect((await x.admin('GET', `/api/users/${user.id}`)).name).toBe(name);
   });
 });

@@ -209,6 +209,16 @@ describe('what the provider refuses', () => {
     expect(after.wwwAuthenticate).toContain('invalid_token');
   });
 
+  // The code's row is read with its grant and session in one statement (adapter.ts); spending it is
+  // still the adapter's check-and-set, so of parallel exchanges exactly one gets tokens.
+  it('the same code exchanged six times at once: exactly one gets tokens, the rest invalid_grant', async () => {
+    const { config, request, callback } = await signIn(spa, 'openid email');
+    const body = { grant_type: 'authorization_code', code: callbackParams(callback).code!, redirect_uri: spa.redirectUri, code_verifier: request.codeVerifier };
+    const results = await Promise.all(Array.from({ length: 6 }, () => tokenRequest(config, spa, body)));
+    expect(results.filter((r) => r.status === 200)).toHaveLength(1);
+    for (const r of results.filter((x) => x.status !== 200)) expect(r).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });
+  });
+
   it('finishInteraction for an unknown user ends the flow with access_denied at the client, not a code', async () => {
     const { callback, config, request } = await signIn(spa, 'openid', { accountId: 'nosuchuser00' });
     expect(callback.startsWith(`${spa.redirectUri}?`)).toBe(true);

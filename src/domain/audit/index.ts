@@ -12,6 +12,7 @@
 import { randomString } from '../../crypto/keyring.ts';
 import type { Queryable } from '../../storage/db.ts';
 import {
+  auditRowInsert,
   findAuditLogRow,
   insertAuditLogRow,
   listAuditLogRows,
@@ -106,7 +107,54 @@ const messageOf = (error: { code: string; message?: string }): string =>
 
 /** Writes one audit row, then tells the listener. Returns the event as written. */
 export async function recordAudit(deps: AuditDeps, entry: AuditEntry): Promise<AuditEvent> {
-  const event: AuditEvent = {
+  const event = auditEventOf(deps, entry);
+  await insertAuditLogRow(deps.db, rowOf(event));
+  emitAudit(deps, event);
+  return event;
+}
+
+/**
+ * An audit row to be written by the statement of the change it records (storage/repos: a CTE),
+ * so that the change and its row commit together and cost one round trip. The caller tells the
+ * listener once the statement wrote it (emitAudit), or records it itself when nothing did.
+ */
+export interface CarriedAudit {
+  event: AuditEvent;
+  /** The CTE body writing the row once per row of `from` (parameters numbered from `first`). */
+  insert(first: number, from: string): { sql: string; params: unknown[] };
+  /** Set (with the listener told) by whoever wrote the row. */
+  written: boolean;
+}
+
+export function carriedAudit(deps: Pick<AuditDeps, 'clock'>, entry: AuditEntry): CarriedAudit {
+  const event = auditEventOf(deps, entry);
+  return { event, insert: (first, from) => auditRowInsert(rowOf(event), first, from), written: false };
+}
+
+/** After the statement that carried the row committed: marks it written and tells the listener. */
+export function carriedWritten(deps: Pick<AuditDeps, 'events'>, carried: CarriedAudit): void {
+  carried.written = true;
+  emitAudit(deps, carried.event);
+}
+
+/** Writes a carried row no statement wrote (its change failed or took another path). */
+export async function recordCarried(deps: AuditDeps, carried: CarriedAudit): Promise<void> {
+  if (carried.written) return;
+  await insertAuditLogRow(deps.db, rowOf(carried.event));
+  carriedWritten(deps, carried);
+}
+
+/** Tells the listener of a written row (see the header: its failure is swallowed). */
+export function emitAudit(deps: Pick<AuditDeps, 'events'>, event: AuditEvent): void {
+  try {
+    deps.events?.emit(event);
+  } catch {
+    // see the header: a listener's failure never fails the recorded action
+  }
+}
+
+function auditEventOf(deps: Pick<AuditDeps, 'clock'>, entry: AuditEntry): AuditEvent {
+  return {
     id: randomString(21),
     key: entry.key,
     result: entry.result,
@@ -120,7 +168,10 @@ export async function recordAudit(deps: AuditDeps, entry: AuditEntry): Promise<A
     userAgent: entry.userAgent ?? null,
     createdAt: deps.clock.now(),
   };
-  await insertAuditLogRow(deps.db, {
+}
+
+function rowOf(event: AuditEvent): AuditLogRow {
+  return {
     id: event.id,
     key: event.key,
     result: event.result,
@@ -133,13 +184,7 @@ export async function recordAudit(deps: AuditDeps, entry: AuditEntry): Promise<A
     ip: event.ip,
     user_agent: event.userAgent,
     created_at: event.createdAt,
-  });
-  try {
-    deps.events?.emit(event);
-  } catch {
-    // see the header: a listener's failure never fails the recorded action
-  }
-  return event;
+  };
 }
 
 function viewOf(row: AuditLogRow): AuditLog {

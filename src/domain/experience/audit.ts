@@ -2,8 +2,18 @@
 // interaction outcome, with the request's interaction, application, IP and user agent. A failure is
 // recorded with its error code and rethrown, so every route records alike. A request refused for
 // not holding the interaction's browser binding (store.ts) gets a row of its own,
-// `Interaction.<event>.BrowserBinding`: a planted interaction cookie shows up there.
-import { recordAudit, type AuditDeps, type AuditKey, type InteractionEvent } from '../audit/index.ts';
+// `Interaction.<event>.BrowserBinding`: a planted interaction cookie shows up there. A success row
+// may ride on the statement of the state change that ends the work (`carry`, see store.ts), so the
+// change and its row commit together in one round trip.
+import {
+  carriedAudit,
+  recordAudit,
+  recordCarried,
+  type AuditDeps,
+  type AuditKey,
+  type CarriedAudit,
+  type InteractionEvent,
+} from '../audit/index.ts';
 import { LogtoError } from '../errors.ts';
 import type { ExperienceDeps } from './deps.ts';
 import type { InteractionContext } from './store.ts';
@@ -15,12 +25,19 @@ export interface Attempt {
   userId?: string | null;
 }
 
-/** Runs `work`, writes the audit row for its outcome, and returns (or rethrows) what it did. */
+/** The success row, for the work to hand to its last state change (which writes it, store.ts). */
+export type Carry = (userId?: string | null) => CarriedAudit;
+
+/**
+ * Runs `work`, writes the audit row for its outcome, and returns (or rethrows) what it did. A success
+ * row the work carried is not written again; once it is written the outcome is on record, so an
+ * error after it adds no Error row (a verification whose record could not be stored, as before).
+ */
 export async function audited<T>(
   deps: ExperienceDeps,
   context: InteractionContext,
   attempt: Attempt,
-  work: () => Promise<T>,
+  work: (carry: Carry) => Promise<T>,
   userOf: (result: T) => string | null | undefined = () => attempt.userId,
 ): Promise<T> {
   const base = {
@@ -32,11 +49,15 @@ export async function audited<T>(
     ip: context.ip,
     userAgent: context.userAgent,
   };
+  let carried: CarriedAudit | undefined;
+  const carry: Carry = (userId) => (carried = carriedAudit(deps, { ...base, result: 'Success', userId: userId ?? attempt.userId ?? null }));
   try {
-    const result = await work();
-    await recordAudit(deps, { ...base, result: 'Success', userId: userOf(result) ?? attempt.userId ?? null });
+    const result = await work(carry);
+    if (carried) await recordCarried(deps, carried);
+    else await recordAudit(deps, { ...base, result: 'Success', userId: userOf(result) ?? attempt.userId ?? null });
     return result;
   } catch (error) {
+    if (carried?.written) throw error;
     const code = error instanceof LogtoError ? error.code : 'internal';
     await recordAudit(deps, { ...base, result: 'Error', userId: attempt.userId ?? null, error: { code } });
     throw error;

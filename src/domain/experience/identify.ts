@@ -13,7 +13,7 @@ import { getSignInExperience, type EffectiveSignInExperience } from '../sign-in-
 import { userWriteError } from '../users/errors.ts';
 import { newUserId } from '../users/view.ts';
 import { methodOf, type VerificationRecord } from '../verification/index.ts';
-import { audited } from './audit.ts';
+import { audited, type Carry } from './audit.ts';
 import type { ExperienceDeps } from './deps.ts';
 import { eventAllowed } from './interaction.ts';
 import { missingProfile } from './profile-rules.ts';
@@ -36,7 +36,8 @@ export async function identifyUser(
     deps,
     context,
     attempt,
-    () => (event === 'Register' ? register(deps, context, sie, state, verificationId) : identifyExisting(deps, context, sie, snapshot, verificationId)),
+    (carry) =>
+      event === 'Register' ? register(deps, context, sie, state, verificationId) : identifyExisting(deps, context, sie, snapshot, verificationId, carry),
     (r) => r.userId,
   ).then(({ created }) => ({ created }));
 }
@@ -47,6 +48,7 @@ async function identifyExisting(
   sie: EffectiveSignInExperience,
   snapshot: Snapshot,
   verificationId: string | undefined,
+  carry: Carry,
 ): Promise<{ created: boolean; userId: string }> {
   const { state } = snapshot;
   if (verificationId === undefined) throw new LogtoError('guard.invalid_input', { verificationId: 'required' });
@@ -65,10 +67,12 @@ async function identifyExisting(
   const user = await identification.findUser(deps.db, record);
   if (!user) throw new LogtoError('user.user_not_exist', { identifier: identification.identifier(record).value });
   if (user.is_suspended) throw new LogtoError('user.suspended');
-  await updateExperience(deps, context, snapshot, (current) => {
+  // The success row rides on the change that identifies the user.
+  const change = (current: ExperienceState) => {
     if (current.userId && current.userId !== user.id) throw new LogtoError('session.identity_conflict');
     return { ...current, userId: user.id };
-  });
+  };
+  await updateExperience(deps, context, snapshot, change, carry(user.id));
   return { created: false, userId: user.id };
 }
 

@@ -10,7 +10,7 @@ import type { ExperienceDeps } from './deps.ts';
 import { changeExperience, initExperience, type InteractionContext } from './store.ts';
 
 export async function startExperience(deps: ExperienceDeps, context: InteractionContext, event: InteractionEvent): Promise<void> {
-  await audited(deps, context, { key: 'Interaction.Create', method: event }, () => initExperience(deps, context, event));
+  await audited(deps, context, { key: 'Interaction.Create', method: event }, (carry) => initExperience(deps, context, event, carry()));
 }
 
 /** Whether the sign-in mode allows the event (ForgotPassword always). */

@@ -1,5 +1,6 @@
 // Owns loading and changing an interaction's experience state in the database, and who may: only
-// the browser holding the interaction's binding (oidc/browser-binding.ts). Reads take a snapshot. A
+// the browser holding the interaction's binding (oidc/browser-binding.ts). Reads take a snapshot
+// (a request's first is the row read with its interaction, judged here like any other). A
 // change of the state alone is one compare-and-set statement against the snapshot (state and
 // binding) it was computed from; when another request of the interaction changed either first, the
 // change is computed again on a fresh read, whose binding is judged again (it is a pure function, so
@@ -19,11 +20,12 @@
 // Throws LogtoError session.interaction_not_found (404) when the interaction has no state, or none
 // for this browser (recorded in the audit log).
 import { isDeepStrictEqual } from 'node:util';
+import type { Interaction } from 'oidc-provider';
 import { randomString, type Keyring } from '../../crypto/keyring.ts';
 import { bindingMatches, issueBinding, type IssuedBinding } from '../../oidc/browser-binding.ts';
 import type { Db, Queryable } from '../../storage/db.ts';
 import * as repo from '../../storage/repos/experience.ts';
-import type { AuditEvents } from '../audit/index.ts';
+import { carriedWritten, type AuditEvents, type CarriedAudit } from '../audit/index.ts';
 import type { Clock } from '../clock.ts';
 import { LogtoError } from '../errors.ts';
 import type { InteractionEvent } from '../verification/types.ts';
@@ -48,21 +50,21 @@ export interface InteractionContext {
   /** The browser's binding token as its cookie presents it (null: no cookie); `issued` is set by
    *  the store when it stored a new binding, for the HTTP layer to put in the cookie. */
   binding: { presented: string | null; issued?: string };
+  /** What the request read with its interaction, taken once: the provider's model (finishing it
+   *  needs no second read) and the experience row, the first snapshot of the state. */
+  read?: { interaction?: Interaction; experience?: repo.ExperienceRow | null };
 }
 
 /** Verification record ids: 21 lowercase alphanumerics, as Logto's. */
 export const newRecordId = () => randomString(21);
 
-/** E1: the interaction's state starts over, bound to a new binding (context.binding.issued). */
-export async function initExperience(deps: StoreDeps, context: InteractionContext, event: InteractionEvent): Promise<void> {
+/** E1: the interaction's state starts over, bound to a new binding (context.binding.issued); the
+ *  audit row, when given, is written by the same statement. */
+export async function initExperience(deps: StoreDeps, context: InteractionContext, event: InteractionEvent, audit?: CarriedAudit): Promise<void> {
   const issued = issueBinding(deps.keyring);
-  await repo.putExperience(deps.db, {
-    uid: context.uid,
-    application_id: context.applicationId,
-    state: initialState(event),
-    binding: issued.digest,
-    expires_at: context.expiresAt,
-  });
+  const row = { uid: context.uid, application_id: context.applicationId, state: initialState(event), binding: issued.digest, expires_at: context.expiresAt };
+  await repo.putExperience(deps.db, row, audit?.insert);
+  if (audit) carriedWritten(deps, audit);
   context.binding.issued = issued.token;
 }
 
@@ -97,8 +99,11 @@ function writeOf(deps: StoreDeps, held: Snapshot, next: ExperienceState | null):
   return { write: { state: next, binding: held.binding, previous_binding: held.previousBinding } };
 }
 
+/** The row read with the interaction when this request has not used it yet, else a fresh read. */
 async function readSnapshot(deps: StoreDeps, context: InteractionContext): Promise<Snapshot> {
-  const row = await repo.findExperience(deps.db, context.uid, deps.clock.now());
+  const read = context.read?.experience;
+  if (context.read) context.read.experience = undefined;
+  const row = read !== undefined ? read : await repo.findExperience(deps.db, context.uid, deps.clock.now());
   if (!row) throw new LogtoError('session.interaction_not_found');
   return snapshotOf(deps, context, row);
 }
@@ -117,19 +122,22 @@ const MAX_RETRIES = 8;
  * Applies the pure `change` to the snapshot and stores it if nobody changed the state or binding
  * since; otherwise re-reads and re-applies. `change` may throw a LogtoError to refuse (e.g. a record
  * that was replaced meanwhile). Throws session.interaction_not_found when the state is gone or no
- * longer this browser's.
+ * longer this browser's. The audit row, when given, is written by the statement that stores the
+ * change (not by one that lost the compare-and-set), and only then marked written.
  */
 export function updateExperience(
   deps: StoreDeps,
   context: InteractionContext,
   snapshot: Snapshot,
   change: (state: ExperienceState) => ExperienceState,
+  audit?: CarriedAudit,
 ): Promise<void> {
   return auditingUnbound(deps, context, async () => {
     let current = snapshot;
     for (let attempt = 0; attempt < MAX_RETRIES; attempt += 1) {
       const { write, issued } = writeOf(deps, current, change(current.state));
-      if (await repo.replaceExperience(deps.db, context.uid, { state: current.stored, binding: current.binding }, write!)) {
+      if (await repo.replaceExperience(deps.db, context.uid, { state: current.stored, binding: current.binding }, write!, audit?.insert)) {
+        if (audit) carriedWritten(deps, audit);
         if (issued) context.binding.issued = issued.token;
         return;
       }
@@ -137,6 +145,26 @@ export function updateExperience(
     }
     // Only a storm of concurrent requests on one interaction gets here; the row lock settles it.
     await lockedChange(deps, context, (state) => ({ state: change(state) }));
+  });
+}
+
+/**
+ * Submit's change on the snapshot: removes the state, and with it (same statement) updates the
+ * user (`userChange`, see repo.deleteExperienceWithUser). Only the current binding may, as with any
+ * change. Undefined when another request changed the state first: the caller then takes the locked
+ * path (changeExperience), which reads it again. Else the user as updated (null: gone) and the
+ * binding the interaction was held by.
+ */
+export function removeExperience<U>(
+  deps: StoreDeps,
+  context: InteractionContext,
+  snapshot: Snapshot,
+  userChange: { sql: string; params: unknown[] },
+): Promise<{ user: U | null; binding: string } | undefined> {
+  return auditingUnbound(deps, context, async () => {
+    writeOf(deps, snapshot, null);
+    const user = await repo.deleteExperienceWithUser<U>(deps.db, context.uid, { state: snapshot.stored, binding: snapshot.binding }, userChange);
+    return user === undefined ? undefined : { user, binding: snapshot.binding! };
   });
 }
 

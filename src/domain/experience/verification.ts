@@ -10,6 +10,7 @@ import { createNewPasswordIdentity } from '../verification/new-password-identity
 import { verifyPasswordIdentifier } from '../verification/password.ts';
 import type { Identifier, InteractionEvent } from '../verification/types.ts';
 import { recordTypeOf, sendIdentifierCode, verifyIdentifierCode } from '../verification/verification-code.ts';
+import { recordCarried } from '../audit/index.ts';
 import { audited } from './audit.ts';
 import type { ExperienceDeps } from './deps.ts';
 import { assertNotBlocked, clearFailures, recordFailure } from './lockout.ts';
@@ -49,11 +50,30 @@ async function attempt<R extends VerificationRecord>(
   const snapshot = await loadSnapshot(deps, context);
   const key = `Interaction.${snapshot.state.interactionEvent}.Verification.${what.method}.${what.action}` as const;
   const userOf = (r: R) => ('userId' in r ? r.userId : undefined);
-  const record = await audited(deps, context, { key, method: what.method, identifier: what.identifier }, () => work(snapshot.state), userOf);
-  await updateExperience(deps, context, snapshot, (current) => {
-    if (what.completes) recordById(current, what.completes, what.method); // replaced meanwhile → 404
-    return withRecord(current, record);
-  });
+  const record = await audited(
+    deps,
+    context,
+    { key, method: what.method, identifier: what.identifier },
+    async (carry) => {
+      const made = await work(snapshot.state);
+      // The attempt's success row rides on the statement storing its record; the attempt succeeded
+      // whatever happens to that statement, so when the record cannot be stored the row is written
+      // on its own (no Error row follows: audited sees it written).
+      const audit = carry(userOf(made));
+      const change = (current: ExperienceState) => {
+        if (what.completes) recordById(current, what.completes, what.method); // replaced meanwhile → 404
+        return withRecord(current, made);
+      };
+      try {
+        await updateExperience(deps, context, snapshot, change, audit);
+      } catch (error) {
+        await recordCarried(deps, audit);
+        throw error;
+      }
+      return made;
+    },
+    userOf,
+  );
   return { verificationId: record.id };
 }
 

@@ -1,5 +1,7 @@
 // Owns who an Experience API request is: the OIDC interaction named by the provider's signed
-// `_interaction` cookie (experience-api.md, README "Experience"), and the browser binding its
+// `_interaction` cookie (experience-api.md, README "Experience"), read with its experience state in
+// one statement (oidc/interaction.ts readInteraction; the store judges that state as its first
+// snapshot), and the browser binding its
 // binding cookie presents (`_interaction_binding`, `__Host-interaction_binding` over https) (oidc/browser-binding.ts; the store judges it). No cookie,
 // a bad signature or an expired interaction → 400 session.not_found (the OIDC-style body); a
 // database outage while looking it up is not "no interaction" and stays a 503. A binding the store
@@ -7,10 +9,12 @@
 // answer: it is stored by then.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type Provider from 'oidc-provider';
+import type { ExperienceDeps } from '../../domain/experience/deps.ts';
 import { sessionNotFound } from '../../domain/errors.ts';
 import { isDatabaseUnavailable } from '../../storage/db.ts';
 import type { InteractionContext } from '../../domain/experience/store.ts';
 import { bindingCookieName, bindingCookieOptions } from '../../oidc/browser-binding.ts';
+import { readInteraction } from '../../oidc/interaction.ts';
 import { isHttpsIssuer } from '../../oidc/provider.ts';
 
 declare module 'fastify' {
@@ -19,15 +23,17 @@ declare module 'fastify' {
   }
 }
 
-export function interactionContext(provider: Provider) {
+export function interactionContext(deps: Pick<ExperienceDeps, 'provider' | 'db' | 'clock'>) {
+  const { provider } = deps;
   const cookie = bindingCookieName(isHttpsIssuer(provider.issuer));
   return async (request: FastifyRequest, reply: FastifyReply) => {
-    let details;
+    let read;
     try {
-      details = await provider.interactionDetails(request.raw, reply.raw);
+      read = await readInteraction(provider, deps.db, deps.clock.now(), request.raw, reply.raw);
     } catch (error) {
       throw isDatabaseUnavailable(error) ? error : sessionNotFound();
     }
+    const details = read.interaction;
     const clientId = details.params.client_id;
     request.interaction = {
       uid: details.uid,
@@ -36,6 +42,7 @@ export function interactionContext(provider: Provider) {
       ip: request.ip,
       userAgent: request.headers['user-agent'] ?? null,
       binding: { presented: request.cookies[cookie] ?? null },
+      read: { interaction: details, experience: read.experience },
     };
   };
 }

@@ -34,7 +34,7 @@ export function experienceRoutes(deps: ExperienceDeps) {
   return async (app: FastifyInstance) => {
     await app.register(fastifyCookie);
     // preValidation: the interaction is looked up before the body is checked (README "Experience").
-    app.addHook('preValidation', interactionContext(deps.provider));
+    app.addHook('preValidation', interactionContext(deps));
     app.addHook('onSend', bindingCookie(deps.provider));
     const r = app.withTypeProvider<ZodTypeProvider>();
     r.put(

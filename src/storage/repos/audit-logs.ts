@@ -1,5 +1,6 @@
 // Owns the SQL of the audit log (audit_logs, migration 008): append a row, list newest first with
-// exact-match filters, read one. Rows are never updated.
+// exact-match filters, read one. Rows are never updated. A row may also ride on another statement
+// (auditRowInsert): the state change it records writes it, so the two commit together.
 import type { Queryable } from '../db.ts';
 import { listTotal, type PageWindow } from '../list-total.ts';
 
@@ -26,25 +27,35 @@ export interface AuditLogFilter {
 
 const COLUMNS = 'id, key, result, user_id, application_id, interaction_id, method, identifier, error, ip, user_agent, created_at';
 
+const json = (value: unknown) => (value === null ? null : JSON.stringify(value));
+const paramsOf = (row: AuditLogRow): unknown[] => [
+  row.id,
+  row.key,
+  row.result,
+  row.user_id,
+  row.application_id,
+  row.interaction_id,
+  row.method,
+  json(row.identifier),
+  json(row.error),
+  row.ip,
+  row.user_agent,
+  row.created_at.toISOString(),
+];
+const TYPES = ['text', 'text', 'text', 'text', 'text', 'text', 'text', 'jsonb', 'jsonb', 'text', 'text', 'timestamptz'];
+
 export async function insertAuditLogRow(q: Queryable, row: AuditLogRow): Promise<void> {
-  const json = (value: unknown) => (value === null ? null : JSON.stringify(value));
-  await q.query(
-    `INSERT INTO audit_logs (${COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9::jsonb, $10, $11, $12)`,
-    [
-      row.id,
-      row.key,
-      row.result,
-      row.user_id,
-      row.application_id,
-      row.interaction_id,
-      row.method,
-      json(row.identifier),
-      json(row.error),
-      row.ip,
-      row.user_agent,
-      row.created_at.toISOString(),
-    ],
-  );
+  await q.query(`INSERT INTO audit_logs (${COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9::jsonb, $10, $11, $12)`, paramsOf(row));
+}
+
+/**
+ * The row as a data-modifying CTE body for another statement, its parameters numbered from `first`:
+ * `INSERT INTO audit_logs (…) SELECT $first, … FROM <from>`, so it is written once per row of `from`
+ * (the CTE of the change it records: no change, no row).
+ */
+export function auditRowInsert(row: AuditLogRow, first: number, from: string): { sql: string; params: unknown[] } {
+  const values = TYPES.map((type, i) => `$${first + i}::${type}`).join(', ');
+  return { sql: `INSERT INTO audit_logs (${COLUMNS}) SELECT ${values} FROM ${from}`, params: paramsOf(row) };
 }
 
 /**

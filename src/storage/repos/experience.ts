@@ -1,6 +1,8 @@
 // Owns the SQL of experience_interactions (009_experience.sql, 011_interaction_binding.sql). The
 // state is opaque JSON here; the domain parses it (domain/experience/state.ts) and judges the
-// browser binding (domain/experience/store.ts).
+// browser binding (domain/experience/store.ts). Every Experience API request reads its OIDC
+// interaction (the provider's oidc_models row) and this state together, in one statement
+// (findInteraction).
 import type { Queryable } from '../db.ts';
 
 export interface ExperienceRow {
@@ -21,15 +23,57 @@ export interface ExperienceWrite {
   previous_binding: string | null;
 }
 
+/**
+ * Another write that rides on a change of the state, as a data-modifying CTE of the same statement:
+ * given the number of its first parameter and the name of the change's CTE, its body (run once per
+ * row of that CTE, so only when the change happened) and parameters. The audit row of the change.
+ */
+export type Rider = (first: number, from: string) => { sql: string; params: unknown[] };
+
+/** `statement` (whose RETURNING names CTE `changed`), with the rider written by the same statement. */
+function withRider(statement: string, params: unknown[], rider: Rider | undefined): [string, unknown[]] {
+  if (!rider) return [statement, params];
+  const extra = rider(params.length + 1, 'changed');
+  return [`WITH changed AS (${statement}), rider AS (${extra.sql}) SELECT * FROM changed`, [...params, ...extra.params]];
+}
+
 /** Creates or resets the interaction's state and binding (PUT /api/experience clears earlier data). */
-export async function putExperience(q: Queryable, row: Omit<ExperienceRow, 'previous_binding'>): Promise<void> {
+export async function putExperience(q: Queryable, row: Omit<ExperienceRow, 'previous_binding'>, rider?: Rider): Promise<void> {
   await q.query(
-    `INSERT INTO experience_interactions (uid, application_id, state, binding, previous_binding, expires_at)
-     VALUES ($1, $2, $3::jsonb, $4, NULL, $5)
-     ON CONFLICT (uid) DO UPDATE SET application_id = EXCLUDED.application_id, state = EXCLUDED.state,
-       binding = EXCLUDED.binding, previous_binding = NULL, expires_at = EXCLUDED.expires_at`,
-    [row.uid, row.application_id, JSON.stringify(row.state), row.binding, row.expires_at.toISOString()],
+    ...withRider(
+      `INSERT INTO experience_interactions (uid, application_id, state, binding, previous_binding, expires_at)
+       VALUES ($1, $2, $3::jsonb, $4, NULL, $5)
+       ON CONFLICT (uid) DO UPDATE SET application_id = EXCLUDED.application_id, state = EXCLUDED.state,
+         binding = EXCLUDED.binding, previous_binding = NULL, expires_at = EXCLUDED.expires_at
+       RETURNING uid`,
+      [row.uid, row.application_id, JSON.stringify(row.state), row.binding, row.expires_at.toISOString()],
+      rider,
+    ),
   );
+}
+
+/** The provider's live Interaction `uid` (its stored payload) and the live experience state of it. */
+export interface InteractionRow {
+  payload: Record<string, unknown>;
+  experience: ExperienceRow | null;
+}
+
+/**
+ * The OIDC interaction and its experience state, one statement for what were two reads. Liveness as
+ * each owner judges it: the provider's row by the database's clock (as its adapter does), the state
+ * by `now` (as findExperience does). Null when the interaction is gone.
+ */
+export async function findInteraction(q: Queryable, uid: string, now: Date): Promise<InteractionRow | null> {
+  const rows = await q.query<{ payload: Record<string, unknown>; e_uid: string | null } & Omit<ExperienceRow, 'uid'>>(
+    `SELECT m.payload, e.uid AS e_uid, e.application_id, e.state, e.binding, e.previous_binding, e.expires_at
+       FROM oidc_models m LEFT JOIN experience_interactions e ON e.uid = m.id AND e.expires_at > $2
+      WHERE m.kind = 'Interaction' AND m.id = $1 AND (m.expires_at IS NULL OR m.expires_at > now())`,
+    [uid, now.toISOString()],
+  );
+  const row = rows[0];
+  if (!row) return null;
+  const { payload, e_uid, ...rest } = row;
+  return { payload, experience: e_uid === null ? null : { uid: e_uid, ...rest } };
 }
 
 /** The live state, or null; `lock` holds the row until the surrounding transaction ends. */
@@ -42,19 +86,49 @@ export async function findExperience(q: Queryable, uid: string, now: Date, lock 
 }
 
 /** Compare-and-set: writes `next` only if the stored state (jsonb equality) and binding are still
- *  those read; false when another request changed either first or the row is gone. */
+ *  those read; false when another request changed either first or the row is gone (and the rider
+ *  is then not written either). */
 export async function replaceExperience(
   q: Queryable,
   uid: string,
   expected: { state: unknown; binding: string | null },
   next: ExperienceWrite,
+  rider?: Rider,
 ): Promise<boolean> {
   const rows = await q.query(
-    `UPDATE experience_interactions SET state = $4::jsonb, binding = $5, previous_binding = $6
-      WHERE uid = $1 AND state = $2::jsonb AND binding IS NOT DISTINCT FROM $3 RETURNING uid`,
-    [uid, JSON.stringify(expected.state), expected.binding, JSON.stringify(next.state), next.binding, next.previous_binding],
+    ...withRider(
+      `UPDATE experience_interactions SET state = $4::jsonb, binding = $5, previous_binding = $6
+        WHERE uid = $1 AND state = $2::jsonb AND binding IS NOT DISTINCT FROM $3 RETURNING uid`,
+      [uid, JSON.stringify(expected.state), expected.binding, JSON.stringify(next.state), next.binding, next.previous_binding],
+      rider,
+    ),
   );
   return rows.length === 1;
+}
+
+/**
+ * Submit's compare-and-set: deletes the state only if it and its binding are still those read, and
+ * in the same statement runs `userChange` (an UPDATE of one user without RETURNING, parameters
+ * numbered from 4: users.ts userUpdate) only when the state was deleted, so both happen or neither
+ * (a unique violation of the user's update fails the whole statement). Undefined when the state
+ * changed first or is gone (nothing written); else the user as updated, or null when it is gone.
+ */
+export async function deleteExperienceWithUser<U>(
+  q: Queryable,
+  uid: string,
+  expected: { state: unknown; binding: string | null },
+  userChange: { sql: string; params: unknown[] },
+): Promise<U | null | undefined> {
+  const rows = await q.query<U & { id: string | null }>(
+    `WITH changed AS (
+       DELETE FROM experience_interactions WHERE uid = $1 AND state = $2::jsonb AND binding IS NOT DISTINCT FROM $3 RETURNING uid),
+     u AS (${userChange.sql} AND EXISTS (SELECT 1 FROM changed) RETURNING *)
+     SELECT u.* FROM changed LEFT JOIN u ON true`,
+    [uid, JSON.stringify(expected.state), expected.binding, ...userChange.params],
+  );
+  const row = rows[0];
+  if (!row) return undefined;
+  return row.id === null ? null : (row as U);
 }
 
 export async function saveExperience(q: Queryable, uid: string, next: ExperienceWrite): Promise<void> {

@@ -84,17 +84,21 @@ export async function findUser(q: Queryable, id: string): Promise<UserRow | null
 
 /** Sets the given columns (whole values, no JSON merge) and updated_at; null when the user is gone. */
 export async function updateUser(q: Queryable, id: string, fields: UserFields, now: Date): Promise<UserRow | null> {
+  const { sql, params } = userUpdate(id, fields, now, 1);
+  const rows = await q.query<UserRow>(`${sql} RETURNING *`, params);
+  return rows[0] ?? null;
+}
+
+/** updateUser's statement without its RETURNING, parameters numbered from `first`, for a statement
+ *  that makes it one of its parts (the Experience API's submit). */
+export function userUpdate(id: string, fields: UserFields, now: Date, first: number): { sql: string; params: unknown[] } {
   const columns = WRITABLE.filter((c) => fields[c] !== undefined);
   const params: unknown[] = [id, now];
   const sets = columns.map((c) => {
     params.push(valueOf(c, fields[c]));
-    return `${c} = ${cast(c, params.length)}`;
+    return `${c} = ${cast(c, first - 1 + params.length)}`;
   });
-  const rows = await q.query<UserRow>(
-    `UPDATE users SET updated_at = $2${sets.map((s) => `, ${s}`).join('')} WHERE id = $1 RETURNING *`,
-    params,
-  );
-  return rows[0] ?? null;
+  return { sql: `UPDATE users SET updated_at = $${first + 1}${sets.map((s) => `, ${s}`).join('')} WHERE id = $${first}`, params };
 }
 
 /**
