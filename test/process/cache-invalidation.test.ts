@@ -186,11 +186,24 @@ describe.skipIf(!onPostgres)('cached settings across two processes on one Postgr
     const spa = await createRelyingParty(onA, 'SPA');
     const session = await startExperience(b.url, wellKnown(b), spa);
     expect((await session.call('PUT', '/api/experience', { interactionEvent: 'SignIn' })).status).toBe(204);
+    expect((await session.call('PUT', '/api/experience/interaction-event', { interactionEvent: 'Register' })).status).toBe(204);
     const [listener] = await listenersOfB();
     expect(listener).toBeDefined();
 
-    await withPgClient((c) => c.query('SELECT pg_terminate_backend($1)', [listener]), databaseUrl);
-    expect((await manage(a, 'PATCH', '/api/sign-in-exp', { signInMode: 'SignIn' })).status).toBe(200);
+    // The change commits once B's listener is gone and before B can listen again (it waits 100 ms
+    // at least): its notification reaches nobody in B, which must read through, or flush when back.
+    await withPgClient(
+      (watcher) =>
+        withPgClient(async (writer) => {
+          await writer.query('BEGIN');
+          await writer.query(`UPDATE sign_in_experiences SET sign_in_mode = 'SignIn'`);
+          await watcher.query('SELECT pg_terminate_backend($1)', [listener]);
+          const alive = async () => (await watcher.query('SELECT 1 FROM pg_stat_activity WHERE pid = $1', [listener])).rows.length > 0;
+          while (await alive()) await new Promise((resolve) => setTimeout(resolve, 2));
+          await writer.query('COMMIT');
+        }, databaseUrl),
+      databaseUrl,
+    );
     expect(await session.call('PUT', '/api/experience/interaction-event', { interactionEvent: 'Register' })).toMatchObject({ status: 403 });
 
     // Back: a new listener, and what changes from now on is obeyed as before.
