@@ -4,7 +4,9 @@
 // (any server process, the CLI, manual SQL). On PostgreSQL one dedicated connection (not a pooled
 // one) LISTENs; on PGlite its own in-process listen does. Writes made through this process's Db
 // also mark their tables at once (db.ts), so a read right after a write here never waits for the
-// notification to come back.
+// notification to come back; on PostgreSQL such a write returns only once this process's listener has
+// heard it (at most SETTLE_MS), so whoever the writer answers finds the other processes told too
+// (they are signalled at the same commit).
 //
 // Fail closed: until the listener is LISTENing, and whenever its connection breaks, version() is
 // null and every cache reads through; the caches are flushed when it breaks and again once it is
@@ -14,6 +16,20 @@ import type { PGlite } from '@electric-sql/pglite';
 
 export const CHANNEL = 'verity_changes';
 
+/** The tables whose writes notify (014_change_feed.sql): the ones cached anywhere. */
+export const NOTIFYING_TABLES: ReadonlySet<string> = new Set([
+  'sign_in_experiences',
+  'applications',
+  'application_roles',
+  'roles',
+  'connectors',
+  'oidc_keys',
+  'api_keys',
+]);
+
+/** Longest a writer waits for its change to be heard (settled) before it answers anyway. */
+const SETTLE_MS = 1000;
+
 export interface ChangeFeed {
   /** A number that moves whenever one of `tables` may have changed; null while changes cannot be
    *  promised (listener not up): the caller must read through and not keep what it read. Starts the
@@ -21,6 +37,11 @@ export interface ChangeFeed {
   version(tables: readonly string[]): number | null;
   /** Marks tables as changed (a write made through this process, or a notification). */
   changed(tables: Iterable<string>): void;
+  /** Resolves once the listener has heard a notification for each of `tables` from now on, so every
+   *  other listener was told too; at once when the listener is not up, and after SETTLE_MS at most.
+   *  A writer asks before its write (the notification may come back before the write's own answer)
+   *  and awaits it after committing: whoever it answers then finds every process told. */
+  settled(tables: readonly string[]): Promise<void>;
   /** Calls fn with each changed table (and '*' when everything is flushed); returns the unsubscriber. */
   subscribe(fn: (table: string) => void): () => void;
   /** Whether the listener is up, so cached values are trusted. */
@@ -41,6 +62,11 @@ function createFeed(listener: Listener): ChangeFeed {
   let flushedAt = 0;
   const lastChange = new Map<string, number>();
   const subscribers = new Set<(table: string) => void>();
+  /** Waiting writers: called with each table the listener hears, and '*' when it goes down. */
+  const hearers = new Set<(table: string) => void>();
+  const heard = (table: string) => {
+    for (const fn of hearers) fn(table);
+  };
   let state: 'idle' | 'starting' | 'up' | 'down' | 'closed' = 'idle';
   let stop: (() => Promise<void>) | undefined;
   let retry: NodeJS.Timeout | undefined;
@@ -68,6 +94,7 @@ function createFeed(listener: Listener): ChangeFeed {
     const down = () => {
       if (lost) return;
       lost = true;
+      heard('*');
       if (state === 'closed') return;
       state = 'down';
       stop = undefined;
@@ -80,7 +107,10 @@ function createFeed(listener: Listener): ChangeFeed {
     try {
       const started = await listener.start((payload) => {
         const at = payload.lastIndexOf(':');
-        if (payload.slice(0, at) === schema) feed.changed([payload.slice(at + 1)]);
+        if (payload.slice(0, at) !== schema) return;
+        const table = payload.slice(at + 1);
+        feed.changed([table]);
+        heard(table);
       }, down);
       schema = started.schema;
       // closed or lost while starting (the state is changed by close() meanwhile)
@@ -111,6 +141,25 @@ function createFeed(listener: Listener): ChangeFeed {
         notify(t);
       }
     },
+    settled(tables) {
+      const waiting = new Set(tables.filter((t) => NOTIFYING_TABLES.has(t)));
+      if (state !== 'up' || waiting.size === 0) return Promise.resolve();
+      return new Promise<void>((resolve) => {
+        const done = () => {
+          clearTimeout(timer);
+          hearers.delete(hear);
+          resolve();
+        };
+        const hear = (table: string) => {
+          if (table === '*') return done();
+          waiting.delete(table);
+          if (waiting.size === 0) done();
+        };
+        const timer = setTimeout(done, SETTLE_MS);
+        timer.unref();
+        hearers.add(hear);
+      });
+    },
     subscribe(fn) {
       subscribers.add(fn);
       return () => subscribers.delete(fn);
@@ -122,6 +171,7 @@ function createFeed(listener: Listener): ChangeFeed {
     async close() {
       state = 'closed';
       clearTimeout(retry);
+      heard('*');
       flush();
       feed.stores.clear();
       await pending;

@@ -129,6 +129,11 @@ export function openPg(options: PgOptions): Db {
     const tables = writtenTables(sql);
     if (tables.length) changes.changed(tables);
   };
+  /** Before a write: what to await once it is committed (its notification heard, change-feed.ts). */
+  const heard = (sql: string) => {
+    const tables = writtenTables(sql);
+    return tables.length ? changes.settled(tables) : undefined;
+  };
   // A client that loses its server must not crash the process, idle (the pool's 'error') or checked
   // out (its own 'error', e.g. a terminated backend's notice arriving between two statements): its
   // next statement fails as "not queryable", and a broken client is discarded on release.
@@ -202,17 +207,26 @@ export function openPg(options: PgOptions): Db {
     driver: 'pg',
     changes,
     async query<T>(sql: string, params?: readonly unknown[]) {
+      const told = heard(sql);
       try {
-        return (await run(prepared(sql, params))).rows as T[];
-      } finally {
+        const rows = (await run(prepared(sql, params))).rows as T[];
         wrote(sql);
+        await told;
+        return rows;
+      } catch (error) {
+        wrote(sql);
+        throw error;
       }
     },
     async exec(sql: string) {
+      const told = heard(sql);
       try {
         await run({ text: sql });
-      } finally {
         wrote(sql);
+        await told;
+      } catch (error) {
+        wrote(sql);
+        throw error;
       }
     },
     async tx<T>(fn: (q: Queryable) => Promise<T>) {
@@ -220,20 +234,26 @@ export function openPg(options: PgOptions): Db {
       const { client } = leased;
       let broken: Error | undefined;
       const written: string[] = [];
+      const told: Promise<void>[] = [];
+      let value: T;
+      const note = (sql: string) => {
+        written.push(sql);
+        const heardOnce = heard(sql);
+        if (heardOnce) told.push(heardOnce);
+      };
       try {
         const q: Queryable = {
           async query<R>(sql: string, params?: readonly unknown[]) {
-            written.push(sql);
+            note(sql);
             return (await inTx<R>(client, prepared(sql, params))).rows as R[];
           },
           async exec(sql: string) {
-            written.push(sql);
+            note(sql);
             await inTx(client, sql);
           },
         };
-        const value = await fn(q);
+        value = await fn(q);
         await inTx(client, 'COMMIT');
-        return value;
       } catch (error) {
         if (isDatabaseUnavailable(error)) broken = error as Error;
         else await client.query('ROLLBACK').catch(() => undefined);
@@ -243,6 +263,9 @@ export function openPg(options: PgOptions): Db {
         // after COMMIT (or its failure): a reader from now on sees the change
         for (const sql of written) wrote(sql);
       }
+      // the connection is back in the pool; the answer waits until every process was told
+      await Promise.all(told);
+      return value;
     },
     async close() {
       await changes.close();

@@ -3,21 +3,21 @@
 // primed, a change is made through A (or by an operator's process, for what no API changes), and the
 // very next request to B obeys it — the change feed's notification reaches B before the next request
 // does. With B's listener connection killed, B reads through (and still obeys), then listens again.
+import { execFile } from 'node:child_process';
 import crypto from 'node:crypto';
 import { decodeProtectedHeader } from 'jose';
 import * as client from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKeyring } from '../../src/crypto/keyring.ts';
-import { createApiKey, revokeApiKey } from '../../src/domain/apps/index.ts';
+import { createApiKey } from '../../src/domain/apps/index.ts';
 import { DEFAULT_APP_ID } from '../../src/domain/apps/bootstrap.ts';
 import { systemClock } from '../../src/domain/clock.ts';
-import { rotateOidcKeys } from '../../src/oidc/keys.ts';
 import { MANAGEMENT_API_RESOURCE } from '../../src/oidc/provider.ts';
 import { openPg, type Db } from '../../src/storage/db.ts';
 import { createScratchDatabase, onPostgres, withPgClient } from '../helpers/db.ts';
 import { startExperience } from '../helpers/experience.ts';
 import { CookieJar, authorizationRequest, browse, createRelyingParty, relyingPartyConfig, type ManagedServer } from '../helpers/oidc-flow.ts';
-import { getOtp, phoneNumber, postOtp, spawnServer, stopAllServers, waitReady, type ServerProcess } from '../helpers/server-process.ts';
+import { REPO_ROOT, getOtp, phoneNumber, postOtp, spawnServer, stopAllServers, tempDir, waitReady, type ServerProcess } from '../helpers/server-process.ts';
 import { startSmsGateway, type SmsGateway } from '../helpers/sms-gateway.ts';
 
 const SECRET = 'cache-process-secret-0123456789-abcdefghijklmn';
@@ -32,6 +32,17 @@ const B_NAME = `verity-b-${crypto.randomBytes(4).toString('hex')}`;
 const smsTemplates = ['Register', 'SignIn', 'ForgotPassword', 'Generic'].map((usageType) => ({ usageType, content: `${usageType} {{code}}` }));
 
 afterAll(stopAllServers);
+
+/** The operator's command line against the database (a process of its own, as in production). */
+function cli(databaseUrl: string, ...args: string[]): Promise<string> {
+  const base = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(VERITY_|DATABASE_|NODE_ENV$|NODE_OPTIONS$)/.test(key)));
+  const env = { ...base, DATABASE_URL: databaseUrl, VERITY_SECRET: SECRET, VERITY_DATA_DIR: tempDir() };
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', ...args], { cwd: REPO_ROOT, env }, (error, stdout, stderr) =>
+      error ? reject(new Error(`${args.join(' ')}: ${stderr}`)) : resolve(stdout),
+    );
+  });
+}
 
 describe.skipIf(!onPostgres)('cached settings across two processes on one PostgreSQL database', () => {
   let scratch: Awaited<ReturnType<typeof createScratchDatabase>> | undefined;
@@ -158,7 +169,7 @@ describe.skipIf(!onPostgres)('cached settings across two processes on one Postgr
     expect(decodeProtectedHeader(oldToken).kid).toBe(oldKid);
 
     // The operator's rotation, from a process of its own (no server runs it).
-    await rotateOidcKeys(db, keyring, 3600);
+    expect(await cli(databaseUrl, 'signing-keys', 'rotate', '3600')).toContain('rotated');
     const kids = await jwksKids(b);
     expect(kids[0]).not.toBe(oldKid);
     expect(kids).toContain(oldKid);
@@ -178,7 +189,7 @@ describe.skipIf(!onPostgres)('cached settings across two processes on one Postgr
     expect((await getOtp(b.url, key, 'unknown-otp')).status).toBe(404);
     expect((await getOtp(b.url, key, 'unknown-otp')).status).toBe(404);
 
-    expect(await revokeApiKey(deps, row.id)).toBe(true);
+    expect(await cli(databaseUrl, 'keys', 'revoke', row.id)).toContain(`revoked ${row.id}`);
     expect((await getOtp(b.url, key, 'unknown-otp')).status).toBe(401);
   });
 
