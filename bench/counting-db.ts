@@ -61,6 +61,7 @@ export function countingDb(db: Db, log: StatementLog): Db {
   const outer = wrap(db);
   return {
     driver: db.driver,
+    changes: db.changes,
     query: outer.query,
     exec: outer.exec,
     async tx(fn) {

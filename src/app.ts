@@ -17,7 +17,8 @@ import { oidcRoutes } from './http/oidc.ts';
 import { experienceRoutes } from './http/experience/index.ts';
 import { lockoutSettingsOf } from './domain/experience/lockout.ts';
 import { otpRoutes } from './http/otp.ts';
-import { loadOidcKeys, publicJwks } from './oidc/keys.ts';
+import { loadOidcKeys, publicJwks, readOidcKeys, type OidcKeys } from './oidc/keys.ts';
+import { followOidcKeys } from './oidc/key-rotation.ts';
 import { clientAuthThrottleSettingsOf } from './oidc/client-auth-throttle.ts';
 import { createProvider, isHttpsIssuer } from './oidc/provider.ts';
 import { createAccessTokenVerifier } from './oidc/access-tokens.ts';
@@ -114,9 +115,17 @@ export async function buildApp(deps: AppDeps, options: Pick<FastifyServerOptions
     dataDir: deps.config.dataDir,
   };
   const oidcKeys = await loadOidcKeys(deps.db, deps.keyring);
+  // Installed into the provider below; until then the first keys stand in.
+  let currentKeys = async (): Promise<OidcKeys> => oidcKeys;
+  const publicOf = new WeakMap<OidcKeys, ReturnType<typeof publicJwks>>();
+  const publicKeys = (keys: OidcKeys) => {
+    let found = publicOf.get(keys);
+    if (!found) publicOf.set(keys, (found = publicJwks(keys)));
+    return found;
+  };
   const tokens = createAccessTokenVerifier({
     issuer: deps.config.issuer,
-    loadPublicKeys: async () => publicJwks(await loadOidcKeys(deps.db, deps.keyring)),
+    loadPublicKeys: async (fresh) => publicKeys(fresh ? await readOidcKeys(deps.db, deps.keyring) : await currentKeys()),
   });
   await app.register(otpRoutes({ ...domain, tokens }));
 
@@ -132,6 +141,12 @@ export async function buildApp(deps: AppDeps, options: Pick<FastifyServerOptions
     retryAfterSeconds: deps.config.VERITY_DB_RETRY_AFTER_SECONDS,
   });
   app.decorate('oidcProvider', provider);
+  // Every request runs on the current keys: a rotation by any process is installed before it. When
+  // they cannot be read the request goes on with the keys installed, and meets the outage its own way.
+  currentKeys = followOidcKeys({ db: deps.db, keyring: deps.keyring, provider, installed: oidcKeys });
+  app.addHook('onRequest', async () => {
+    await currentKeys().catch(() => undefined);
+  });
   await app.register(
     oidcRoutes(provider, { maxDepth: deps.config.VERITY_JSON_MAX_DEPTH }),
   );

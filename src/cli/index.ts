@@ -4,12 +4,14 @@
 //   npm run verity -- apps list | apps create <name> [settings-json] | apps settings <appId> <json>
 //                     apps callback-secret <appId>
 //                     keys list [appId] | keys create [appId] [name] | keys revoke <keyId>
+//                     signing-keys rotate [graceSeconds]
 import { loadConfig } from '../config/index.ts';
 import { createKeyring } from '../crypto/keyring.ts';
 import { loadSecrets } from '../crypto/secret-file.ts';
 import { DEFAULT_APP_ID, ensureDefaultApp } from '../domain/apps/bootstrap.ts';
 import { callbackSecretOf, createApiKey, createApplication, listApiKeys, revokeApiKey } from '../domain/apps/index.ts';
 import { otpSettingsPatch, type OtpSettings } from '../domain/apps/otp-settings.ts';
+import { rotateOidcKeys } from '../oidc/keys.ts';
 import { systemClock } from '../domain/clock.ts';
 import * as apps from '../storage/repos/apps.ts';
 import { openStore } from '../storage/open.ts';
@@ -23,7 +25,9 @@ const usage = `usage: npm run verity -- <command>
   apps callback-secret <appId>      print the secret that signs the application's status callbacks
   keys list [appId]                 list API keys (never the keys themselves)
   keys create [appId] [name]        create an API key (printed once) for the application (default: ${DEFAULT_APP_ID})
-  keys revoke <keyId>               revoke an API key at once`;
+  keys revoke <keyId>               revoke an API key at once
+  signing-keys rotate [graceSeconds] new OIDC signing and cookie keys; the old signing key stays
+                                    published for graceSeconds (default 3600, the token lifetime)`;
 
 /** An application's default callback URL must pass the egress policy, as a caller's otpCallbackUrl must. */
 async function checkCallbackUrl(egress: Egress, settings: Partial<OtpSettings>): Promise<void> {
@@ -79,6 +83,12 @@ async function run(args: string[]): Promise<string> {
         if (!rest[0]) throw new Error('keys revoke needs a key id');
         if (!(await revokeApiKey(deps, rest[0]))) throw new Error(`no live key ${rest[0]}`);
         return `revoked ${rest[0]}`;
+      case 'signing-keys rotate': {
+        const grace = Number(rest[0] ?? 3600);
+        if (!Number.isInteger(grace) || grace < 0) throw new Error('graceSeconds must be a whole number of seconds');
+        await rotateOidcKeys(deps.db, deps.keyring, grace);
+        return `rotated; running servers sign with the new key from their next request`;
+      }
       default:
         throw new Error(usage);
     }

@@ -6,9 +6,9 @@
 import type { FastifyRequest } from 'fastify';
 import { LogtoError } from '../domain/errors.ts';
 import type { Db } from '../storage/db.ts';
-import { managementScopes } from '../storage/repos/roles.ts';
 import { MANAGEMENT_API_RESOURCE, MANAGEMENT_API_SCOPE } from '../oidc/resources.ts';
 import type { AccessTokenVerifier } from '../oidc/access-tokens.ts';
+import { heldManagementScopes } from '../oidc/clients.ts';
 
 export interface ManagementCaller {
   applicationId: string;
@@ -36,8 +36,9 @@ export function managementAuth(deps: ManagementAuthDeps) {
     if (!payload.sub) throw new LogtoError('auth.jwt_sub_missing');
     const scopes = typeof payload.scope === 'string' ? payload.scope.split(' ').filter(Boolean) : [];
     if (!scopes.includes(MANAGEMENT_API_SCOPE)) throw new LogtoError('auth.forbidden');
-    // A deleted or demoted application loses access at once, whatever its tokens say.
-    const held = await managementScopes(deps.db, payload.sub);
+    // A deleted or demoted application loses access at once, whatever its tokens say (in every
+    // process: the cache is invalidated by the change, oidc/clients.ts).
+    const held = await heldManagementScopes(deps.db, payload.sub);
     if (!held) throw new LogtoError('auth.unauthorized');
     if (!held.includes(MANAGEMENT_API_SCOPE)) throw new LogtoError('auth.forbidden');
     request.managementCaller = { applicationId: payload.sub, scopes };

@@ -1,6 +1,6 @@
 // Owns checking our own JWT access tokens: signature by a current or recently retired signing key
-// (keys are reloaded when a token names one this process has not seen, e.g. after a rotation
-// elsewhere), issuer, audience (the resource) and expiry. A token that fails any check is null; a
+// (the set the caller gives on each call, cached until the keys change; read again at most every
+// 10 s when a token names a key this process has not seen), issuer, audience (the resource) and expiry. A token that fails any check is null; a
 // database outage while loading the keys is not a bad token and is thrown (a 503 upstream).
 import { createLocalJWKSet, jwtVerify, type JWK, type JWTPayload } from 'jose';
 import { isDatabaseUnavailable } from '../storage/db.ts';
@@ -13,14 +13,20 @@ export interface AccessTokenVerifier {
 
 export function createAccessTokenVerifier(deps: {
   issuer: string;
-  loadPublicKeys: () => Promise<{ keys: JWK[] }>;
+  /** The public signing keys now; `fresh` reads them past any cache. The same object until they
+   *  change (a new object means a new key set). */
+  loadPublicKeys: (fresh: boolean) => Promise<{ keys: JWK[] }>;
 }): AccessTokenVerifier {
   let keySet: ReturnType<typeof createLocalJWKSet> | undefined;
-  let loadedAt = 0;
+  let source: { keys: JWK[] } | undefined;
+  let freshAt = 0;
   const keys = async (refresh: boolean) => {
-    if (!keySet || (refresh && Date.now() - loadedAt > 10_000)) {
-      keySet = createLocalJWKSet(await deps.loadPublicKeys());
-      loadedAt = Date.now();
+    const fresh = refresh && Date.now() - freshAt > 10_000;
+    if (fresh) freshAt = Date.now();
+    const loaded = await deps.loadPublicKeys(fresh);
+    if (!keySet || loaded !== source) {
+      keySet = createLocalJWKSet(loaded);
+      source = loaded;
     }
     return keySet;
   };

@@ -1,7 +1,10 @@
 // Owns how an application appears to the OIDC provider as a client. The client secret is stored
 // only as its SHA-256; the provider's secret comparison is replaced accordingly (provider.ts). Its
-// allowed CORS origins ride along as client metadata (cors.ts).
+// allowed CORS origins ride along as client metadata (cors.ts). Every read here is cached in process
+// until applications, roles or role assignments change in any process (storage/cache.ts); a token's
+// validity never is.
 import type { AdapterPayload } from 'oidc-provider';
+import { cached } from '../storage/cache.ts';
 import type { Db } from '../storage/db.ts';
 import { managementScopes } from '../storage/repos/roles.ts';
 import { MANAGEMENT_API_SCOPE } from './resources.ts';
@@ -33,8 +36,17 @@ export function clientOrigins(redirectUris: readonly unknown[], corsAllowedOrigi
   return new Set([...redirectUris, ...corsAllowedOrigins].map(originOf).filter((o): o is string => o !== null));
 }
 
-/** Client metadata for application `id`, or undefined when there is no such application. */
+/** The tables a client's metadata and Management API scopes are read from. */
+const CLIENT_TABLES = ['applications', 'application_roles', 'roles'];
+
+/** Client metadata for application `id`, or undefined when there is no such application. A copy:
+ *  the provider may keep and change what it gets. */
 export async function findClientMetadata(db: Db, id: string): Promise<AdapterPayload | undefined> {
+  const found = await cached(db, 'client', CLIENT_TABLES, id, () => readClientMetadata(db, id));
+  return found && structuredClone(found);
+}
+
+async function readClientMetadata(db: Db, id: string): Promise<AdapterPayload | undefined> {
   const [app] = await db.query<ClientRow>(
     `SELECT a.id, a.type, a.secret_hash, a.oidc_client_metadata,
             a.custom_client_metadata->'corsAllowedOrigins' AS cors_allowed_origins,
@@ -91,7 +103,13 @@ export async function findClientMetadata(db: Db, id: string): Promise<AdapterPay
 
 /** Whether the application holds the Management API scope `all` through one of its roles. */
 export async function isAdminApplication(db: Db, id: string): Promise<boolean> {
-  return (await managementScopes(db, id))?.includes(MANAGEMENT_API_SCOPE) ?? false;
+  return (await heldManagementScopes(db, id))?.includes(MANAGEMENT_API_SCOPE) ?? false;
+}
+
+/** The Management API scopes application `id` holds through its roles; null when there is no such
+ *  application (read on every grant and every Management API call). Shared: do not modify. */
+export function heldManagementScopes(db: Db, id: string): Promise<readonly string[] | null> {
+  return cached(db, 'management-scopes', CLIENT_TABLES, id, () => managementScopes(db, id));
 }
 
 /**
@@ -100,7 +118,11 @@ export async function isAdminApplication(db: Db, id: string): Promise<boolean> {
  * URIs of every application: an origin is not stored on its own to be looked up by, and the
  * applications of one server are few.
  */
-export async function allClientOrigins(db: Db): Promise<Set<string>> {
+export function allClientOrigins(db: Db): Promise<ReadonlySet<string>> {
+  return cached(db, 'client-origins', ['applications'], 'all', () => readAllClientOrigins(db));
+}
+
+async function readAllClientOrigins(db: Db): Promise<Set<string>> {
   const rows = await db.query<{ redirect_uris: unknown; cors_allowed_origins: unknown }>(
     `SELECT oidc_client_metadata->'redirectUris' AS redirect_uris, custom_client_metadata->'corsAllowedOrigins' AS cors_allowed_origins
        FROM applications`,

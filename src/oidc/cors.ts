@@ -32,7 +32,7 @@ export function corsGuard(db: Db) {
     const oidc = (ctx as { oidc?: KoaContextWithOIDC['oidc'] }).oidc;
     if (oidc && (OPEN_ROUTES.has(oidc.route) || oidc.client)) return;
     // Closed when the applications cannot be read: the answer itself stands, unreadable cross-origin.
-    const allowed = await allClientOrigins(db).catch(() => new Set<string>());
+    const allowed: ReadonlySet<string> = await allClientOrigins(db).catch(() => new Set<string>());
     if (allowed.has(origin)) return;
     for (const header of CORS_HEADERS) ctx.remove(header);
   };

@@ -44,6 +44,7 @@ export function providerDb(db: Db): Db {
   return {
     ...translating(db),
     driver: db.driver,
+    changes: db.changes,
     tx: <T>(fn: (q: Queryable) => Promise<T>) =>
       db.tx((q) => fn(translating(q))).catch((error: unknown) => {
         throw translated(error);

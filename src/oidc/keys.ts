@@ -4,6 +4,7 @@
 import crypto from 'node:crypto';
 import { exportJWK, generateKeyPair, type JWK } from 'jose';
 import type { Keyring } from '../crypto/keyring.ts';
+import { cached } from '../storage/cache.ts';
 import type { Db, Queryable } from '../storage/db.ts';
 
 const LOCK_KEY = 7_242_012;
@@ -56,6 +57,41 @@ export async function loadOidcKeys(db: Db, keyring: Keyring): Promise<OidcKeys> 
   const open = (kind: string) =>
     rows.filter((r) => r.kind === kind && readable(keyring, r.material)).map((r) => keyring.decrypt(r.material));
   return { jwks: { keys: open('signing').map((m) => JSON.parse(m) as JWK) }, cookieKeys: open('cookie') };
+}
+
+interface KeyRow {
+  kind: string;
+  material: string;
+  retired: boolean;
+  retire_after: Date | null;
+}
+
+const PUBLISHED = `SELECT kind, material, retired_at IS NOT NULL AS retired, retire_after FROM oidc_keys WHERE retired_at IS NULL OR retire_after > now()
+                    ORDER BY (retired_at IS NULL) DESC, created_at DESC`;
+
+/**
+ * The keys as stored now, without creating any (one plain read); loadOidcKeys when a kind has no
+ * active key this keyring can open. `fresh` bypasses the cache (a key id not seen yet).
+ */
+export async function readOidcKeys(db: Db, keyring: Keyring): Promise<OidcKeys & { until?: number }> {
+  const rows = await db.query<KeyRow>(PUBLISHED);
+  const active = (kind: string) => rows.some((r) => r.kind === kind && !r.retired && readable(keyring, r.material));
+  if (!active('signing') || !active('cookie')) return loadOidcKeys(db, keyring);
+  const open = (kind: string) =>
+    rows.filter((r) => r.kind === kind && readable(keyring, r.material)).map((r) => keyring.decrypt(r.material));
+  // A retired key leaves the set when its grace ends, without a write to tell: the set lives until then.
+  const ends = rows.flatMap((r) => (r.retired && r.retire_after ? [new Date(r.retire_after).getTime()] : []));
+  return {
+    jwks: { keys: open('signing').map((m) => JSON.parse(m) as JWK) },
+    cookieKeys: open('cookie'),
+    until: ends.length ? Math.min(...ends) : undefined,
+  };
+}
+
+/** The current keys, cached in process until oidc_keys changes in any process or a retired key's
+ *  grace ends (storage/cache.ts). One object per version: compare by identity to see a change. */
+export function currentOidcKeys(db: Db, keyring: Keyring): Promise<OidcKeys> {
+  return cached(db, 'oidc-keys', ['oidc_keys'], 'all', () => readOidcKeys(db, keyring), (keys) => keys.until);
 }
 
 /** Retires the current keys (signing keys stay published for `graceSeconds`) and makes new ones. */

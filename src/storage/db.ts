@@ -7,6 +7,7 @@ import crypto from 'node:crypto';
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import pg from 'pg';
+import { pgChangeFeed, pgliteChangeFeed, writtenTables, type ChangeFeed } from './change-feed.ts';
 
 export interface Queryable {
   /** Runs one parameterised statement and returns its rows. */
@@ -20,6 +21,8 @@ export interface Db extends Queryable {
   /** Runs fn inside BEGIN … COMMIT on one connection; rolls back when fn throws. */
   tx<T>(fn: (q: Queryable) => Promise<T>): Promise<T>;
   close(): Promise<void>;
+  /** Which cached tables changed (change-feed.ts); a handle without one is never cached for. */
+  readonly changes?: ChangeFeed;
 }
 
 export interface PgOptions {
@@ -121,6 +124,17 @@ export function openPg(options: PgOptions): Db {
     application_name: options.applicationName ?? process.env.PGAPPNAME ?? 'verity',
   };
   const pool = new pg.Pool({ ...settings, max: options.poolSize });
+  const changes = pgChangeFeed(settings);
+  /** A write made here marks its tables at once (its own notification comes back later). */
+  const wrote = (sql: string) => {
+    const tables = writtenTables(sql);
+    if (tables.length) changes.changed(tables);
+  };
+  /** Before a write: what to await once it is committed (its notification heard, change-feed.ts). */
+  const heard = (sql: string) => {
+    const tables = writtenTables(sql);
+    return tables.length ? changes.settled(tables) : undefined;
+  };
   // A client that loses its server must not crash the process, idle (the pool's 'error') or checked
   // out (its own 'error', e.g. a terminated backend's notice arriving between two statements): its
   // next statement fails as "not queryable", and a broken client is discarded on release.
@@ -192,37 +206,70 @@ export function openPg(options: PgOptions): Db {
 
   return {
     driver: 'pg',
+    changes,
     async query<T>(sql: string, params?: readonly unknown[]) {
-      return (await run(prepared(sql, params))).rows as T[];
+      const told = heard(sql);
+      try {
+        const rows = (await run(prepared(sql, params))).rows as T[];
+        wrote(sql);
+        await told;
+        return rows;
+      } catch (error) {
+        wrote(sql);
+        throw error;
+      }
     },
     async exec(sql: string) {
-      await run({ text: sql });
+      const told = heard(sql);
+      try {
+        await run({ text: sql });
+        wrote(sql);
+        await told;
+      } catch (error) {
+        wrote(sql);
+        throw error;
+      }
     },
     async tx<T>(fn: (q: Queryable) => Promise<T>) {
       const leased = await begin();
       const { client } = leased;
       let broken: Error | undefined;
+      const written: string[] = [];
+      const told: Promise<void>[] = [];
+      let value: T;
+      const note = (sql: string) => {
+        written.push(sql);
+        const heardOnce = heard(sql);
+        if (heardOnce) told.push(heardOnce);
+      };
       try {
         const q: Queryable = {
           async query<R>(sql: string, params?: readonly unknown[]) {
+            note(sql);
             return (await inTx<R>(client, prepared(sql, params))).rows as R[];
           },
           async exec(sql: string) {
+            note(sql);
             await inTx(client, sql);
           },
         };
-        const value = await fn(q);
+        value = await fn(q);
         await inTx(client, 'COMMIT');
-        return value;
       } catch (error) {
         if (isDatabaseUnavailable(error)) broken = error as Error;
         else await client.query('ROLLBACK').catch(() => undefined);
         throw error;
       } finally {
         leased.done(broken);
+        // after COMMIT (or its failure): a reader from now on sees the change
+        for (const sql of written) wrote(sql);
       }
+      // the connection is back in the pool; the answer waits until every process was told
+      await Promise.all(told);
+      return value;
     },
     async close() {
+      await changes.close();
       await pool.end();
     },
   };
@@ -232,24 +279,48 @@ export function openPg(options: PgOptions): Db {
  *  migrations create (pg_trgm, migration 013) must be loaded when PGlite is constructed. */
 export async function openPglite(dataDir?: string): Promise<Db> {
   const lite = await PGlite.create({ ...(dataDir ? { dataDir } : {}), extensions: { pg_trgm } });
-  const wrap = (runner: Pick<PGlite, 'query' | 'exec'>): Queryable => ({
+  const changes = pgliteChangeFeed(lite);
+  // Writes mark their tables as soon as they are done (inside a transaction: once it ends), besides
+  // the notification PGlite delivers in process.
+  const wrap = (runner: Pick<PGlite, 'query' | 'exec'>, wrote: (sql: string) => void): Queryable => ({
     async query<T>(sql: string, params?: readonly unknown[]) {
-      return (await runner.query<T>(sql, params as unknown[] | undefined)).rows;
+      try {
+        return (await runner.query<T>(sql, params as unknown[] | undefined)).rows;
+      } finally {
+        wrote(sql);
+      }
     },
     async exec(sql: string) {
-      await runner.exec(sql);
+      try {
+        await runner.exec(sql);
+      } finally {
+        wrote(sql);
+      }
     },
   });
-  const base = wrap(lite);
+  const mark = (sql: string) => {
+    const tables = writtenTables(sql);
+    if (tables.length) changes.changed(tables);
+  };
+  const base = wrap(lite, mark);
   let closed = false;
   return {
     driver: 'pglite',
+    changes,
     query: base.query,
     exec: base.exec,
-    tx: (fn) => lite.transaction((t) => fn(wrap(t))),
+    async tx(fn) {
+      const written: string[] = [];
+      try {
+        return await lite.transaction((t) => fn(wrap(t, (sql) => written.push(sql))));
+      } finally {
+        for (const sql of written) mark(sql);
+      }
+    },
     async close() {
       if (closed) return;
       closed = true;
+      await changes.close();
       // A checkpoint first, so the next start does not replay the WAL.
       await lite.exec('CHECKPOINT').catch(() => undefined);
       await lite.close();

@@ -12,6 +12,7 @@ import { upsertAdminClient } from '../../src/storage/repos/apps.ts';
 import { unusedPort } from './http-server.ts';
 import { createApiKey, createApplication } from '../../src/domain/apps/index.ts';
 import { syncConfiguredConnectors } from '../../src/domain/connectors/configured.ts';
+import { findPasswordlessConnector } from '../../src/storage/repos/connectors.ts';
 import { createSenderDirectory } from '../../src/domain/connectors/senders.ts';
 import { guardSettingsOf } from '../../src/connectors/guard.ts';
 import type { OtpSettings } from '../../src/domain/apps/otp-settings.ts';
@@ -87,7 +88,10 @@ export async function startTestApp(
   const policy = createAddressPolicy({ mode: config.mode, allow: config.VERITY_EGRESS_ALLOW });
   const egress = createEgress({ policy, ...(strict ? { resolve: mapResolver({ [GATEWAY_NAME]: '127.0.0.1', ...strict.names }) } : {}) });
   const connectorDeps = { db, keyring, clock, mode: config.mode, dataDir: config.dataDir, egress };
-  await syncConfiguredConnectors(connectorDeps, config);
+  // A second app on a database another one set up is another process of the same deployment: it
+  // keeps the stored connectors (every process sends through the stored ones, and follows a change
+  // at once), rather than pointing them at a gateway of its own.
+  if (owned || !(await findPasswordlessConnector(db, 'Sms'))) await syncConfiguredConnectors(connectorDeps, config);
   const senders = createSenderDirectory({ ...connectorDeps, logger: { info() {}, warn() {}, error() {} }, guard: guardSettingsOf(config) });
   const app = await buildApp({ config, db, clock, keyring, senders, metrics, egress });
   await app.listen({ port, host: '127.0.0.1' });

@@ -4,6 +4,7 @@
 import crypto from 'node:crypto';
 import type { Keyring } from '../../crypto/keyring.ts';
 import { randomToken, sha256Hex } from '../../crypto/keyring.ts';
+import { cached } from '../../storage/cache.ts';
 import type { Db } from '../../storage/db.ts';
 import * as repo from '../../storage/repos/apps.ts';
 import type { Clock } from '../clock.ts';
@@ -19,6 +20,9 @@ export interface AppDeps {
   clock: Clock;
   keyring: Keyring;
 }
+
+/** The tables an API key's lookup reads (the key, its application's OTP settings). */
+const API_KEY_TABLES = ['api_keys', 'applications'];
 
 const newId = (prefix: string) => `${prefix}_${crypto.randomBytes(9).toString('base64url').replace(/[-_]/g, 'x')}`;
 
@@ -73,12 +77,13 @@ async function principal(deps: AuthDeps, bucketId: string, applicationId: string
 
 /**
  * Resolves an API key to its application and counts the request against the key's limit.
- * Revocation is seen at once (the key is read on every request). Returns null for an unknown or
+ * Revocation is seen at once: the key is cached in process only until api_keys or applications
+ * change in any process (storage/cache.ts), and read on every request while that cannot be promised. Returns null for an unknown or
  * revoked key; throws RateLimitedError('key') past the limit.
  */
 export async function authenticateApiKey(deps: AuthDeps, key: string): Promise<KeyPrincipal | null> {
   const hash = sha256Hex(key);
-  const found = await repo.findLiveKey(deps.db, hash);
+  const found = await cached(deps.db, 'api-key', API_KEY_TABLES, hash, () => repo.findLiveKey(deps.db, hash));
   if (!found || !crypto.timingSafeEqual(Buffer.from(found.key_hash, 'hex'), Buffer.from(hash, 'hex'))) return null;
   return principal(deps, found.key_id, found.application_id, found.otp_settings);
 }

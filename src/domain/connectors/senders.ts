@@ -1,8 +1,9 @@
 // Owns finding the connector that serves a channel: the stored Email or SMS connector (at most one
-// of each), built into a Sender once and reused until the row changes. Every process reads the
-// table, so a connector changed through any process is used everywhere within CACHE_MS; the
-// process that changed it calls invalidate() and uses it from the next send. Each built sender is
-// guarded (connectors/guard.ts): bounded concurrency and a circuit breaker per connector.
+// of each), built into a Sender once and reused until the row changes. The row is read again when
+// the connectors table changed in any process (the change feed, storage/change-feed.ts; the process
+// that changed it sees it at once), and on every send while the feed cannot promise changes; with
+// `cacheMs` (tools and tests) it is trusted for that long instead. Each built sender is guarded
+// (connectors/guard.ts): bounded concurrency and a circuit breaker per connector.
 import { guardSender, type GuardSettings } from '../../connectors/guard.ts';
 import type { Channel, Delivery, Sender, SenderDirectory } from '../../connectors/types.ts';
 import type { Keyring } from '../../crypto/keyring.ts';
@@ -12,8 +13,7 @@ import { buildSender, defaultTemplate, type BuildDeps, type BuiltSender } from '
 import { openConfig } from './config.ts';
 import { findFactory } from './factories.ts';
 
-/** How long a looked-up connector is trusted before the table is read again. */
-export const CACHE_MS = 2000;
+const TABLES = ['connectors'];
 
 export interface SenderDirectoryDeps extends BuildDeps {
   db: Db;
@@ -21,13 +21,16 @@ export interface SenderDirectoryDeps extends BuildDeps {
   mode: 'development' | 'production';
   /** Concurrency limit and circuit breaker of every connector built here (connectors/guard.ts). */
   guard: GuardSettings;
-  /** Milliseconds clock for the cache (not the domain clock: tests move that one). */
+  /** Milliseconds clock for the cache and the guard (not the domain clock: tests move that one). */
   now?: () => number;
+  /** Trust a looked-up connector this long instead of following the change feed. */
   cacheMs?: number;
 }
 
 interface Entry {
   checkedAt: number;
+  /** The change feed's version of the connectors table when the row was read (null: read through). */
+  feedVersion: number | null;
   /** id + ciphertext of the row the sender was built from; a new ciphertext means a new config. */
   version: string | null;
   built: BuiltSender | null;
@@ -36,9 +39,17 @@ interface Entry {
 
 export function createSenderDirectory(deps: SenderDirectoryDeps): SenderDirectory {
   const now = deps.now ?? Date.now;
-  const cacheMs = deps.cacheMs ?? CACHE_MS;
+  const cacheMs = deps.cacheMs;
+  const feedVersion = () => deps.db.changes?.version(TABLES) ?? null;
+  const fresh = (entry: Entry | undefined) => {
+    if (!entry) return false;
+    if (cacheMs !== undefined) return now() - entry.checkedAt < cacheMs;
+    return entry.feedVersion !== null && entry.feedVersion === feedVersion();
+  };
   const entries = new Map<Channel, Entry>();
-  const pending = new Map<Channel, Promise<Delivery | undefined>>();
+  /** The reload in flight per channel, with the feed version it started at (a reload that began
+   *  before a change is not shared with a send that began after it). */
+  const pending = new Map<Channel, { at: number | null; loading: Promise<Delivery | undefined> }>();
 
   function build(row: ConnectorRow): BuiltSender | null {
     const factory = findFactory(row.connector_id);
@@ -57,34 +68,41 @@ export function createSenderDirectory(deps: SenderDirectoryDeps): SenderDirector
   }
 
   async function refresh(channel: Channel): Promise<Delivery | undefined> {
+    const version = cacheMs === undefined ? feedVersion() : null;
     const row = await findPasswordlessConnector(deps.db, channel === 'sms' ? 'Sms' : 'Email');
-    const version = row ? `${row.id}:${row.config}` : null;
+    const rowVersion = row ? `${row.id}:${row.config}` : null;
     const cached = entries.get(channel);
-    if (cached && cached.version === version) {
+    if (cached && cached.version === rowVersion) {
       cached.checkedAt = now();
+      cached.feedVersion = version;
       return cached.delivery;
     }
     cached?.built?.close();
     const built = row ? build(row) : null;
     const delivery = built && row ? { connectorId: row.id, sender: guardSender(built.sender, deps.guard, now), template: built.template } : undefined;
-    entries.set(channel, { checkedAt: now(), version, built, delivery });
+    entries.set(channel, { checkedAt: now(), feedVersion: version, version: rowVersion, built, delivery });
     return delivery;
   }
 
   return {
     resolve(channel) {
       const cached = entries.get(channel);
-      if (cached && now() - cached.checkedAt < cacheMs) return Promise.resolve(cached.delivery);
+      if (fresh(cached)) return Promise.resolve(cached!.delivery);
       // One reload per channel at a time; concurrent sends share it.
-      let loading = pending.get(channel);
-      if (!loading) {
-        loading = refresh(channel).finally(() => pending.delete(channel));
-        pending.set(channel, loading);
-      }
+      const at = cacheMs === undefined ? feedVersion() : null;
+      const inFlight = pending.get(channel);
+      if (inFlight && (cacheMs !== undefined || (at !== null && inFlight.at === at))) return inFlight.loading;
+      const loading = refresh(channel).finally(() => {
+        if (pending.get(channel)?.loading === loading) pending.delete(channel);
+      });
+      pending.set(channel, { at, loading });
       return loading;
     },
     invalidate() {
-      for (const entry of entries.values()) entry.checkedAt = -Infinity;
+      for (const entry of entries.values()) {
+        entry.checkedAt = -Infinity;
+        entry.feedVersion = null;
+      }
     },
     async close() {
       for (const entry of entries.values()) entry.built?.close();

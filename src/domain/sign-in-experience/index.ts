@@ -1,6 +1,8 @@
 // Use cases of the sign-in experience: read it (the API view and the effective settings the
 // Experience API runs on) and update it. Throws LogtoError entity.not_exists_with_id (404) when
-// the `default` row is missing, and the sign_in_experiences.* rule codes (rules.ts).
+// the `default` row is missing, and the sign_in_experiences.* rule codes (rules.ts). Reads are
+// cached in process until the row changes in any process (storage/cache.ts).
+import { cached } from '../../storage/cache.ts';
 import type { Db } from '../../storage/db.ts';
 import { connectorTypes } from '../../storage/repos/connectors.ts';
 import { findSignInExperienceRow, updateSignInExperienceRow } from '../../storage/repos/sign-in-experience.ts';
@@ -19,15 +21,26 @@ export type EffectiveSignInExperience = Omit<SignInExperience, 'passwordPolicy'>
 
 /** S1: the stored sign-in experience, as the API shows it. */
 export async function findSignInExperience(deps: SignInExperienceDeps): Promise<SignInExperience> {
-  const row = await findSignInExperienceRow(deps.db, DEFAULT_ID);
-  if (!row) throw new LogtoError('entity.not_exists_with_id');
-  return SignInExperience.parse(row);
+  return structuredClone(await storedSignInExperience(deps.db));
 }
 
-/** The settings the Experience API runs on: as stored, with the password policy's defaults filled. */
+const TABLES = ['sign_in_experiences'];
+
+async function storedSignInExperience(db: Db): Promise<SignInExperience> {
+  return cached(db, 'sign-in-experience', TABLES, DEFAULT_ID, async () => {
+    const row = await findSignInExperienceRow(db, DEFAULT_ID);
+    if (!row) throw new LogtoError('entity.not_exists_with_id');
+    return SignInExperience.parse(row);
+  });
+}
+
+/** The settings the Experience API runs on: as stored, with the password policy's defaults filled.
+ *  Shared by every caller until the row changes: read it, never modify it. */
 export async function getSignInExperience(db: Db): Promise<EffectiveSignInExperience> {
-  const stored = await findSignInExperience({ db });
-  return { ...stored, passwordPolicy: effectivePasswordPolicy(stored.passwordPolicy) };
+  return cached(db, 'effective-sign-in-experience', TABLES, DEFAULT_ID, async () => {
+    const stored = await storedSignInExperience(db);
+    return { ...stored, passwordPolicy: effectivePasswordPolicy(stored.passwordPolicy) };
+  });
 }
 
 /**

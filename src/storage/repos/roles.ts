@@ -1,7 +1,8 @@
 // Owns the SQL of roles and of which applications hold them (006_roles_and_secrets.sql). A role's
 // scopes are scopes of the Management API resource; an application's Management API scopes are the
-// union over its roles, read on every token grant and every Management call so a removed role
-// takes effect at once.
+// union over its roles, needed on every token grant and every Management call; callers read it
+// through the per-process cache (oidc/clients.ts heldManagementScopes), which a change to roles or
+// role assignments in any process empties, so a removed role still takes effect at once.
 import type { Queryable } from '../db.ts';
 import { searchCondition } from '../search-sql.ts';
 import type { Search } from '../../domain/search.ts';
