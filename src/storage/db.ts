@@ -4,14 +4,19 @@
 // openPg) and otherwise surfaces as DatabaseUnavailableError (503 + Retry-After upstream); a value
 // the database refuses (refusedInput) is the caller's fault (a 400 upstream).
 import crypto from 'node:crypto';
-import { PGlite } from '@electric-sql/pglite';
-import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import type { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { pgChangeFeed, pgliteChangeFeed, writtenTables, type ChangeFeed } from './change-feed.ts';
 
+export interface QueryOptions {
+  /** Plan the statement for this call's values every time, instead of once per connection: for a
+   *  statement whose best plan depends on its values (a search pattern). */
+  planEachCall?: boolean;
+}
+
 export interface Queryable {
   /** Runs one parameterised statement and returns its rows. */
-  query<T = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<T[]>;
+  query<T = Record<string, unknown>>(sql: string, params?: readonly unknown[], options?: QueryOptions): Promise<T[]>;
   /** Runs a script of several statements without parameters (migrations). */
   exec(sql: string): Promise<void>;
 }
@@ -98,7 +103,9 @@ const statementNames = new Map<string, string>();
  * connection instead of on every call (planning cost more than executing our short statements).
  * The name is derived from the text, so one name always means one text.
  */
-function prepared(sql: string, params: readonly unknown[] | undefined): pg.QueryConfig {
+function prepared(sql: string, params: readonly unknown[] | undefined, options?: QueryOptions): pg.QueryConfig {
+  // An unnamed statement is planned with its values at every call.
+  if (options?.planEachCall) return { text: sql, values: params as unknown[] | undefined };
   let name = statementNames.get(sql);
   if (!name) {
     name = `v_${crypto.createHash('sha1').update(sql).digest('hex').slice(0, 24)}`;
@@ -207,10 +214,10 @@ export function openPg(options: PgOptions): Db {
   return {
     driver: 'pg',
     changes,
-    async query<T>(sql: string, params?: readonly unknown[]) {
+    async query<T>(sql: string, params?: readonly unknown[], options?: QueryOptions) {
       const told = heard(sql);
       try {
-        const rows = (await run(prepared(sql, params))).rows as T[];
+        const rows = (await run(prepared(sql, params, options))).rows as T[];
         wrote(sql);
         await told;
         return rows;
@@ -244,9 +251,9 @@ export function openPg(options: PgOptions): Db {
       };
       try {
         const q: Queryable = {
-          async query<R>(sql: string, params?: readonly unknown[]) {
+          async query<R>(sql: string, params?: readonly unknown[], options?: QueryOptions) {
             note(sql);
-            return (await inTx<R>(client, prepared(sql, params))).rows as R[];
+            return (await inTx<R>(client, prepared(sql, params, options))).rows as R[];
           },
           async exec(sql: string) {
             note(sql);
@@ -276,9 +283,12 @@ export function openPg(options: PgOptions): Db {
 }
 
 /** Opens PGlite persisted at dataDir, or in memory when dataDir is undefined. Extensions the
- *  migrations create (pg_trgm, migration 013) must be loaded when PGlite is constructed. */
+ *  migrations create (pg_trgm, migration 013) must be loaded when PGlite is constructed. PGlite is
+ *  imported here, not at the top: loading it costs about 45 MB of memory that a server on
+ *  PostgreSQL never needs. */
 export async function openPglite(dataDir?: string): Promise<Db> {
-  const lite = await PGlite.create({ ...(dataDir ? { dataDir } : {}), extensions: { pg_trgm } });
+  const [{ PGlite: Lite }, { pg_trgm }] = await Promise.all([import('@electric-sql/pglite'), import('@electric-sql/pglite/contrib/pg_trgm')]);
+  const lite = await Lite.create({ ...(dataDir ? { dataDir } : {}), extensions: { pg_trgm } });
   const changes = pgliteChangeFeed(lite);
   // Writes mark their tables as soon as they are done (inside a transaction: once it ends), besides
   // the notification PGlite delivers in process.

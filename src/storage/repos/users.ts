@@ -2,7 +2,7 @@
 // unique indexes; callers map SQLSTATE 23505 (see uniqueViolationOf) instead of checking first, so
 // concurrent writers cannot both succeed.
 import type { Search } from '../../domain/search.ts';
-import type { Db, Queryable } from '../db.ts';
+import type { Queryable, QueryOptions } from '../db.ts';
 import { COUNT_BOUND, estimatedTotal, listTotal, type PageWindow } from '../list-total.ts';
 import { searchCondition } from '../search-sql.ts';
 
@@ -165,40 +165,40 @@ const ORDER = 'created_at DESC, id DESC';
  * sliced from them, read by primary key, and the total is exact. More matches mean the pattern is
  * common, so the ordered walk filtering users_created_at finds a page after a few rows per match.
  *
- * A search runs in a transaction with plan_cache_mode = force_custom_plan: the right plan depends on
- * the pattern (a trigram index for `%abcd%`, a scan that stops early for `%ab%`, which has no
- * trigram), and after five runs of a prepared statement PostgreSQL may settle on one generic plan
- * for every pattern (seen: bitmap scans of all five trigram indexes, 5–8 s for `%ab%` at 1 M users).
+ * A search is planned for its pattern at every call (planEachCall): the right plan depends on the
+ * pattern (a trigram index for `%abcd%`, a scan that stops early for `%ab%`, which has no trigram),
+ * and after five runs of a prepared statement PostgreSQL may settle on one generic plan for every
+ * pattern (seen: bitmap scans of all five trigram indexes, 5–8 s for `%ab%` at 1 M users).
  */
 export async function listUsers(
-  db: Pick<Db, 'tx'> & Queryable,
+  db: Queryable,
   search: Search<UserSearchField> | null,
   page: PageWindow,
 ): Promise<{ rows: UserRow[]; total: number }> {
   const { where, params } = whereOf(search);
   const n = params.length;
-  const ordered = (q: Queryable) =>
+  const ordered = (q: Queryable, options?: QueryOptions) =>
     q.query<UserRow>(
       `SELECT u.* FROM (SELECT id FROM users ${where} ORDER BY ${ORDER} LIMIT $${n + 1} OFFSET $${n + 2}) AS k
        JOIN users u ON u.id = k.id ORDER BY u.created_at DESC, u.id DESC`,
       [...params, page.limit, page.offset],
+      options,
     );
   if (!where) {
     const rows = await ordered(db);
     return { rows, total: await listTotal(db, 'FROM users', ORDER, params, page, rows.length) };
   }
-  return db.tx(async (q) => {
-    await q.query(`SELECT set_config('plan_cache_mode', 'force_custom_plan', true)`);
-    const matched = await q.query<{ id: string }>(
-      `SELECT id FROM (SELECT id, created_at FROM users ${where} LIMIT ${COUNT_BOUND + 1}) AS m ORDER BY ${ORDER}`,
-      params,
-    );
-    if (matched.length <= COUNT_BOUND) {
-      const ids = matched.slice(page.offset, page.offset + page.limit).map((m) => m.id);
-      const rows = ids.length ? await q.query<UserRow>(`SELECT * FROM users WHERE id = ANY($1::text[]) ORDER BY ${ORDER}`, [ids]) : [];
-      return { rows, total: matched.length };
-    }
-    const rows = await ordered(q);
-    return { rows, total: await estimatedTotal(q, `FROM users ${where}`, params, page, rows.length) };
-  });
+  const custom = { planEachCall: true };
+  const matched = await db.query<{ id: string }>(
+    `SELECT id FROM (SELECT id, created_at FROM users ${where} LIMIT ${COUNT_BOUND + 1}) AS m ORDER BY ${ORDER}`,
+    params,
+    custom,
+  );
+  if (matched.length <= COUNT_BOUND) {
+    const ids = matched.slice(page.offset, page.offset + page.limit).map((m) => m.id);
+    const rows = ids.length ? await db.query<UserRow>(`SELECT * FROM users WHERE id = ANY($1::text[]) ORDER BY ${ORDER}`, [ids]) : [];
+    return { rows, total: matched.length };
+  }
+  const rows = await ordered(db, custom);
+  return { rows, total: await estimatedTotal(db, `FROM users ${where}`, params, page, rows.length) };
 }
