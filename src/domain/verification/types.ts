@@ -40,6 +40,9 @@ export interface VerificationMethod<R extends RecordBase = RecordBase> {
     /** The identifier named in user.user_not_exist. */
     identifier(record: R): Identifier;
     findUser(q: Queryable, record: R): Promise<UserRow | null>;
+    /** The id of the user findUser finds, when the record names the user by id (its row may then
+     *  come with a read the request already made). */
+    userId?(record: R): string;
   };
   /** Register: the new user's fields a verified record provides. */
   registration?(record: R): NewUserFields;

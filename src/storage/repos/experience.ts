@@ -1,9 +1,10 @@
 // Owns the SQL of experience_interactions (009_experience.sql, 011_interaction_binding.sql). The
 // state is opaque JSON here; the domain parses it (domain/experience/state.ts) and judges the
 // browser binding (domain/experience/store.ts). Every Experience API request reads its OIDC
-// interaction (the provider's oidc_models row) and this state together, in one statement
-// (findInteraction).
+// interaction (the provider's oidc_models row) and this state together, with the user the state
+// names, in one statement (findInteraction).
 import type { Queryable } from '../db.ts';
+import { userColumnsAs, userFromColumns, type UserRow } from './users.ts';
 
 export interface ExperienceRow {
   uid: string;
@@ -56,24 +57,38 @@ export async function putExperience(q: Queryable, row: Omit<ExperienceRow, 'prev
 export interface InteractionRow {
   payload: Record<string, unknown>;
   experience: ExperienceRow | null;
+  /** The user the state names (its userId, else the first of its records that names a user by id)
+   *  and that user's row as the same statement read it (null: no such user); absent when it names none. */
+  user?: { id: string; row: UserRow | null };
 }
 
+/** The id of the user a state names: the identified user, else the first record naming one by id. */
+const NAMED_USER = `COALESCE(e.state->>'userId', jsonb_path_query_first(e.state, '$.verificationRecords[*].userId') #>> '{}')`;
+
 /**
- * The OIDC interaction and its experience state, one statement for what were two reads. Liveness as
- * each owner judges it: the provider's row by the database's clock (as its adapter does), the state
- * by `now` (as findExperience does). Null when the interaction is gone.
+ * The OIDC interaction and its experience state, one statement for what were two reads, with the
+ * user the state names (the request reads it next: identification, submit). Liveness as each owner
+ * judges it: the provider's row by the database's clock (as its adapter does), the state by `now`
+ * (as findExperience does). Null when the interaction is gone.
  */
 export async function findInteraction(q: Queryable, uid: string, now: Date): Promise<InteractionRow | null> {
-  const rows = await q.query<{ payload: Record<string, unknown>; e_uid: string | null } & Omit<ExperienceRow, 'uid'>>(
-    `SELECT m.payload, e.uid AS e_uid, e.application_id, e.state, e.binding, e.previous_binding, e.expires_at
+  const rows = await q.query<{ payload: Record<string, unknown>; e_uid: string | null; n_user: string | null } & Omit<ExperienceRow, 'uid'>>(
+    `SELECT m.payload, e.uid AS e_uid, e.application_id, e.state, e.binding, e.previous_binding, e.expires_at,
+            n.id AS n_user, ${userColumnsAs('u', 'u_')}
        FROM oidc_models m LEFT JOIN experience_interactions e ON e.uid = m.id AND e.expires_at > $2
+       LEFT JOIN LATERAL (SELECT ${NAMED_USER} AS id) n ON true
+       LEFT JOIN users u ON u.id = n.id
       WHERE m.kind = 'Interaction' AND m.id = $1 AND (m.expires_at IS NULL OR m.expires_at > now())`,
     [uid, now.toISOString()],
   );
   const row = rows[0];
   if (!row) return null;
-  const { payload, e_uid, ...rest } = row;
-  return { payload, experience: e_uid === null ? null : { uid: e_uid, ...rest } };
+  const { payload, e_uid, n_user, application_id, state, binding, previous_binding, expires_at } = row;
+  return {
+    payload,
+    experience: e_uid === null ? null : { uid: e_uid, application_id, state, binding, previous_binding, expires_at },
+    ...(n_user === null ? {} : { user: { id: n_user, row: userFromColumns(row, 'u_') } }),
+  };
 }
 
 /** The live state, or null; `lock` holds the row until the surrounding transaction ends. */

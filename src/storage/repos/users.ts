@@ -78,6 +78,18 @@ export async function findUserByIdentifier(
   return (await q.query<UserRow>(`SELECT * FROM users WHERE ${where}`, [identifier.value]))[0] ?? null;
 }
 
+/** Every column of users, for a read that fetches a user along with another row. */
+const USER_COLUMNS = ['id', ...WRITABLE, 'created_at', 'updated_at'] as const;
+
+/** The user columns of table `alias` as `<prefix><column>` (a select list; see userFromColumns). */
+export const userColumnsAs = (alias: string, prefix: string): string => USER_COLUMNS.map((c) => `${alias}.${c} AS ${prefix}${c}`).join(', ');
+
+/** The user in a row's `<prefix>` columns (userColumnsAs), or null when the join found none. */
+export function userFromColumns(row: Record<string, unknown>, prefix: string): UserRow | null {
+  if (row[`${prefix}id`] === null || row[`${prefix}id`] === undefined) return null;
+  return Object.fromEntries(USER_COLUMNS.map((c) => [c, row[`${prefix}${c}`]])) as unknown as UserRow;
+}
+
 export async function findUser(q: Queryable, id: string): Promise<UserRow | null> {
   return (await q.query<UserRow>('SELECT * FROM users WHERE id = $1', [id]))[0] ?? null;
 }
