@@ -64,8 +64,8 @@ async function identifyExisting(
     if (!setting?.[method]) throw new LogtoError('user.sign_in_method_not_enabled');
   }
   if (!record.verified) throw new LogtoError('session.verification_failed');
-  // A user the record names by id came with the request's first read; else it is read now.
-  const named = identification.userId?.(record);
+  // The user the record names came with the request's first read; else it is read now.
+  const named = identification.named(record);
   const read = named === undefined ? undefined : takeReadUser(context, named);
   const user = read !== undefined ? read : await identification.findUser(deps.db, record);
   if (!user) throw new LogtoError('user.user_not_exist', { identifier: identification.identifier(record).value });

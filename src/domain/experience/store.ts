@@ -54,17 +54,19 @@ export interface InteractionContext {
   /** What the request read with its interaction, taken once: the provider's model (finishing it
    *  needs no second read), the experience row, the first snapshot of the state, and the user that
    *  row names (takeReadUser). */
-  read?: { interaction?: Interaction; experience?: repo.ExperienceRow | null; user?: { id: string; row: UserRow | null } };
+  read?: { interaction?: Interaction; experience?: repo.ExperienceRow | null; user?: repo.NamedUser & { row: UserRow | null } };
 }
 
 /**
- * User `id` as the request's first read fetched it (null: no such user), taken once; undefined when
- * that read did not fetch this user (the caller reads it). The row is as fresh as a read of its own
- * made at that point of the request: the use cases read their user right after the first snapshot.
+ * The user `named` as the request's first read fetched it (null: no such user), taken once;
+ * undefined when that read did not fetch this user (the caller reads it). The row is as fresh as a
+ * read of its own made at that point of the request: the use cases read their user right after the
+ * first snapshot. A user id names the same user however given; an email or phone as the record holds it.
  */
-export function takeReadUser(context: InteractionContext, id: string): UserRow | null | undefined {
+export function takeReadUser(context: InteractionContext, named: string | repo.NamedUser): UserRow | null | undefined {
+  const want = typeof named === 'string' ? { by: 'id', value: named } : named;
   const kept = context.read?.user;
-  if (!kept || kept.id !== id) return undefined;
+  if (!kept || kept.by !== want.by || kept.value !== want.value) return undefined;
   context.read!.user = undefined;
   return kept.row;
 }

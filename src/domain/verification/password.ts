@@ -27,7 +27,7 @@ export const passwordMethod: VerificationMethod<PasswordRecord> = {
     signInMethod: (record) => ({ identifier: record.identifier.type, method: 'password' }),
     identifier: (record) => record.identifier,
     findUser: (q, record) => findUser(q, record.userId),
-    userId: (record) => record.userId,
+    named: (record) => ({ by: 'id', value: record.userId }),
   },
 };
 

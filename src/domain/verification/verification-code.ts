@@ -32,6 +32,7 @@ function method<R extends CodeRecord>(type: R['type'], schema: z.ZodType<R>): Ve
       signInMethod: (record) => ({ identifier: record.identifier.type, method: 'verificationCode' }),
       identifier: (record) => record.identifier,
       findUser: (q, record) => findUserByIdentifier(q, record.identifier),
+      named: (record) => ({ by: record.identifier.type === 'email' ? 'email' : 'phone', value: record.identifier.value }),
     },
     registration: (record) =>
       record.identifier.type === 'email' ? { primaryEmail: record.identifier.value } : { primaryPhone: record.identifier.value },
