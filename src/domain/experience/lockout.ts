@@ -75,27 +75,34 @@ export async function assertNotBlocked(deps: LockoutDeps, identifier: LockoutIde
   return judged(deps, await findLockout(deps.db, keyOf(deps, identifier)));
 }
 
-function judged(deps: Pick<LockoutDeps, 'clock'>, row: { blockedUntil: Date | null } | null): { failures: boolean } {
-  if (row?.blockedUntil && row.blockedUntil > deps.clock.now()) throw new LogtoError('session.verification_blocked_too_many_attempts');
+function judged(deps: Pick<LockoutDeps, 'clock'>, row: { blockedUntil: Date | null } | null, now = deps.clock.now()): { failures: boolean } {
+  if (row?.blockedUntil && row.blockedUntil > now) throw new LogtoError('session.verification_blocked_too_many_attempts');
   return { failures: row !== null };
 }
 
 /**
  * assertNotBlocked for a check that reads the identifier's row itself, in the first statement it
- * makes (a password check: with the user lookup), and judges it before it checks anything: the key
- * of the row, and the judgement (throws as assertNotBlocked, and remembers what it saw in `seen`).
+ * makes (a password check: with the user lookup; a code check: with counting the attempt, which
+ * that statement makes only when the row shows no block running at `now`), and judges it before it
+ * checks anything: the key of the row, and the judgement (throws as assertNotBlocked, by `now` when
+ * given — the statement's — and remembers what it saw in `seen`). A check that ends before making
+ * its statement calls `read` (assertNotBlocked itself) so that the block is still answered first.
  */
 export interface LockoutGuard {
   key: string;
-  judge(row: { blockedUntil: Date | null } | null): void;
+  judge(row: { blockedUntil: Date | null } | null, now?: Date): void;
+  read(): Promise<void>;
   seen?: { failures: boolean };
 }
 
 export function lockoutGuard(deps: LockoutDeps, identifier: LockoutIdentifier): LockoutGuard {
   const guard: LockoutGuard = {
     key: keyOf(deps, identifier),
-    judge: (row) => {
-      guard.seen = judged(deps, row);
+    judge: (row, now) => {
+      guard.seen = judged(deps, row, now);
+    },
+    read: async () => {
+      guard.seen = await assertNotBlocked(deps, identifier);
     },
   };
   return guard;

@@ -116,7 +116,7 @@ export function verifyVerificationCode(
   // An unknown id is an attempt too: it is audited like a wrong code.
   return attempt(deps, context, { method, action: 'Submit', identifier, completes: verificationId }, async (state) => {
     const record = recordById(state, verificationId, method);
-    return underLockout(deps, identifier, () => verifyIdentifierCode(deps, context, record, identifier, code));
+    return underLockout(deps, identifier, (guard) => verifyIdentifierCode(deps, context, record, identifier, code, guard), true);
   });
 }
 
