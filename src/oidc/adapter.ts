@@ -4,14 +4,16 @@
 // a flow. Clients are not stored here: they are read from applications (see clients.ts).
 //
 // Reads the provider makes in turn within one request are fetched together: reading an Interaction
-// also reads the Grant its result names (the resume reads it next), reading an AuthorizationCode
-// also reads its Grant and its Session (the token endpoint reads both next). What came along is kept
+// also reads the Grant its result names and the user it signs in (the resume reads both next),
+// reading an AuthorizationCode also reads its Grant, its Session and its user (the token endpoint
+// reads them next; the user as the provider's account, findAccount). What came along is kept
 // for that request only (the provider's request context), answers one find, and is dropped by a
 // write of its kind in the request (by any revocation); so every answer is what the database held during that request, as before,
 // and what must be decided by the database still is (consume is a check-and-set, writes are writes).
 import { AsyncLocalStorage } from 'node:async_hooks';
 import Provider, { errors, type Adapter, type AdapterPayload } from 'oidc-provider';
 import type { Db, Queryable } from '../storage/db.ts';
+import { userColumnsAs, userFromColumns, type UserRow } from '../storage/repos/users.ts';
 
 const live = 'AND (expires_at IS NULL OR expires_at > now())';
 const liveAs = (t: string) => `(${t}.expires_at IS NULL OR ${t}.expires_at > now())`;
@@ -22,21 +24,29 @@ type Row = { payload: AdapterPayload; consumed_at: Date | null };
 const modelOf = (row: Row | null | undefined): AdapterPayload | undefined =>
   !row || !row.payload ? undefined : row.consumed_at ? { ...row.payload, consumed: Math.floor(new Date(row.consumed_at).getTime() / 1000) } : row.payload;
 
-/** Per provider request: models read along with another, by `<kind>:<id>` or `<kind>@uid:<uid>`. */
-const fetchedAlong = new WeakMap<object, Map<string, AdapterPayload | undefined>>();
+/** Per provider request: models read along with another, by `<kind>:<id>` or `<kind>@uid:<uid>`,
+ *  and users (the provider's accounts) by `Account:<id>`. */
+const fetchedAlong = new WeakMap<object, Map<string, unknown>>();
 const requestOf = (): object | undefined => (Provider as unknown as { ctx?: object }).ctx;
 
 /** Takes (once) what the current request read along with an earlier find; null when nothing is kept. */
-function takeAlong(key: string): { model: AdapterPayload | undefined } | null {
+function takeAlong<T = AdapterPayload | undefined>(key: string): { model: T } | null {
   const request = requestOf();
   const kept = request && fetchedAlong.get(request);
   if (!kept?.has(key)) return null;
-  const model = kept.get(key);
+  const model = kept.get(key) as T;
   kept.delete(key);
   return { model };
 }
 
-function keepAlong(entries: [string, AdapterPayload | undefined][]): void {
+/** The user `id` as the current request read it along with its Interaction or AuthorizationCode
+ *  (null: no such user), taken once; null when nothing is kept (findAccount then reads it). */
+export function takeAccountAlong(id: string): { user: UserRow | null } | null {
+  const along = takeAlong<UserRow | null>(`Account:${id}`);
+  return along && { user: along.model };
+}
+
+function keepAlong(entries: [string, unknown][]): void {
   const request = requestOf();
   if (!request || entries.length === 0) return;
   const kept = fetchedAlong.get(request) ?? new Map();
@@ -59,6 +69,12 @@ const ALONG: Record<string, { kind: string; by: 'id' | 'uid'; from: string }[]> 
     { kind: 'Grant', by: 'id', from: 'm.grant_id' },
     { kind: 'Session', by: 'uid', from: "m.payload->>'sessionUid'" },
   ],
+};
+
+/** The account (a user id, over `m`) the provider looks up next: the resume's login, the code's. */
+const ACCOUNT_ALONG: Record<string, string> = {
+  Interaction: "m.payload->'result'->'login'->>'accountId'",
+  AuthorizationCode: "m.payload->>'accountId'",
 };
 
 /** One upsert as the adapter would run it. */
@@ -136,24 +152,30 @@ export function createAdapterFactory(db: Db, findClient: (id: string) => Promise
         return this.one(`SELECT payload, consumed_at FROM oidc_models WHERE kind = $1 AND id = $2 ${live}`, [this.kind, id]);
       }
       // One statement for the model and what the request reads next (see the header).
+      const account = ACCOUNT_ALONG[this.kind];
       const columns = related.map((_, i) => `r${i}.payload AS p${i}, r${i}.consumed_at AS c${i}, ${related[i]!.from} AS k${i}`);
       const joins = related.map(
         (r, i) => `LEFT JOIN oidc_models r${i} ON r${i}.kind = '${r.kind}' AND r${i}.${r.by} = ${r.from} AND ${liveAs(`r${i}`)}`,
       );
+      if (account) {
+        columns.push(`${account} AS ka, ${userColumnsAs('u', 'u_')}`);
+        joins.push(`LEFT JOIN users u ON u.id = ${account}`);
+      }
       const [row] = await db.query<Row & Record<string, unknown>>(
         `SELECT m.payload, m.consumed_at, ${columns.join(', ')} FROM oidc_models m ${joins.join(' ')}
           WHERE m.kind = $1 AND m.id = $2 AND ${liveAs('m')}`,
         [this.kind, id],
       );
       if (!row) return undefined;
-      keepAlong(
-        related.flatMap((r, i) => {
+      keepAlong([
+        ...related.flatMap((r, i) => {
           const key = row[`k${i}`];
           if (typeof key !== 'string') return [];
           const model = modelOf({ payload: row[`p${i}`] as AdapterPayload, consumed_at: row[`c${i}`] as Date | null });
-          return [[`${r.kind}${r.by === 'id' ? ':' : '@uid:'}${key}`, model] as [string, AdapterPayload | undefined]];
+          return [[`${r.kind}${r.by === 'id' ? ':' : '@uid:'}${key}`, model] as [string, unknown]];
         }),
-      );
+        ...(typeof row.ka === 'string' ? [[`Account:${row.ka}`, userFromColumns(row, 'u_')] as [string, unknown]] : []),
+      ]);
       return modelOf(row);
     }
 

@@ -8,7 +8,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import Provider, { errors, type Grant, type Interaction, type InteractionResults } from 'oidc-provider';
 import type { Queryable } from '../storage/db.ts';
-import { findInteraction, type ExperienceRow, type Rider } from '../storage/repos/experience.ts';
+import { findInteraction, type ExperienceRow, type NamedUser, type Rider } from '../storage/repos/experience.ts';
 import { collectModelWrites } from './adapter.ts';
 import type { UserRow } from '../storage/repos/users.ts';
 import { accountOf, OIDC_SCOPES } from './account.ts';
@@ -24,7 +24,8 @@ interface InteractionStatics {
 /**
  * What provider.interactionDetails answers — the interaction named by the signed `_interaction`
  * cookie, verified as the provider's own find verifies it, its session checked as the provider
- * checks it — plus the Experience API state of that interaction (null: none, or expired at `now`).
+ * checks it — plus the Experience API state of that interaction (null: none, or expired at `now`)
+ * and the user that state names, read by the same statement (repos/experience.ts findInteraction).
  * Throws the provider's SessionNotFound as interactionDetails does.
  */
 export async function readInteraction(
@@ -33,7 +34,7 @@ export async function readInteraction(
   now: Date,
   req: IncomingMessage,
   res: ServerResponse,
-): Promise<{ interaction: Interaction; experience: ExperienceRow | null }> {
+): Promise<{ interaction: Interaction; experience: ExperienceRow | null; user?: NamedUser & { row: UserRow | null } }> {
   const uid = provider.createContext(req, res).cookies.get(provider.cookieName('interaction'), { signed: true });
   if (!uid) throw new errors.SessionNotFound('interaction session id cookie not found');
   const row = await findInteraction(q, uid, now);
@@ -50,7 +51,7 @@ export async function readInteraction(
     if (!session) throw new errors.SessionNotFound('session not found');
     if (interaction.session.accountId !== session.accountId) throw new errors.SessionNotFound('session principal changed');
   }
-  return { interaction, experience: row.experience };
+  return { interaction, experience: row.experience, ...(row.user ? { user: row.user } : {}) };
 }
 
 const words = (value: unknown): string[] => (typeof value === 'string' ? value.split(' ').filter(Boolean) : []);

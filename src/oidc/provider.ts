@@ -12,8 +12,8 @@ import { systemClock, type Clock } from '../domain/clock.ts';
 import { clientAuthFailed, type ClientAuthThrottleSettings } from './client-auth-throttle.ts';
 import { matchesClientSecret } from './client-secrets.ts';
 import type { Keyring } from '../crypto/keyring.ts';
-import { findAccount, OIDC_CLAIMS } from './account.ts';
-import { createAdapterFactory, writeModels, type ModelWrite } from './adapter.ts';
+import { accountOf, findAccount, OIDC_CLAIMS } from './account.ts';
+import { createAdapterFactory, takeAccountAlong, writeModels, type ModelWrite } from './adapter.ts';
 import { CORS_ORIGINS_PROPERTY, findClientMetadata, isAdminApplication, MANAGEMENT_SCOPES_PROPERTY } from './clients.ts';
 import { bindingCookieName, bindInteractionLookups } from './browser-binding.ts';
 import { clientBasedCORS, corsGuard } from './cors.ts';
@@ -138,7 +138,11 @@ export function createProvider(deps: ProviderDeps): Provider {
       token_endpoint_auth_method: 'client_secret_basic',
     },
     pkce: { required: () => true },
-    findAccount: (_ctx, sub) => findAccount(db, sub),
+    // The user came along with the Interaction (resume) or the code (token) when the adapter read it.
+    findAccount: (_ctx, sub) => {
+      const along = takeAccountAlong(sub);
+      return along ? accountOf(along.user) : findAccount(db, sub);
+    },
     claims: OIDC_CLAIMS,
     scopes: ['openid', 'offline_access'],
     // A refresh token only for offline_access, and only to clients allowed the refresh_token grant.

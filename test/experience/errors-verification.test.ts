@@ -147,6 +147,26 @@ describe('E8 POST /verification/verification-code/verify', () => {
   });
 });
 
+describe('E8 while blocked', () => {
+  it('a check refused for a block spends none of the code’s attempts: the code works once the block ends', async () => {
+    const phone = x.phone();
+    const identifier = { type: 'phone', value: phone };
+    const s = await x.session('SignIn');
+    for (let i = 0; i < 4; i += 1) await password(s, identifier, 'Wrong-Passw0rd!');
+    expect(await password(s, identifier, 'Wrong-Passw0rd!')).toMatchObject(blocked);
+    x.t.clock.advance(MINUTE); // the code outlives the block by a minute
+    // the block is answered before the identifier is compared with the record's
+    const elsewhere = await send(s, { type: 'phone', value: x.phone() });
+    expect(await verify(s, identifier, elsewhere.body.verificationId, '000000')).toMatchObject(blocked);
+    const { body } = await send(s, identifier);
+    const code = x.lastCode(identifier);
+    // more refused checks than the code has attempts (10)
+    for (let i = 0; i < 12; i += 1) expect(await verify(s, identifier, body.verificationId, wrong(code))).toMatchObject(blocked);
+    x.t.clock.advance(9 * MINUTE);
+    expect((await verify(s, identifier, body.verificationId, code)).status).toBe(200);
+  });
+});
+
 describe('E21 POST /verification/new-password-identity', () => {
   it('422 user.username_already_in_use', async () => {
     const user = await x.newUser();

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { startExperience } from '../helpers/experience.ts';
 import { BASE_SETTINGS } from '../helpers/experience-suite.ts';
-import { createRelyingParty, type ManagedServer, type RelyingParty } from '../helpers/oidc-flow.ts';
+import { createRelyingParty, exchange, follow, type ManagedServer, type RelyingParty } from '../helpers/oidc-flow.ts';
 import { startSmtpServer, type SmtpCapture } from '../helpers/smtp-server.ts';
 import { managementToken } from '../helpers/tokens.ts';
 
@@ -79,6 +79,36 @@ describe('sign-in, registration and reset through the Experience API', () => {
     expect((await s.call('POST', '/api/experience/identification', { verificationId: sent.body.verificationId })).status).toBe(204);
     const tokens = await s.finish((await s.call('POST', '/api/experience/submit')).body.redirectTo);
     expect(await userinfoSub(s, tokens.access_token)).toBe(user.id);
+  });
+
+  it('a user suspended after submit gets no code, and one suspended after the code gets no tokens', async () => {
+    // The resume and the token endpoint read the user with the interaction or the code they read:
+    // the user as it is at that request, not as it was at submit.
+    const signedIn = async () => {
+      const username = `lin_${unique()}`;
+      const user = await newUser({ username, password: 'Correct-Horse-9' });
+      const s = await startExperience(t.url, t.config.issuer, rp);
+      await s.call('PUT', '/api/experience', { interactionEvent: 'SignIn' });
+      const verified = await s.call('POST', '/api/experience/verification/password', { identifier: { type: 'username', value: username }, password: 'Correct-Horse-9' });
+      await s.call('POST', '/api/experience/identification', { verificationId: verified.body.verificationId });
+      const submitted = await s.call('POST', '/api/experience/submit');
+      expect(submitted.status).toBe(200);
+      return { user, s, redirectTo: submitted.body.redirectTo as string };
+    };
+    const suspend = (id: string) => admin('PATCH', `/api/users/${id}/is-suspended`, { isSuspended: true });
+
+    const before = await signedIn();
+    await suspend(before.user.id);
+    const resumed = await follow(before.s.jar, before.redirectTo);
+    // No code reaches the client (the provider answers with an error of its own).
+    expect(resumed.location === null || !new URL(resumed.location).searchParams.has('code')).toBe(true);
+    expect(resumed.response.status).toBeGreaterThanOrEqual(400);
+
+    const after = await signedIn();
+    const { location } = await follow(after.s.jar, after.redirectTo);
+    expect(new URL(location!).searchParams.get('code')).toBeTruthy();
+    await suspend(after.user.id);
+    await expect(exchange(after.s.config, location!, after.s.request)).rejects.toThrow();
   });
 
   it('registers with a username and password (201), then signs the new user in', async () => {

@@ -101,6 +101,8 @@ const HOT: [string, (q: Queryable) => Promise<unknown>, string | null][] = [
   ],
   ['OTP read (GET /otp/{id}) and the refusal explanation', (q) => codes.findCode(q, codeId(LIVE_OTP), otp), 'verification_codes_pkey'],
   ['check: count the attempt first', (q) => codes.reserveCheck(q, codeId(LIVE_OTP), otp, NOW), 'verification_codes_pkey'],
+  ['check: count the attempt first, reading the identifier’s lockout', (q) => codes.reserveCheck(q, codeId(LIVE_OTP), otp, NOW, 'h77'), 'verification_codes_pkey'],
+  ['check: the lockout read with the count', (q) => codes.reserveCheck(q, codeId(LIVE_OTP), otp, NOW, 'h77'), 'identifier_lockouts_pkey'],
   ['check: consume', (q) => codes.consume(q, codeId(LIVE_OTP), NOW), 'verification_codes_pkey'],
   ['check: refund', (q) => codes.refundCheck(q, codeId(LIVE_OTP)), 'verification_codes_pkey'],
   ['check: settle a mismatch', (q) => codes.settleMismatch(q, codeId(LIVE_OTP), NOW), 'verification_codes_pkey'],

@@ -8,12 +8,13 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { openPg, type Db, type Queryable, type QueryOptions } from '../../src/storage/db.ts';
 import { COUNT_BOUND } from '../../src/storage/list-total.ts';
+import { findInteraction } from '../../src/storage/repos/experience.ts';
 import { listAuditLogRows, type AuditLogFilter } from '../../src/storage/repos/audit-logs.ts';
 import { listUsers, type UserSearchField } from '../../src/storage/repos/users.ts';
 import { parseSearch } from '../../src/domain/search.ts';
 import { USER_SEARCH_FIELDS } from '../../src/storage/repos/users.ts';
 import { onPostgres, useTestDb } from '../helpers/db.ts';
-import { planOf, type PlanNode } from '../helpers/plans.ts';
+import { planOf, scansOf, statementOf, type PlanNode } from '../helpers/plans.ts';
 
 const USERS = 100_000;
 const LOGS = 200_000;
@@ -234,5 +235,27 @@ describe.skipIf(!onPostgres)('plans of the user and audit-log lists on seeded ta
     expect(past.rows).toEqual([]);
     expect(past.total).toBeGreaterThan(COUNT_BOUND);
     expect(past.total).toBeLessThanOrEqual(LOGS * 2);
+  });
+  it('the Experience API read of an interaction reads the user its state names through that user index (id, email, phone)', async () => {
+    const [u] = await t.db.query<{ id: string; primary_email: string; primary_phone: string }>(
+      `SELECT id, primary_email, primary_phone FROM users WHERE id = ${idOf(777)}`,
+    );
+    const proved = (type: string, value: string) => ({ verificationRecords: [{ type: 'X', verified: true, identifier: { type, value } }] });
+    const states: [string, unknown][] = [
+      ['id', { userId: u!.id }],
+      ['email', proved('email', u!.primary_email.toUpperCase())],
+      ['phone', proved('phone', u!.primary_phone)],
+    ];
+    for (const [by, state] of states) {
+      const uid = `plan-${by}`;
+      await t.db.query("INSERT INTO oidc_models (kind, id, payload) VALUES ('Interaction', $1, '{}')", [uid]);
+      await t.db.query("INSERT INTO experience_interactions (uid, state, expires_at) VALUES ($1, $2::jsonb, now() + interval '1 hour')", [uid, JSON.stringify(state)]);
+      const read = await findInteraction(t.db, uid, new Date());
+      expect(read?.user?.row?.id, by).toBe(u!.id);
+      const scans = await scansOf(t.db, await statementOf((q) => findInteraction(q, uid, new Date())));
+      const onUsers = scans.filter((s) => s.relation === 'users');
+      expect(onUsers.filter((s) => s.nodeType === 'Seq Scan'), JSON.stringify(scans)).toEqual([]);
+      expect(onUsers.map((s) => s.index).sort(), JSON.stringify(scans)).toEqual(['users_pkey', 'users_primary_email_key', 'users_primary_phone_key']);
+    }
   });
 });

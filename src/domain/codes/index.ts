@@ -96,12 +96,25 @@ export type CheckResult =
  */
 const SETTLE_WAITS_MS = [5, 10, 20, 40, 80, 160, 320, 640];
 
+/**
+ * A row of identifier_lockouts the first count of a check reads (by `key`) and that must show no
+ * block running at the check's `now` for the attempt to be counted; `judge` is handed what was read,
+ * and throws to refuse the check (nothing was counted then). The Experience API's lockout.
+ */
+export interface CheckGuard {
+  key: string;
+  judge(row: { blockedUntil: Date | null } | null, now: Date): void;
+}
+
 /** Checks a submitted code. Exactly one of any number of concurrent correct checks succeeds, and
- *  the others learn that the code was verified. */
-export async function checkCode(deps: CodeDeps, id: string, owner: CodeOwner, submitted: string): Promise<CheckResult> {
+ *  the others learn that the code was verified. With `guard`, its row is read and judged by the
+ *  statement that counts the first attempt (repo.reserveCheck), before anything is compared. */
+export async function checkCode(deps: CodeDeps, id: string, owner: CodeOwner, submitted: string, guard?: CheckGuard): Promise<CheckResult> {
   for (let wait = 0; ; wait += 1) {
     const now = deps.clock.now();
-    const reserved = await repo.reserveCheck(deps.db, id, owner, now);
+    const guarded = wait === 0 && guard ? await repo.reserveCheck(deps.db, id, owner, now, guard.key) : undefined;
+    if (guarded) guard!.judge(guarded.lockout, now);
+    const reserved = guarded ? guarded.reservation : await repo.reserveCheck(deps.db, id, owner, now);
     if (reserved) return compareReserved(deps, id, owner, submitted, reserved, now);
     const refusal = await explainRefusal(deps, id, owner, now);
     if (refusal.ok || refusal.reason !== 'exhausted' || wait >= SETTLE_WAITS_MS.length) return refusal;

@@ -7,7 +7,8 @@
 import { renderTemplate } from '../../connectors/templates.ts';
 import type { Channel, SenderDirectory } from '../../connectors/types.ts';
 import type { Metrics } from '../../observability/metrics.ts';
-import { checkCode, discardUndelivered, issueCode, type CheckResult, type CodeDeps, type CodeOwner, type CodeRow } from '../codes/index.ts';
+import { checkCode, discardUndelivered, issueCode, type CheckGuard, type CheckResult, type CodeDeps, type CodeOwner, type CodeRow } from '../codes/index.ts';
+export type { CheckGuard };
 import { LogtoError, RateLimitedError, type LogtoErrorCode } from '../errors.ts';
 import { sendLimits, type PolicyConfig } from '../policy.ts';
 
@@ -93,8 +94,15 @@ const refusal: Record<Exclude<CheckResult, { ok: true }>['reason'], LogtoErrorCo
 };
 
 /** Checks a code sent by sendCode (count → constant-time compare → consume, in the engine). */
-export async function checkSentCode(deps: SendCodeDeps, id: string, owner: CodeOwner, channel: Channel, code: string): Promise<void> {
-  const result = await checkCode(deps, id, owner, code);
+export async function checkSentCode(
+  deps: SendCodeDeps,
+  id: string,
+  owner: CodeOwner,
+  channel: Channel,
+  code: string,
+  guard?: CheckGuard,
+): Promise<void> {
+  const result = await checkCode(deps, id, owner, code, guard);
   if (result.ok) {
     deps.metrics.codes.inc({ event: 'verified', channel });
     return;

@@ -18,7 +18,7 @@ import type { ExperienceDeps } from './deps.ts';
 import { eventAllowed } from './interaction.ts';
 import { missingProfile } from './profile-rules.ts';
 import { recordById, withoutRecord, type ExperienceState } from './state.ts';
-import { changeExperience, loadSnapshot, updateExperience, type InteractionContext, type Snapshot } from './store.ts';
+import { changeExperience, loadSnapshot, takeReadUser, updateExperience, type InteractionContext, type Snapshot } from './store.ts';
 
 export async function identifyUser(
   deps: ExperienceDeps,
@@ -64,7 +64,10 @@ async function identifyExisting(
     if (!setting?.[method]) throw new LogtoError('user.sign_in_method_not_enabled');
   }
   if (!record.verified) throw new LogtoError('session.verification_failed');
-  const user = await identification.findUser(deps.db, record);
+  // The user the record names came with the request's first read; else it is read now.
+  const named = identification.named(record);
+  const read = named === undefined ? undefined : takeReadUser(context, named);
+  const user = read !== undefined ? read : await identification.findUser(deps.db, record);
   if (!user) throw new LogtoError('user.user_not_exist', { identifier: identification.identifier(record).value });
   if (user.is_suspended) throw new LogtoError('user.suspended');
   // The success row rides on the change that identifies the user.

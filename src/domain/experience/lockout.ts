@@ -10,7 +10,8 @@
 // lockout reveals nothing about which accounts exist. Rotating VERITY_SECRET changes the HMAC key and
 // so forgets running counts (at most one window's worth of state).
 //
-// Throws LogtoError session.verification_blocked_too_many_attempts (400) from assertNotBlocked.
+// Throws LogtoError session.verification_blocked_too_many_attempts (400) from assertNotBlocked and a
+// LockoutGuard's judge.
 import type { Config } from '../../config/index.ts';
 import type { Keyring } from '../../crypto/keyring.ts';
 import type { Queryable } from '../../storage/db.ts';
@@ -71,9 +72,40 @@ function keyOf(deps: Pick<LockoutDeps, 'keyring'>, identifier: LockoutIdentifier
  * Throws LogtoError session.verification_blocked_too_many_attempts.
  */
 export async function assertNotBlocked(deps: LockoutDeps, identifier: LockoutIdentifier): Promise<{ failures: boolean }> {
-  const row = await findLockout(deps.db, keyOf(deps, identifier));
-  if (row?.blockedUntil && row.blockedUntil > deps.clock.now()) throw new LogtoError('session.verification_blocked_too_many_attempts');
+  return judged(deps, await findLockout(deps.db, keyOf(deps, identifier)));
+}
+
+function judged(deps: Pick<LockoutDeps, 'clock'>, row: { blockedUntil: Date | null } | null, now = deps.clock.now()): { failures: boolean } {
+  if (row?.blockedUntil && row.blockedUntil > now) throw new LogtoError('session.verification_blocked_too_many_attempts');
   return { failures: row !== null };
+}
+
+/**
+ * assertNotBlocked for a check that reads the identifier's row itself, in the first statement it
+ * makes (a password check: with the user lookup; a code check: with counting the attempt, which
+ * that statement makes only when the row shows no block running at `now`), and judges it before it
+ * checks anything: the key of the row, and the judgement (throws as assertNotBlocked, by `now` when
+ * given — the statement's — and remembers what it saw in `seen`). A check that ends before making
+ * its statement calls `read` (assertNotBlocked itself) so that the block is still answered first.
+ */
+export interface LockoutGuard {
+  key: string;
+  judge(row: { blockedUntil: Date | null } | null, now?: Date): void;
+  read(): Promise<void>;
+  seen?: { failures: boolean };
+}
+
+export function lockoutGuard(deps: LockoutDeps, identifier: LockoutIdentifier): LockoutGuard {
+  const guard: LockoutGuard = {
+    key: keyOf(deps, identifier),
+    judge: (row, now) => {
+      guard.seen = judged(deps, row, now);
+    },
+    read: async () => {
+      guard.seen = await assertNotBlocked(deps, identifier);
+    },
+  };
+  return guard;
 }
 
 /**

@@ -14,16 +14,18 @@ import { mappingUserErrors } from '../users/errors.ts';
 import { recordTypeOf } from '../verification/verification-code.ts';
 import type { ExperienceDeps } from './deps.ts';
 import { recordById, type ExperienceState, type Profile } from './state.ts';
-import { loadSnapshot, updateExperience, type InteractionContext } from './store.ts';
+import { loadSnapshot, takeReadUser, updateExperience, type InteractionContext } from './store.ts';
 
 export type ProfileInput =
   | { type: 'username'; value: string }
   | { type: 'password'; value: string }
   | { type: 'email' | 'phone'; verificationId: string };
 
-async function identifiedUser(deps: ExperienceDeps, state: ExperienceState): Promise<UserRow | null> {
+/** The identified user (as read with the interaction, else now), null when none is identified. */
+async function identifiedUser(deps: ExperienceDeps, context: InteractionContext, state: ExperienceState): Promise<UserRow | null> {
   if (!state.userId) return null;
-  const user = await findUser(deps.db, state.userId);
+  const read = takeReadUser(context, state.userId);
+  const user = read !== undefined ? read : await findUser(deps.db, state.userId);
   if (!user) throw new LogtoError('session.identifier_not_found');
   return user;
 }
@@ -33,7 +35,7 @@ export async function addProfile(deps: ExperienceDeps, context: InteractionConte
   const { state } = snapshot;
   if (state.interactionEvent === 'ForgotPassword') throw new LogtoError('session.not_supported_for_forgot_password');
   if (state.interactionEvent === 'SignIn' && !state.userId) throw new LogtoError('session.identifier_not_found');
-  const user = await identifiedUser(deps, state);
+  const user = await identifiedUser(deps, context, state);
   const staged = await stagedFields(deps, state, user, input);
   await updateExperience(deps, context, snapshot, (current) => ({ ...current, profile: { ...current.profile, ...staged } }));
 }
@@ -75,7 +77,7 @@ export async function resetPassword(deps: ExperienceDeps, context: InteractionCo
   const snapshot = await loadSnapshot(deps, context);
   const { state } = snapshot;
   if (state.interactionEvent !== 'ForgotPassword') throw new LogtoError('session.invalid_interaction_type');
-  const user = await identifiedUser(deps, state);
+  const user = await identifiedUser(deps, context, state);
   if (!user) throw new LogtoError('session.identifier_not_found');
   const { passwordPolicy } = await getSignInExperience(deps.db);
   assertPasswordAccepted(passwordPolicy, password, userInfo(user, state.profile));

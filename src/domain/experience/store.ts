@@ -25,6 +25,7 @@ import { randomString, type Keyring } from '../../crypto/keyring.ts';
 import { bindingMatches, issueBinding, type IssuedBinding } from '../../oidc/browser-binding.ts';
 import type { Db, Queryable } from '../../storage/db.ts';
 import * as repo from '../../storage/repos/experience.ts';
+import type { UserRow } from '../../storage/repos/users.ts';
 import { carriedWritten, type AuditEvents, type CarriedAudit } from '../audit/index.ts';
 import type { Clock } from '../clock.ts';
 import { LogtoError } from '../errors.ts';
@@ -51,8 +52,23 @@ export interface InteractionContext {
    *  the store when it stored a new binding, for the HTTP layer to put in the cookie. */
   binding: { presented: string | null; issued?: string };
   /** What the request read with its interaction, taken once: the provider's model (finishing it
-   *  needs no second read) and the experience row, the first snapshot of the state. */
-  read?: { interaction?: Interaction; experience?: repo.ExperienceRow | null };
+   *  needs no second read), the experience row, the first snapshot of the state, and the user that
+   *  row names (takeReadUser). */
+  read?: { interaction?: Interaction; experience?: repo.ExperienceRow | null; user?: repo.NamedUser & { row: UserRow | null } };
+}
+
+/**
+ * The user `named` as the request's first read fetched it (null: no such user), taken once;
+ * undefined when that read did not fetch this user (the caller reads it). The row is as fresh as a
+ * read of its own made at that point of the request: the use cases read their user right after the
+ * first snapshot. A user id names the same user however given; an email or phone as the record holds it.
+ */
+export function takeReadUser(context: InteractionContext, named: string | repo.NamedUser): UserRow | null | undefined {
+  const want = typeof named === 'string' ? { by: 'id', value: named } : named;
+  const kept = context.read?.user;
+  if (!kept || kept.by !== want.by || kept.value !== want.value) return undefined;
+  context.read!.user = undefined;
+  return kept.row;
 }
 
 /** Verification record ids: 21 lowercase alphanumerics, as Logto's. */

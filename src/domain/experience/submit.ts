@@ -18,7 +18,7 @@ import type { ExperienceDeps } from './deps.ts';
 import { missingProfile } from './profile-rules.ts';
 import type { SignUp } from '../sign-in-experience/schema.ts';
 import type { ExperienceState } from './state.ts';
-import { changeExperience, loadSnapshot, removeExperience, type InteractionContext, type Snapshot } from './store.ts';
+import { changeExperience, loadSnapshot, removeExperience, takeReadUser, type InteractionContext, type Snapshot } from './store.ts';
 
 export async function submitExperience(deps: ExperienceDeps, context: InteractionContext): Promise<{ redirectTo?: string }> {
   const snapshot = await loadSnapshot(deps, context);
@@ -56,7 +56,7 @@ function assertProfile(signUp: SignUp, user: users.UserRow, state: ExperienceSta
 }
 
 /**
- * On the snapshot: read the user, judge the profile, then one statement removes the state (compare-
+ * On the snapshot: the user (as read with it), judge the profile, then one statement removes the state (compare-
  * and-set) and updates the user (removeExperience). When another request changed the state first,
  * the locked path does the same on the state as it is now. Then one more writes the grant, the
  * interaction's result and the audit row (finishInteraction).
@@ -65,7 +65,8 @@ async function submitSignIn(deps: ExperienceDeps, context: InteractionContext, s
   const { signUp } = await getSignInExperience(deps.db);
   const { state } = snapshot;
   if (!state.userId) throw new LogtoError('session.identifier_not_found');
-  const user = await users.findUser(deps.db, state.userId);
+  const read = takeReadUser(context, state.userId);
+  const user = read !== undefined ? read : await users.findUser(deps.db, state.userId);
   if (!user) throw new LogtoError('session.identifier_not_found');
   assertProfile(signUp, user, state);
   let done: Submitted | undefined;

@@ -13,19 +13,30 @@ import { recordTypeOf, sendIdentifierCode, verifyIdentifierCode } from '../verif
 import { recordCarried } from '../audit/index.ts';
 import { audited } from './audit.ts';
 import type { ExperienceDeps } from './deps.ts';
-import { assertNotBlocked, clearFailures, recordFailure } from './lockout.ts';
+import { assertNotBlocked, clearFailures, lockoutGuard, recordFailure, type LockoutGuard } from './lockout.ts';
 import { recordById, withRecord, type ExperienceState } from './state.ts';
 import { loadSnapshot, newRecordId, updateExperience, type InteractionContext } from './store.ts';
 
 /** Failures that count towards the lockout: a wrong password or a wrong code. */
 const COUNTED = new Set(['session.invalid_credentials', 'verification_code.code_mismatch']);
 
-/** Runs a check under the identifier's lockout: blocked → refused; counted failure → recorded. */
-async function underLockout<T>(deps: ExperienceDeps, identifier: Identifier, check: () => Promise<T>): Promise<T> {
-  const seen = await assertNotBlocked(deps, identifier);
+/**
+ * Runs a check under the identifier's lockout: blocked → refused before the check; counted failure →
+ * recorded. A check that takes the guard (`folded`) reads the lockout row with its own first
+ * statement and has the guard judge it before checking anything; otherwise it is read here first.
+ */
+async function underLockout<T>(
+  deps: ExperienceDeps,
+  identifier: Identifier,
+  check: (guard: LockoutGuard | undefined) => Promise<T>,
+  folded = false,
+): Promise<T> {
+  const guard = folded ? lockoutGuard(deps, identifier) : undefined;
+  const seen = guard ? undefined : await assertNotBlocked(deps, identifier);
   try {
-    const result = await check();
-    await clearFailures(deps, identifier, seen);
+    const result = await check(guard);
+    // A folded check that somehow never judged: assume failures are on record (a delete at most).
+    await clearFailures(deps, identifier, seen ?? guard?.seen ?? { failures: true });
     return result;
   } catch (error) {
     if (error instanceof LogtoError && COUNTED.has(error.code)) {
@@ -79,7 +90,7 @@ async function attempt<R extends VerificationRecord>(
 
 export function verifyPassword(deps: ExperienceDeps, context: InteractionContext, identifier: Identifier, password: string) {
   return attempt(deps, context, { method: 'Password', action: 'Submit', identifier }, () =>
-    underLockout(deps, identifier, () => verifyPasswordIdentifier(deps, newRecordId(), identifier, password)),
+    underLockout(deps, identifier, (guard) => verifyPasswordIdentifier(deps, newRecordId(), identifier, password, guard), true),
   );
 }
 
@@ -105,7 +116,7 @@ export function verifyVerificationCode(
   // An unknown id is an attempt too: it is audited like a wrong code.
   return attempt(deps, context, { method, action: 'Submit', identifier, completes: verificationId }, async (state) => {
     const record = recordById(state, verificationId, method);
-    return underLockout(deps, identifier, () => verifyIdentifierCode(deps, context, record, identifier, code));
+    return underLockout(deps, identifier, (guard) => verifyIdentifierCode(deps, context, record, identifier, code, guard), true);
   });
 }
 

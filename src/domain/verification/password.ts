@@ -4,7 +4,7 @@
 // Throws LogtoError session.invalid_credentials (422), user.suspended (401),
 // session.verification_blocked_too_many_attempts (400), user.password_hashing_busy (503).
 import { z } from 'zod';
-import { findUser, findUserByIdentifier } from '../../storage/repos/users.ts';
+import { findUser, findUserByIdentifier, findUserByIdentifierGuarded } from '../../storage/repos/users.ts';
 import { LogtoError } from '../errors.ts';
 import { checkUserPassword } from '../users/password.ts';
 import type { UserDeps } from '../users/view.ts';
@@ -27,18 +27,27 @@ export const passwordMethod: VerificationMethod<PasswordRecord> = {
     signInMethod: (record) => ({ identifier: record.identifier.type, method: 'password' }),
     identifier: (record) => record.identifier,
     findUser: (q, record) => findUser(q, record.userId),
+    named: (record) => ({ by: 'id', value: record.userId }),
   },
 };
 
-/** The verified record, or an error; the caller counts failures (lockout) around it. */
+/** The verified record, or an error; the caller counts failures (lockout) around it and may hand
+ *  in its guard (experience/lockout.ts LockoutGuard) to have the lockout read with the user. */
 export async function verifyPasswordIdentifier(
   deps: UserDeps,
   id: string,
   rawIdentifier: Identifier,
   password: string,
+  lockout?: { key: string; judge(row: { blockedUntil: Date | null } | null): void },
 ): Promise<PasswordRecord> {
   const identifier = normalizeIdentifier(rawIdentifier);
-  const user = await findUserByIdentifier(deps.db, identifier);
+  // With the lockout's guard, its row is read by the user lookup and judged before the password is.
+  let user;
+  if (lockout) {
+    const read = await findUserByIdentifierGuarded(deps.db, identifier, lockout.key);
+    lockout.judge(read.lockout);
+    user = read.user;
+  } else user = await findUserByIdentifier(deps.db, identifier);
   if (!(await checkUserPassword(deps, user, password)) || !user) throw new LogtoError('session.invalid_credentials');
   if (user.is_suspended) throw new LogtoError('user.suspended');
   return { id, type: 'Password', identifier, userId: user.id, verified: true };

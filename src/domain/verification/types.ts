@@ -40,6 +40,9 @@ export interface VerificationMethod<R extends RecordBase = RecordBase> {
     /** The identifier named in user.user_not_exist. */
     identifier(record: R): Identifier;
     findUser(q: Queryable, record: R): Promise<UserRow | null>;
+    /** How the record names the user findUser finds: by id, or by the email or phone it proves
+     *  (its row may then come with a read the request already made: repos/experience.ts NamedUser). */
+    named(record: R): { by: 'id' | 'email' | 'phone'; value: string } | undefined;
   };
   /** Register: the new user's fields a verified record provides. */
   registration?(record: R): NewUserFields;

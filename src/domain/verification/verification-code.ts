@@ -5,7 +5,7 @@
 // verification_code.* (checkSentCode).
 import { z } from 'zod';
 import { findUserByIdentifier } from '../../storage/repos/users.ts';
-import { checkSentCode, sendCode, type SendCodeDeps } from '../delivery/send-code.ts';
+import { checkSentCode, sendCode, type CheckGuard, type SendCodeDeps } from '../delivery/send-code.ts';
 import { LogtoError } from '../errors.ts';
 import { Identifier, InteractionEvent, normalizeIdentifier, type VerificationMethod } from './types.ts';
 
@@ -32,6 +32,7 @@ function method<R extends CodeRecord>(type: R['type'], schema: z.ZodType<R>): Ve
       signInMethod: (record) => ({ identifier: record.identifier.type, method: 'verificationCode' }),
       identifier: (record) => record.identifier,
       findUser: (q, record) => findUserByIdentifier(q, record.identifier),
+      named: (record) => ({ by: record.identifier.type === 'email' ? 'email' : 'phone', value: record.identifier.value }),
     },
     registration: (record) =>
       record.identifier.type === 'email' ? { primaryEmail: record.identifier.value } : { primaryPhone: record.identifier.value },
@@ -63,6 +64,10 @@ export async function sendIdentifierCode(
   return { id, type: recordTypeOf(identifier.type), identifier, codeId: code.id, templateType, verified: false } as CodeRecord;
 }
 
+/** The caller's lockout guard (experience/lockout.ts LockoutGuard): the code check reads the row
+ *  with counting the attempt and has it judged first. */
+type LockoutRead = { read(): Promise<void> } & CheckGuard;
+
 /** The record, verified; the identifier must be the one the code was sent to. */
 export async function verifyIdentifierCode(
   deps: SendCodeDeps,
@@ -70,10 +75,13 @@ export async function verifyIdentifierCode(
   record: CodeRecord,
   rawIdentifier: Identifier,
   code: string,
+  lockout?: LockoutRead,
 ): Promise<CodeRecord> {
   const identifier = normalizeIdentifier(rawIdentifier);
-  if (recipientOf(identifier) !== recipientOf(record.identifier))
+  if (recipientOf(identifier) !== recipientOf(record.identifier)) {
+    await lockout?.read(); // a block is answered first, as when it was read before anything else
     throw new LogtoError(identifier.type === 'email' ? 'verification_code.email_mismatch' : 'verification_code.phone_mismatch');
-  await checkSentCode(deps, record.codeId, ownerOf(context.uid), identifier.type === 'email' ? 'email' : 'sms', code);
+  }
+  await checkSentCode(deps, record.codeId, ownerOf(context.uid), identifier.type === 'email' ? 'email' : 'sms', code, lockout);
   return { ...record, verified: true };
 }

@@ -42,7 +42,7 @@ export function interactionContext(deps: Pick<ExperienceDeps, 'provider' | 'db' 
       ip: request.ip,
       userAgent: request.headers['user-agent'] ?? null,
       binding: { presented: request.cookies[cookie] ?? null },
-      read: { interaction: details, experience: read.experience },
+      read: { interaction: details, experience: read.experience, user: read.user },
     };
   };
 }

@@ -178,16 +178,38 @@ export interface Reservation {
 /**
  * Counts one check before the compare. The row lock serialises concurrent checks, and
  * `attempts < max_attempts` means no number of parallel guesses can exceed the budget.
+ *
+ * With `lockoutKey`, the same statement reads that row of identifier_lockouts (answered as
+ * `lockout`, findLockout's shape) and counts nothing while it shows a block running at `now`: the
+ * caller judges the row by the same `now` and refuses the check, as it did when it read the row first.
  */
-export async function reserveCheck(q: Queryable, id: string, owner: CodeOwner, now: Date): Promise<Reservation | null> {
-  const rows = await q.query<Reservation>(
-    `UPDATE verification_codes SET attempts = attempts + 1
+export async function reserveCheck(q: Queryable, id: string, owner: CodeOwner, now: Date): Promise<Reservation | null>;
+export async function reserveCheck(
+  q: Queryable,
+  id: string,
+  owner: CodeOwner,
+  now: Date,
+  lockoutKey: string,
+): Promise<{ reservation: Reservation | null; lockout: { blockedUntil: Date | null } | null }>;
+export async function reserveCheck(q: Queryable, id: string, owner: CodeOwner, now: Date, lockoutKey?: string) {
+  const reserve = `UPDATE verification_codes SET attempts = attempts + 1
       WHERE id = $1 AND scope = $2 AND application_id IS NOT DISTINCT FROM $3
-        AND status = 'PENDING' AND attempts < max_attempts AND expires_at > $4
-      RETURNING code_hash, key_id, attempts, max_attempts, callback_url IS NOT NULL AS has_callback`,
-    [id, owner.scope, owner.applicationId, now.toISOString()],
+        AND status = 'PENDING' AND attempts < max_attempts AND expires_at > $4`;
+  const returning = 'code_hash, key_id, attempts, max_attempts, callback_url IS NOT NULL AS has_callback';
+  const params = [id, owner.scope, owner.applicationId, now.toISOString()];
+  if (lockoutKey === undefined) return (await q.query<Reservation>(`${reserve} RETURNING ${returning}`, params))[0] ?? null;
+  const rows = await q.query<Reservation & { l_key: string | null; l_blocked_until: Date | string | null; code_hash: string | null }>(
+    `WITH l AS (SELECT identifier_hash, blocked_until FROM identifier_lockouts WHERE identifier_hash = $5),
+     r AS (${reserve} AND NOT EXISTS (SELECT 1 FROM l WHERE l.blocked_until > $4::timestamptz) RETURNING ${returning})
+     SELECT l.identifier_hash AS l_key, l.blocked_until AS l_blocked_until, r.*
+       FROM (SELECT 1) AS one LEFT JOIN l ON true LEFT JOIN r ON true`,
+    [...params, lockoutKey],
   );
-  return rows[0] ?? null;
+  const { l_key, l_blocked_until, ...reservation } = rows[0]!;
+  return {
+    reservation: reservation.code_hash === null ? null : (reservation as Reservation),
+    lockout: l_key === null ? null : { blockedUntil: l_blocked_until ? new Date(l_blocked_until) : null },
+  };
 }
 
 /** Consumes a matched code, refunding its reserved attempt. Zero rows: another check consumed it first. */

@@ -1,9 +1,10 @@
 // Owns the SQL of experience_interactions (009_experience.sql, 011_interaction_binding.sql). The
 // state is opaque JSON here; the domain parses it (domain/experience/state.ts) and judges the
 // browser binding (domain/experience/store.ts). Every Experience API request reads its OIDC
-// interaction (the provider's oidc_models row) and this state together, in one statement
-// (findInteraction).
+// interaction (the provider's oidc_models row) and this state together, with the user the state
+// names, in one statement (findInteraction).
 import type { Queryable } from '../db.ts';
+import { userColumnsAs, userFromColumns, type UserRow } from './users.ts';
 
 export interface ExperienceRow {
   uid: string;
@@ -52,28 +53,64 @@ export async function putExperience(q: Queryable, row: Omit<ExperienceRow, 'prev
   );
 }
 
+/** How a state names a user: by id, or by the email or phone a verified code record proves. */
+export interface NamedUser {
+  by: 'id' | 'email' | 'phone';
+  value: string;
+}
+
 /** The provider's live Interaction `uid` (its stored payload) and the live experience state of it. */
 export interface InteractionRow {
   payload: Record<string, unknown>;
   experience: ExperienceRow | null;
+  /** The user the state names (NAMED) and that user's row as the same statement read it (null: no
+   *  such user); absent when it names none. */
+  user?: NamedUser & { row: UserRow | null };
 }
 
 /**
- * The OIDC interaction and its experience state, one statement for what were two reads. Liveness as
+ * The user a state names, in order: the identified user; else the first record naming one by id (a
+ * password record); else the first verified record proving an email or phone (a code record), found
+ * as users.ts findUserByIdentifier finds it. Each arm uses its own unique index.
+ */
+const NAMED = `LEFT JOIN LATERAL (
+    SELECT COALESCE(e.state->>'userId', jsonb_path_query_first(e.state, '$.verificationRecords[*].userId') #>> '{}') AS id,
+           jsonb_path_query_first(e.state,
+             '$.verificationRecords[*] ? (@.verified == true && (@.identifier.type == "email" || @.identifier.type == "phone")).identifier') AS proved
+  ) n ON true
+  LEFT JOIN LATERAL (
+    SELECT * FROM users WHERE id = n.id
+    UNION ALL SELECT * FROM users WHERE n.id IS NULL AND n.proved->>'type' = 'email' AND lower(primary_email) = lower(n.proved->>'value')
+    UNION ALL SELECT * FROM users WHERE n.id IS NULL AND n.proved->>'type' = 'phone' AND primary_phone = n.proved->>'value'
+    LIMIT 1
+  ) u ON true`;
+
+/**
+ * The OIDC interaction and its experience state, one statement for what were two reads, with the
+ * user the state names (the request reads it next: identification, submit, profile). Liveness as
  * each owner judges it: the provider's row by the database's clock (as its adapter does), the state
  * by `now` (as findExperience does). Null when the interaction is gone.
  */
 export async function findInteraction(q: Queryable, uid: string, now: Date): Promise<InteractionRow | null> {
-  const rows = await q.query<{ payload: Record<string, unknown>; e_uid: string | null } & Omit<ExperienceRow, 'uid'>>(
-    `SELECT m.payload, e.uid AS e_uid, e.application_id, e.state, e.binding, e.previous_binding, e.expires_at
+  const rows = await q.query<
+    { payload: Record<string, unknown>; e_uid: string | null; n_by: NamedUser['by'] | null; n_value: string | null } & Omit<ExperienceRow, 'uid'>
+  >(
+    `SELECT m.payload, e.uid AS e_uid, e.application_id, e.state, e.binding, e.previous_binding, e.expires_at,
+            CASE WHEN n.id IS NOT NULL THEN 'id' ELSE n.proved->>'type' END AS n_by, COALESCE(n.id, n.proved->>'value') AS n_value,
+            ${userColumnsAs('u', 'u_')}
        FROM oidc_models m LEFT JOIN experience_interactions e ON e.uid = m.id AND e.expires_at > $2
+       ${NAMED}
       WHERE m.kind = 'Interaction' AND m.id = $1 AND (m.expires_at IS NULL OR m.expires_at > now())`,
     [uid, now.toISOString()],
   );
   const row = rows[0];
   if (!row) return null;
-  const { payload, e_uid, ...rest } = row;
-  return { payload, experience: e_uid === null ? null : { uid: e_uid, ...rest } };
+  const { payload, e_uid, n_by, n_value, application_id, state, binding, previous_binding, expires_at } = row;
+  return {
+    payload,
+    experience: e_uid === null ? null : { uid: e_uid, application_id, state, binding, previous_binding, expires_at },
+    ...(n_by === null || n_value === null ? {} : { user: { by: n_by, value: n_value, row: userFromColumns(row, 'u_') } }),
+  };
 }
 
 /** The live state, or null; `lock` holds the row until the surrounding transaction ends. */

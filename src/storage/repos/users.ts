@@ -78,6 +78,42 @@ export async function findUserByIdentifier(
   return (await q.query<UserRow>(`SELECT * FROM users WHERE ${where}`, [identifier.value]))[0] ?? null;
 }
 
+/**
+ * findUserByIdentifier with the identifier's lockout row (identifier_lockouts, keyed by
+ * `lockoutKey`; repos/lockouts.ts findLockout) read by the same statement: a password check reads
+ * both before it judges either, the block first.
+ */
+export async function findUserByIdentifierGuarded(
+  q: Queryable,
+  identifier: { type: 'username' | 'email' | 'phone'; value: string },
+  lockoutKey: string,
+): Promise<{ user: UserRow | null; lockout: { blockedUntil: Date | null } | null }> {
+  const on = { username: 'u.username = $1', email: 'lower(u.primary_email) = lower($1)', phone: 'u.primary_phone = $1' }[identifier.type];
+  const rows = await q.query<Record<string, unknown>>(
+    `SELECT l.identifier_hash AS l_key, l.blocked_until AS l_blocked_until, ${userColumnsAs('u', 'u_')}
+       FROM (SELECT 1) AS one LEFT JOIN identifier_lockouts l ON l.identifier_hash = $2 LEFT JOIN users u ON ${on}`,
+    [identifier.value, lockoutKey],
+  );
+  const row = rows[0]!;
+  const until = row.l_blocked_until as Date | string | null;
+  return {
+    user: userFromColumns(row, 'u_'),
+    lockout: row.l_key === null ? null : { blockedUntil: until ? new Date(until) : null },
+  };
+}
+
+/** Every column of users, for a read that fetches a user along with another row. */
+const USER_COLUMNS = ['id', ...WRITABLE, 'created_at', 'updated_at'] as const;
+
+/** The user columns of table `alias` as `<prefix><column>` (a select list; see userFromColumns). */
+export const userColumnsAs = (alias: string, prefix: string): string => USER_COLUMNS.map((c) => `${alias}.${c} AS ${prefix}${c}`).join(', ');
+
+/** The user in a row's `<prefix>` columns (userColumnsAs), or null when the join found none. */
+export function userFromColumns(row: Record<string, unknown>, prefix: string): UserRow | null {
+  if (row[`${prefix}id`] === null || row[`${prefix}id`] === undefined) return null;
+  return Object.fromEntries(USER_COLUMNS.map((c) => [c, row[`${prefix}${c}`]])) as unknown as UserRow;
+}
+
 export async function findUser(q: Queryable, id: string): Promise<UserRow | null> {
   return (await q.query<UserRow>('SELECT * FROM users WHERE id = $1', [id]))[0] ?? null;
 }
