@@ -4,6 +4,7 @@
 // Every row is valid against today's migrations (only their columns; code hashes are random hex).
 // The bench's own rows (its users, applications, recipients) never collide with seeded ones:
 // seeded users are user<i>, seeded phone numbers +1555…, seeded applications gapp<i>.
+import crypto from 'node:crypto';
 import pg from 'pg';
 import { BENCH_APP_NAME } from './cpu.ts';
 
@@ -26,8 +27,18 @@ export const seedCounts = (scale: number): SeedCounts => {
 /**
  * A search fragment (`%<fragment>%`) that matches a handful of seeded users whatever the scale:
  * user<k> with k = users ÷ 100 matches user<k>, user<k>0 … user<k>9 (and user<k>00 … when they exist).
+ * Every seeded username and address starts with `user` and a number, so each trigram of this
+ * fragment is in 1–100 % of the rows: the worst case for a trigram index, kept as its own row.
  */
 export const searchFragment = (counts: SeedCounts): string => `user${Math.max(1, Math.floor(counts.users / 100))}`;
+
+/**
+ * A fragment of one seeded user's address as an administrator would type it (the part that tells
+ * people apart; seeded addresses are user<i>.<8 hex digits of md5('e' || i)>@…): its trigrams are
+ * as rare as in real addresses. The issue's search target is judged on this one.
+ */
+export const distinctFragment = (counts: SeedCounts): string =>
+  crypto.createHash('md5').update(`e${Math.max(1, Math.floor(counts.users / 100))}`).digest('hex').slice(0, 8);
 
 /** Seeded applications own the seeded OTP codes and appear in audit rows. */
 export const SEEDED_APPLICATIONS = 50;
@@ -55,7 +66,7 @@ function statements(c: SeedCounts, passwordHash: string): { what: string; sql: s
       // Created over three years, oldest first; two thirds have a phone, four fifths a password.
       sql: `INSERT INTO users (id, username, primary_email, primary_phone, name, password_hash, last_sign_in_at, created_at, updated_at)
             SELECT 'g' || lpad(i::text, 11, '0'), 'user' || i,
-                   'user' || i || '@' || (ARRAY['example.com', 'example.org', 'mail.example.net', 'corp.example'])[1 + i % 4],
+                   'user' || i || '.' || substr(md5('e' || i), 1, 8) || '@' || (ARRAY['example.com', 'example.org', 'mail.example.net', 'corp.example'])[1 + i % 4],
                    CASE WHEN i % 3 = 0 THEN NULL ELSE '1555' || lpad(i::text, 7, '0') END,
                    (${sqlArray(FIRST)})[1 + i % ${FIRST.length}] || ' ' || (${sqlArray(LAST)})[1 + (i / ${FIRST.length}) % ${LAST.length}],
                    CASE WHEN i % 5 = 0 THEN NULL ELSE $2 END,

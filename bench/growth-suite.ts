@@ -7,7 +7,9 @@
 //   sign-in   the Experience email-code sign-in (experience-flow.ts)
 //   users     GET /api/users?page=1&page_size=20
 //   deep      GET /api/users?page=5000&page_size=20             (past the end, so empty, on "empty")
-//   search    GET /api/users?search=%<fragment>%&page=1&page_size=20 (a handful of seeded users)
+//   search    GET /api/users?search=%<fragment>%&page=1&page_size=20: a fragment of one address,
+//             as typed to find someone (the issue's search target)
+//   search-seq GET /api/users?search=%user<k>%: a handful of users, every trigram common (worst case)
 //   logs      GET /api/logs?page=1&page_size=20
 //   app       GET /api/applications/{id}
 // then times one housekeeping pass on each (expireDueCodes and purgeExpired, as the worker runs
@@ -20,7 +22,7 @@ import { retentionOf } from '../src/worker.ts';
 import type { CodeBook } from './codebook.ts';
 import type { Measured } from './driver.ts';
 import type { CallSpec } from './flows.ts';
-import { searchFragment, seedCounts } from './growth-seed.ts';
+import { distinctFragment, searchFragment, seedCounts } from './growth-seed.ts';
 import { startGrowthTarget, type GrowthTarget } from './growth.ts';
 import type { LoadSpec } from './load.ts';
 import { figures, type Row } from './report.ts';
@@ -41,7 +43,8 @@ export async function growthSuite(
   options: { book: CodeBook; phones: string[]; users: number; scale: number; password: string; passwordHash: string },
 ): Promise<void> {
   const counts = seedCounts(options.scale);
-  const fragment = searchFragment(counts);
+  const fragment = distinctFragment(counts);
+  const sequential = searchFragment(counts);
   const common = { databaseUrl: ctx.databaseUrl, book: options.book, phones: options.phones, users: options.users, password: options.password, passwordHash: options.passwordHash, log: ctx.log, onInterrupt: ctx.onInterrupt };
   const empty = await ctx.open('verity-pg', () => startGrowthTarget({ ...common, name: 'empty' }));
   const started = performance.now();
@@ -54,6 +57,7 @@ export async function growthSuite(
     ['users', 'GET /api/users page 1', read('/api/users?page=1&page_size=20')],
     ['deep', `GET /api/users page ${DEEP_PAGE}`, read(`/api/users?page=${DEEP_PAGE}&page_size=20`)],
     ['search', `GET /api/users?search=%${fragment}%`, read(`/api/users?search=${encodeURIComponent(`%${fragment}%`)}&page=1&page_size=20`)],
+    ['search-seq', `GET /api/users?search=%${sequential}%`, read(`/api/users?search=${encodeURIComponent(`%${sequential}%`)}&page=1&page_size=20`)],
     ['logs', 'GET /api/logs page 1', read('/api/logs?page=1&page_size=20')],
     ['app', 'GET /api/applications/{id}', (t) => ({ ...read(`/api/applications/${t.clientId}`)(t), field: 'id' })],
   ];

@@ -63,10 +63,13 @@ interface KeyRow {
   kind: string;
   material: string;
   retired: boolean;
-  retire_after: Date | null;
+  /** Milliseconds of grace left for a retired key, by the database's clock (the one that ends it). */
+  grace_ms: number | null;
 }
 
-const PUBLISHED = `SELECT kind, material, retired_at IS NOT NULL AS retired, retire_after FROM oidc_keys WHERE retired_at IS NULL OR retire_after > now()
+const PUBLISHED = `SELECT kind, material, retired_at IS NOT NULL AS retired,
+                          (extract(epoch FROM retire_after - now()) * 1000)::float8 AS grace_ms
+                     FROM oidc_keys WHERE retired_at IS NULL OR retire_after > now()
                     ORDER BY (retired_at IS NULL) DESC, created_at DESC`;
 
 /**
@@ -76,15 +79,16 @@ const PUBLISHED = `SELECT kind, material, retired_at IS NOT NULL AS retired, ret
 export async function readOidcKeys(db: Db, keyring: Keyring): Promise<OidcKeys & { until?: number }> {
   const rows = await db.query<KeyRow>(PUBLISHED);
   const active = (kind: string) => rows.some((r) => r.kind === kind && !r.retired && readable(keyring, r.material));
-  if (!active('signing') || !active('cookie')) return loadOidcKeys(db, keyring);
+  // Made now (or by another process meanwhile): not kept, the next read takes the path below.
+  if (!active('signing') || !active('cookie')) return { ...(await loadOidcKeys(db, keyring)), until: Date.now() };
   const open = (kind: string) =>
     rows.filter((r) => r.kind === kind && readable(keyring, r.material)).map((r) => keyring.decrypt(r.material));
   // A retired key leaves the set when its grace ends, without a write to tell: the set lives until then.
-  const ends = rows.flatMap((r) => (r.retired && r.retire_after ? [new Date(r.retire_after).getTime()] : []));
+  const graces = rows.flatMap((r) => (r.retired && r.grace_ms !== null ? [Number(r.grace_ms)] : []));
   return {
     jwks: { keys: open('signing').map((m) => JSON.parse(m) as JWK) },
     cookieKeys: open('cookie'),
-    until: ends.length ? Math.min(...ends) : undefined,
+    until: graces.length ? Date.now() + Math.min(...graces) : undefined,
   };
 }
 

@@ -10,7 +10,11 @@
 //
 // Fail closed: until the listener is LISTENing, and whenever its connection breaks, version() is
 // null and every cache reads through; the caches are flushed when it breaks and again once it is
-// back (notifications may have been missed meanwhile). Reconnection backs off up to 5 s.
+// back (notifications may have been missed meanwhile). Reconnection backs off up to 5 s. A
+// connection can also go deaf without breaking (a half-open TCP connection after a failover or a
+// NAT timeout, a transaction-pooling proxy that accepts LISTEN and never delivers): the listener
+// notifies itself every HEARTBEAT_MS and counts as broken when that, or a writer's own change,
+// is not heard in time. So a deaf listener is trusted for at most HEARTBEAT_MS + HEARD_WITHIN_MS.
 import pg from 'pg';
 import type { PGlite } from '@electric-sql/pglite';
 
@@ -27,7 +31,16 @@ export const NOTIFYING_TABLES: ReadonlySet<string> = new Set([
   'api_keys',
 ]);
 
-/** Longest a writer waits for its change to be heard (settled) before it answers anyway. */
+/** How often the listener checks that it still hears (by notifying itself), and how long it waits. */
+const HEARTBEAT_MS = 2000;
+const HEARD_WITHIN_MS = 2000;
+/** Longest the heartbeat's own statement may take before the connection counts as gone anyway. */
+const SENT_WITHIN_MS = 10_000;
+/** The payload's table part of a heartbeat (never a table name: it has no letters). */
+const PING = '--ping';
+
+/** Longest a writer waits for its change to be heard (settled) before it answers anyway; not hearing
+ *  it in that time counts as a broken listener. */
 const SETTLE_MS = 1000;
 
 export interface ChangeFeed {
@@ -53,8 +66,12 @@ export interface ChangeFeed {
 }
 
 interface Listener {
-  /** Connects and LISTENs; calls onChange per payload and onDown once if the connection breaks. */
-  start(onChange: (payload: string) => void, onDown: () => void): Promise<{ schema: string; stop(): Promise<void> }>;
+  /** Connects and LISTENs; calls onChange per payload and onDown once if the connection breaks.
+   *  `ping(payload)` notifies the channel from another connection. */
+  start(
+    onChange: (payload: string) => void,
+    onDown: () => void,
+  ): Promise<{ schema: string; stop(): Promise<void>; ping?(payload: string): Promise<void> }>;
 }
 
 function createFeed(listener: Listener): ChangeFeed {
@@ -72,6 +89,8 @@ function createFeed(listener: Listener): ChangeFeed {
   let retry: NodeJS.Timeout | undefined;
   let failures = 0;
   let pending: Promise<void> | undefined;
+  /** Breaks the current connection (a listener that stopped hearing). */
+  let breakConnection: (() => void) | undefined;
 
   const notify = (table: string) => {
     for (const fn of subscribers) {
@@ -91,12 +110,18 @@ function createFeed(listener: Listener): ChangeFeed {
     state = 'starting';
     let schema = '';
     let lost = false;
+    let heartbeat: NodeJS.Timeout | undefined;
+    let pinged: (() => void) | undefined;
     const down = () => {
       if (lost) return;
       lost = true;
+      clearInterval(heartbeat);
+      breakConnection = undefined;
       heard('*');
       if (state === 'closed') return;
       state = 'down';
+      // a connection that still looks open is ended without waiting (it may never answer)
+      void stop?.().catch(() => undefined);
       stop = undefined;
       flush();
       retry = setTimeout(() => {
@@ -109,6 +134,7 @@ function createFeed(listener: Listener): ChangeFeed {
         const at = payload.lastIndexOf(':');
         if (payload.slice(0, at) !== schema) return;
         const table = payload.slice(at + 1);
+        if (table === PING) return pinged?.();
         feed.changed([table]);
         heard(table);
       }, down);
@@ -119,9 +145,34 @@ function createFeed(listener: Listener): ChangeFeed {
         return;
       }
       stop = started.stop;
+      breakConnection = down;
       failures = 0;
       flush();
       state = 'up';
+      const { ping } = started;
+      if (ping) {
+        heartbeat = setInterval(() => {
+          if (pinged) return; // the last one is still on its way
+          let deaf: NodeJS.Timeout | undefined;
+          let heardIt = false;
+          const deafAfter = (ms: number) => {
+            clearTimeout(deaf);
+            deaf = setTimeout(down, ms);
+            deaf.unref();
+          };
+          pinged = () => {
+            heardIt = true;
+            clearTimeout(deaf);
+            pinged = undefined;
+          };
+          deafAfter(SENT_WITHIN_MS);
+          // once committed it must be heard soon: a busy pool delays the ping, not the listener
+          ping(`${schema}:${PING}`).then(() => {
+            if (!heardIt && !lost) deafAfter(HEARD_WITHIN_MS);
+          }, down);
+        }, HEARTBEAT_MS);
+        heartbeat.unref();
+      }
     } catch {
       down();
     }
@@ -155,7 +206,11 @@ function createFeed(listener: Listener): ChangeFeed {
           waiting.delete(table);
           if (waiting.size === 0) done();
         };
-        const timer = setTimeout(done, SETTLE_MS);
+        // not hearing its own change in time: the listener is deaf, so stop trusting it
+        const timer = setTimeout(() => {
+          done();
+          breakConnection?.();
+        }, SETTLE_MS);
         timer.unref();
         hearers.add(hear);
       });
@@ -171,6 +226,7 @@ function createFeed(listener: Listener): ChangeFeed {
     async close() {
       state = 'closed';
       clearTimeout(retry);
+      breakConnection?.();
       heard('*');
       flush();
       feed.stores.clear();
@@ -182,11 +238,14 @@ function createFeed(listener: Listener): ChangeFeed {
   return feed;
 }
 
-/** The feed of a PostgreSQL database: its own connection with the pool's settings. */
-export function pgChangeFeed(settings: pg.ClientConfig): ChangeFeed {
+/** The feed of a PostgreSQL database: its own connection with the pool's settings. `send` runs a
+ *  statement on another connection (the pool's): the heartbeat goes that way, so it also proves
+ *  that a notification from elsewhere reaches the listener. */
+export function pgChangeFeed(settings: pg.ClientConfig, send: (sql: string, params: unknown[]) => Promise<unknown>): ChangeFeed {
   return createFeed({
     async start(onChange, onDown) {
-      const client = new pg.Client(settings);
+      // keepAlive: the operating system notices a peer that vanished without closing
+      const client = new pg.Client({ ...settings, keepAlive: true });
       client.on('error', onDown);
       client.on('end', onDown);
       client.on('notification', (message) => {
@@ -198,6 +257,9 @@ export function pgChangeFeed(settings: pg.ClientConfig): ChangeFeed {
         await client.query(`LISTEN ${CHANNEL}`);
         return {
           schema: row?.schema ?? 'public',
+          async ping(payload) {
+            await send('SELECT pg_notify($1, $2)', [CHANNEL, payload]);
+          },
           async stop() {
             client.removeListener('end', onDown);
             client.removeListener('error', onDown);

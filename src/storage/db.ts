@@ -131,7 +131,7 @@ export function openPg(options: PgOptions): Db {
     application_name: options.applicationName ?? process.env.PGAPPNAME ?? 'verity',
   };
   const pool = new pg.Pool({ ...settings, max: options.poolSize });
-  const changes = pgChangeFeed(settings);
+  const changes = pgChangeFeed(settings, (sql, params) => pool.query(sql, params));
   /** A write made here marks its tables at once (its own notification comes back later). */
   const wrote = (sql: string) => {
     const tables = writtenTables(sql);

@@ -1,17 +1,22 @@
 // A TCP proxy on 127.0.0.1 in front of another server (PostgreSQL), for outage tests: cut() breaks
 // every open connection and refuses new ones (as a crashed or unreachable server would), restore()
-// lets connections through again. The server behind it, and everyone else using it, is untouched.
+// lets connections through again; deafen(n) silently drops everything the n-th connection (0 = the
+// first accepted) carries in either direction while keeping it open, as a half-open connection
+// after a failover does. The server behind it, and everyone else using it, is untouched.
 import net from 'node:net';
 
 export interface TcpProxy {
   port: number;
   cut(): void;
   restore(): void;
+  deafen(n: number): void;
   close(): Promise<void>;
 }
 
 export async function startTcpProxy(target: { host: string; port: number }): Promise<TcpProxy> {
   const open = new Set<net.Socket>();
+  const deaf = new Set<number>();
+  let accepted = 0;
   let up = true;
   const track = (socket: net.Socket) => {
     open.add(socket);
@@ -24,10 +29,15 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
       client.destroy();
       return;
     }
+    const n = accepted++;
     const upstream = net.connect(target.port, target.host);
     track(upstream);
-    client.pipe(upstream);
-    upstream.pipe(client);
+    const forward = (from: net.Socket, to: net.Socket) =>
+      from.on('data', (chunk: Buffer) => {
+        if (!deaf.has(n)) to.write(chunk);
+      });
+    forward(client, upstream);
+    forward(upstream, client);
     client.on('close', () => upstream.destroy());
     upstream.on('close', () => client.destroy());
   });
@@ -41,6 +51,9 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
     },
     restore() {
       up = true;
+    },
+    deafen(n) {
+      deaf.add(n);
     },
     close() {
       up = false;

@@ -8,13 +8,14 @@ import { getSignInExperience, updateSignInExperience } from '../../src/domain/si
 import { openPg, type Db } from '../../src/storage/db.ts';
 import { writtenTables } from '../../src/storage/change-feed.ts';
 import { onPostgres, useTestDb, withPgClient } from '../helpers/db.ts';
+import { startTcpProxy } from '../helpers/tcp-proxy.ts';
 
 const handle = useTestDb();
 const TABLES = ['sign_in_experiences'];
 
 /** Waits until `check()` holds (a notification or a reconnection is on its way). */
-async function until(check: () => boolean | Promise<boolean>, what: string) {
-  for (let i = 0; i < 200; i += 1) {
+async function until(check: () => boolean | Promise<boolean>, what: string, ms = 5000) {
+  for (let i = 0; i < ms / 25; i += 1) {
     if (await check()) return;
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
@@ -118,6 +119,30 @@ describe('the change feed', () => {
       expect(await getSignInExperience(db)).toBe(fresh);
     } finally {
       await db.close();
+    }
+  });
+
+  it.skipIf(!onPostgres)('stops trusting a listener that no longer hears (a half-open connection) within its heartbeat', async () => {
+    const target = new URL(handle.url!);
+    const proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 5432) });
+    const proxied = new URL(handle.url!);
+    proxied.hostname = '127.0.0.1';
+    proxied.port = String(proxy.port);
+    const db = openPg({ url: proxied.toString(), poolSize: 2, schema: handle.schema });
+    const other = openPg({ url: handle.url!, poolSize: 1, schema: handle.schema });
+    try {
+      await listening(db); // the listener is the proxy's first connection
+      const before = await getSignInExperience(db);
+      expect(await getSignInExperience(db)).toBe(before);
+      // its connection stays open but carries nothing: no error, no end, no notification
+      proxy.deafen(0);
+      await other.query(`UPDATE sign_in_experiences SET sign_in_mode = 'Register'`);
+      await until(async () => (await getSignInExperience(db)).signInMode === 'Register', 'the change to be obeyed', 8000);
+    } finally {
+      await other.query(`UPDATE sign_in_experiences SET sign_in_mode = 'SignInAndRegister'`);
+      await other.close();
+      await db.close();
+      await proxy.close();
     }
   });
 
