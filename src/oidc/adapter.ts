@@ -77,6 +77,9 @@ const ACCOUNT_ALONG: Record<string, string> = {
   AuthorizationCode: "m.payload->>'accountId'",
 };
 
+/** Tokens issued under a grant: written only while the grant lives (upsert). */
+const GRANTED = new Set(['AccessToken', 'RefreshToken']);
+
 /** One upsert as the adapter would run it. */
 export interface ModelWrite {
   kind: string;
@@ -140,7 +143,17 @@ export function createAdapterFactory(db: Db, findClient: (id: string) => Promise
       const write = { kind: this.kind, id, payload, expiresIn };
       const batch = batches.getStore();
       if (batch) batch.push(write);
-      else await db.query(`INSERT INTO oidc_models ${UPSERT_COLUMNS} VALUES ($1, $2, $3::jsonb, $4, $5, $6, $7) ${ON_CONFLICT}`, upsertParams(write));
+      else if (GRANTED.has(this.kind) && payload.grantId) {
+        // Issued only while its grant lives: a grant revoked since it was read (a replayed code
+        // revokes it) yields no token, not one that outlives the revocation.
+        const rows = await db.query(
+          `INSERT INTO oidc_models ${UPSERT_COLUMNS} SELECT $1, $2, $3::jsonb, $4, $5, $6, $7
+            WHERE EXISTS (SELECT 1 FROM oidc_models g WHERE g.kind = 'Grant' AND g.id = $4 AND ${liveAs('g')})
+           ${ON_CONFLICT} RETURNING id`,
+          upsertParams(write),
+        );
+        if (rows.length === 0) throw new errors.InvalidGrant('grant request is invalid');
+      } else await db.query(`INSERT INTO oidc_models ${UPSERT_COLUMNS} VALUES ($1, $2, $3::jsonb, $4, $5, $6, $7) ${ON_CONFLICT}`, upsertParams(write));
     }
 
     async find(id: string): Promise<AdapterPayload | undefined> {
