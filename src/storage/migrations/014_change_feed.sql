@@ -9,17 +9,15 @@ BEGIN
 END;
 $$;
 
-CREATE TRIGGER sign_in_experiences_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON sign_in_experiences
-  FOR EACH STATEMENT EXECUTE FUNCTION verity_notify_change();
-CREATE TRIGGER applications_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON applications
-  FOR EACH STATEMENT EXECUTE FUNCTION verity_notify_change();
-CREATE TRIGGER application_roles_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON application_roles
-  FOR EACH STATEMENT EXECUTE FUNCTION verity_notify_change();
-CREATE TRIGGER roles_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON roles
-  FOR EACH STATEMENT EXECUTE FUNCTION verity_notify_change();
-CREATE TRIGGER connectors_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON connectors
-  FOR EACH STATEMENT EXECUTE FUNCTION verity_notify_change();
-CREATE TRIGGER oidc_keys_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON oidc_keys
-  FOR EACH STATEMENT EXECUTE FUNCTION verity_notify_change();
-CREATE TRIGGER api_keys_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON api_keys
-  FOR EACH STATEMENT EXECUTE FUNCTION verity_notify_change();
+-- One trigger per cached table (the list in change-feed.ts, NOTIFYING_TABLES), named <table>_changed.
+DO $$
+DECLARE
+  t text;
+BEGIN
+  FOREACH t IN ARRAY ARRAY['sign_in_experiences', 'applications', 'application_roles', 'roles', 'connectors', 'oidc_keys', 'api_keys']
+  LOOP
+    EXECUTE format('CREATE TRIGGER %I AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON %I FOR EACH STATEMENT EXECUTE FUNCTION verity_notify_change()',
+                   t || '_changed', t);
+  END LOOP;
+END;
+$$;
