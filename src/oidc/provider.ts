@@ -6,7 +6,7 @@
 // whatever the proxy setting. Its answers: CORS only for the client's origins (cors.ts), Retry-After on
 // a 503 and a JSON 404 (providerAnswers), no interaction for a browser it is not bound to
 // (browser-binding.ts), slow answers to a guessed client secret (client-auth-throttle.ts).
-import Provider, { errors, type Account, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+import Provider, { errors, interactionPolicy, type Account, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 import type { Db } from '../storage/db.ts';
 import { systemClock, type Clock } from '../domain/clock.ts';
 import { clientAuthFailed, type ClientAuthThrottleSettings } from './client-auth-throttle.ts';
@@ -72,6 +72,25 @@ async function secureCookies(ctx: KoaContextWithOIDC, next: () => Promise<void>)
   Object.defineProperty(ctx, 'secure', { value: true });
   ctx.cookies.secure = true;
   await next();
+}
+
+/**
+ * The provider's prompts, with one check added first to login: a session whose account is no longer
+ * there (the user was suspended or deleted after signing in, even between submit and the resume)
+ * asks for a new sign-in, as a session without an account does, instead of going on to consent with
+ * no account (which the provider cannot, and answered 500).
+ */
+function signInPolicy() {
+  const policy = interactionPolicy.base();
+  policy
+    .get('login')!
+    .checks.add(
+      new interactionPolicy.Check('account_unavailable', 'the signed-in account is suspended or gone', 'login_required', (ctx) =>
+        ctx.oidc.session?.accountId && !ctx.oidc.account ? interactionPolicy.Check.REQUEST_PROMPT : interactionPolicy.Check.NO_NEED_TO_PROMPT,
+      ),
+      0,
+    );
+  return policy;
 }
 
 export function createProvider(deps: ProviderDeps): Provider {
@@ -149,7 +168,7 @@ export function createProvider(deps: ProviderDeps): Provider {
     issueRefreshToken: (_ctx, client, code) => client.grantTypeAllowed('refresh_token') && code.scopes.has('offline_access'),
     // Every refresh rotates; presenting a rotated one again revokes the whole grant (refresh_token.js).
     rotateRefreshToken: true,
-    interactions: { url: (_ctx, interaction) => `${deps.interactionUrl}?uid=${encodeURIComponent(interaction.uid)}` },
+    interactions: { policy: signInPolicy(), url: (_ctx, interaction) => `${deps.interactionUrl}?uid=${encodeURIComponent(interaction.uid)}` },
     ttl: {
       AccessToken: ACCESS_TOKEN_TTL_SECONDS,
       ClientCredentials: ACCESS_TOKEN_TTL_SECONDS,
