@@ -292,9 +292,17 @@ export function pgliteChangeFeed(lite: Pick<PGlite, 'listen' | 'query'>): Change
 // INSERT INTO t, UPDATE [ONLY] t, DELETE FROM [ONLY] t, TRUNCATE [TABLE] [ONLY] t
 const WRITE = /\b(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM|TRUNCATE(?:\s+TABLE)?)\s+(?:ONLY\s+)?"?(\w+)"?/gi;
 
-/** The tables a statement (or script) writes to, by name. */
-export function writtenTables(sql: string): string[] {
-  const tables: string[] = [];
-  for (const match of sql.matchAll(WRITE)) tables.push(match[1]!.toLowerCase());
+/** Statement texts already parsed (a server sends a few hundred distinct texts; bounded anyway). */
+const parsed = new Map<string, readonly string[]>();
+const PARSED_MAX = 5000;
+
+/** The tables a statement (or script) writes to, by name; each text is parsed once. */
+export function writtenTables(sql: string): readonly string[] {
+  let tables = parsed.get(sql);
+  if (!tables) {
+    tables = [...sql.matchAll(WRITE)].map((match) => match[1]!.toLowerCase());
+    if (parsed.size >= PARSED_MAX) parsed.clear();
+    parsed.set(sql, tables);
+  }
   return tables;
 }

@@ -133,15 +133,11 @@ export function openPg(options: PgOptions): Db {
   const pool = new pg.Pool({ ...settings, max: options.poolSize });
   const changes = pgChangeFeed(settings, (sql, params) => pool.query(sql, params));
   /** A write made here marks its tables at once (its own notification comes back later). */
-  const wrote = (sql: string) => {
-    const tables = writtenTables(sql);
+  const wrote = (tables: readonly string[]) => {
     if (tables.length) changes.changed(tables);
   };
   /** Before a write: what to await once it is committed (its notification heard, change-feed.ts). */
-  const heard = (sql: string) => {
-    const tables = writtenTables(sql);
-    return tables.length ? changes.settled(tables) : undefined;
-  };
+  const heard = (tables: readonly string[]) => (tables.length ? changes.settled(tables) : undefined);
   // A client that loses its server must not crash the process, idle (the pool's 'error') or checked
   // out (its own 'error', e.g. a terminated backend's notice arriving between two statements): its
   // next statement fails as "not queryable", and a broken client is discarded on release.
@@ -215,25 +211,27 @@ export function openPg(options: PgOptions): Db {
     driver: 'pg',
     changes,
     async query<T>(sql: string, params?: readonly unknown[], options?: QueryOptions) {
-      const told = heard(sql);
+      const tables = writtenTables(sql);
+      const told = heard(tables);
       try {
         const rows = (await run(prepared(sql, params, options))).rows as T[];
-        wrote(sql);
+        wrote(tables);
         await told;
         return rows;
       } catch (error) {
-        wrote(sql);
+        wrote(tables);
         throw error;
       }
     },
     async exec(sql: string) {
-      const told = heard(sql);
+      const tables = writtenTables(sql);
+      const told = heard(tables);
       try {
         await run({ text: sql });
-        wrote(sql);
+        wrote(tables);
         await told;
       } catch (error) {
-        wrote(sql);
+        wrote(tables);
         throw error;
       }
     },
@@ -241,12 +239,13 @@ export function openPg(options: PgOptions): Db {
       const leased = await begin();
       const { client } = leased;
       let broken: Error | undefined;
-      const written: string[] = [];
+      const written: (readonly string[])[] = [];
       const told: Promise<void>[] = [];
       let value: T;
       const note = (sql: string) => {
-        written.push(sql);
-        const heardOnce = heard(sql);
+        const tables = writtenTables(sql);
+        written.push(tables);
+        const heardOnce = heard(tables);
         if (heardOnce) told.push(heardOnce);
       };
       try {
@@ -269,7 +268,7 @@ export function openPg(options: PgOptions): Db {
       } finally {
         leased.done(broken);
         // after COMMIT (or its failure): a reader from now on sees the change
-        for (const sql of written) wrote(sql);
+        for (const tables of written) wrote(tables);
       }
       // the connection is back in the pool; the answer waits until every process was told
       await Promise.all(told);
