@@ -259,6 +259,22 @@ export const logtoErrors = {
   'user.phone_exists_in_profile': { status: 422, message: 'Phone already exists in profile.' },
   'user.password_exists_in_profile': { status: 422, message: 'Password already exists in profile.' },
   'user.new_password_required_in_profile': { status: 422, message: 'You need to set a new password.' },
+  // --- MFA (experience-api.md E13–E23, management-core-api.md U9–U11)
+  'session.mfa.require_mfa_verification': { status: 403, message: 'MFA verification is required to sign in.' },
+  'session.mfa.invalid_totp_code': { status: 400, message: 'Invalid TOTP code.' },
+  'session.mfa.invalid_backup_code': { status: 400, message: 'Invalid backup code.' },
+  'session.mfa.pending_info_not_found': { status: 400, message: 'Pending MFA info not found, please initiate MFA first.' },
+  'session.mfa.webauthn_verification_failed': { status: 400, message: 'WebAuthn verification failed.' },
+  'session.mfa.webauthn_verification_not_found': { status: 400, message: 'WebAuthn verification not found.' },
+  'session.mfa.mfa_factor_not_enabled': { status: 400, message: 'MFA factor is not enabled.' },
+  'session.mfa.backup_code_can_not_be_alone': { status: 422, message: 'Backup code can not be the only MFA factor.' },
+  'session.mfa.backup_code_required': { status: 422, message: 'Backup code is required.' },
+  'session.mfa.mfa_policy_not_user_controlled': { status: 422, message: 'MFA policy is not user controlled.' },
+  'user.missing_mfa': { status: 422, message: 'You need to bind additional MFA before signing in.' },
+  'user.totp_already_in_use': { status: 422, message: 'TOTP is already in use.' },
+  'user.totp_secret_invalid': { status: 422, message: 'Invalid TOTP secret supplied.' },
+  'user.backup_code_already_in_use': { status: 422, message: 'Backup code is already in use.' },
+  'user.wrong_backup_code_format': { status: 422, message: 'Backup code format is invalid.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type LogtoErrorCode = keyof typeof logtoErrors;

@@ -5,9 +5,10 @@ import type { Account, AccountClaims } from 'oidc-provider';
 import type { Queryable } from '../storage/db.ts';
 import { findUser, type UserRow } from '../storage/repos/users.ts';
 
-/** Claims by scope. `offline_access` releases no claim: it asks for a refresh token. */
+/** Claims by scope. `offline_access` releases no claim: it asks for a refresh token. `auth_time` and
+ *  `amr` (how the user signed in, domain/experience/amr.ts) come from the session, not the account. */
 export const OIDC_CLAIMS: Record<string, string[]> = {
-  openid: ['sub'],
+  openid: ['sub', 'auth_time', 'amr'],
   profile: ['name', 'username', 'picture', 'updated_at'],
   email: ['email', 'email_verified'],
   phone: ['phone_number', 'phone_number_verified'],

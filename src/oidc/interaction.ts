@@ -98,11 +98,14 @@ export async function finishInteraction(
   uid: string,
   {
     accountId,
+    amr,
     binding,
     read,
     rider,
   }: {
     accountId: string;
+    /** How the user signed in (RFC 8176 values), for the ID token's `amr`. */
+    amr?: string[];
     binding?: string;
     read?: { interaction?: Interaction; user: UserRow | null };
     /** Written by the same statement as the interaction's result (repos/experience.ts Rider). */
@@ -121,7 +124,7 @@ export async function finishInteraction(
   // caller's rider: its audit row), once both are ready.
   const writes = await collectModelWrites(async () => {
     const result: InteractionResults = grant
-      ? { login: { accountId }, consent: { grantId: await grant.save() } }
+      ? { login: { accountId, ...(amr?.length ? { amr } : {}) }, consent: { grantId: await grant.save() } }
       : { error: 'access_denied', error_description: 'the account does not exist or is suspended' };
     interaction.result = binding === undefined ? result : { ...result, [RESULT_BINDING]: binding };
     // The interaction keeps its own expiry: finishing it does not extend it.

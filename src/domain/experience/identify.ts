@@ -13,6 +13,7 @@ import { getSignInExperience, type EffectiveSignInExperience } from '../sign-in-
 import { userWriteError } from '../users/errors.ts';
 import { newUserId } from '../users/view.ts';
 import { methodOf, type VerificationRecord } from '../verification/index.ts';
+import type { Authentication } from '../verification/types.ts';
 import { audited, type Carry } from './audit.ts';
 import type { ExperienceDeps } from './deps.ts';
 import { eventAllowed } from './interaction.ts';
@@ -98,8 +99,20 @@ async function register(
     if (missing.length) throw new LogtoError('user.missing_profile', { missingProfile: missing });
     const userId = await insertNewUser(deps, q, fields);
     const next = record ? withoutRecord(state, record.id) : state;
-    return { state: { ...next, userId, profile: {} }, result: { created: true, userId } };
+    const registeredWith = registrationAuthentications(record, { id: userId, username: fields.username ?? null, ...fields });
+    return { state: { ...next, userId, profile: {}, ...(registeredWith.length ? { registeredWith } : {}) }, result: { created: true, userId } };
   });
+}
+
+/** How what created the user authenticated it (amr.ts): the record it consumed, and a password it
+ *  chose in the staged profile. */
+function registrationAuthentications(
+  record: VerificationRecord | undefined,
+  user: { id: string; username: string | null; primaryEmail?: string; primaryPhone?: string; passwordHash?: string },
+): Authentication[] {
+  const fromRecord = record ? methodOf(record).authentication?.(record, { ...user, primary_email: user.primaryEmail ?? null, primary_phone: user.primaryPhone ?? null }) : undefined;
+  const password = user.passwordHash && fromRecord?.factor !== 'password' ? [{ amr: ['pwd'], factor: 'password' }] : [];
+  return [...(fromRecord ? [fromRecord] : []), ...password];
 }
 
 /** What a verified record gives the new user; an unverified or unsuitable one is refused. */

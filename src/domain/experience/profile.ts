@@ -13,6 +13,7 @@ import { assertPasswordAccepted } from '../sign-in-experience/password-check.ts'
 import { mappingUserErrors } from '../users/errors.ts';
 import { recordTypeOf } from '../verification/verification-code.ts';
 import type { ExperienceDeps } from './deps.ts';
+import { assertProfileMfa } from './mfa.ts';
 import { recordById, type ExperienceState, type Profile } from './state.ts';
 import { loadSnapshot, takeReadUser, updateExperience, type InteractionContext } from './store.ts';
 
@@ -35,6 +36,7 @@ export async function addProfile(deps: ExperienceDeps, context: InteractionConte
   const { state } = snapshot;
   if (state.interactionEvent === 'ForgotPassword') throw new LogtoError('session.not_supported_for_forgot_password');
   if (state.interactionEvent === 'SignIn' && !state.userId) throw new LogtoError('session.identifier_not_found');
+  await assertProfileMfa(deps, state);
   const user = await identifiedUser(deps, context, state);
   const staged = await stagedFields(deps, state, user, input);
   await updateExperience(deps, context, snapshot, (current) => ({ ...current, profile: { ...current.profile, ...staged } }));

@@ -2,8 +2,10 @@
 // rules: at most one verification record per type (a new one replaces the old, whose id then
 // answers 404), lookups by id, the staged profile.
 import { z } from 'zod';
+import { BackupCodeDigestSchema } from '../verification/backup-code.ts';
 import { VerificationRecord } from '../verification/index.ts';
 import { InteractionEvent } from '../verification/types.ts';
+import { StagedCredentialSchema } from '../verification/webauthn.ts';
 import { LogtoError } from '../errors.ts';
 
 export const Profile = z.object({
@@ -16,11 +18,25 @@ export const Profile = z.object({
 });
 export type Profile = z.infer<typeof Profile>;
 
+/** MFA staged by E22 / E23, written to the user at submit. */
+export const StagedMfa = z.object({
+  mfaSkipped: z.boolean().optional(),
+  /** The new TOTP secret, sealed. */
+  totp: z.object({ secret: z.string() }).optional(),
+  webAuthn: z.array(StagedCredentialSchema).optional(),
+  backupCode: z.object({ codes: z.array(BackupCodeDigestSchema) }).optional(),
+});
+export type StagedMfa = z.infer<typeof StagedMfa>;
+
 export const ExperienceState = z.object({
   interactionEvent: InteractionEvent,
   userId: z.string().optional(),
   profile: Profile,
+  mfa: StagedMfa.optional(),
   verificationRecords: z.array(VerificationRecord),
+  /** Register: how the user was authenticated by what created it (the record it consumed, a
+   *  password it chose); amr.ts counts these with the records. */
+  registeredWith: z.array(z.object({ amr: z.array(z.string()), factor: z.string() })).optional(),
 });
 export type ExperienceState = z.infer<typeof ExperienceState>;
 

@@ -3,10 +3,17 @@
 // the OIDC interaction is finished for the user, bound to the browser that submits (only its cookie
 // resumes it, oidc/interaction.ts) → {redirectTo}. ForgotPassword: the staged password
 // replaces the user's, the user's other sessions and tokens are revoked, the state is removed.
-// Throws LogtoError session.identifier_not_found (404), user.missing_profile (422),
-// user.*_already_in_use (422), user.new_password_required_in_profile (422),
-// session.interaction_not_found (404), session.not_found (400: the OIDC interaction is gone).
+// MFA (mfa-rules.ts): a user with MFA on must have proven a factor; the user must leave with the
+// factors the policy asks for; staged factors and a skip are written with the user, in one
+// transaction. The finished interaction says how the user signed in (amr.ts → ID token `amr`).
+// Throws LogtoError session.identifier_not_found (404), session.mfa.require_mfa_verification (403),
+// user.missing_profile (422), user.*_already_in_use (422), session.mfa.mfa_factor_not_enabled (400),
+// user.missing_mfa (422), session.mfa.backup_code_required (422), user.totp_already_in_use (422),
+// user.new_password_required_in_profile (422), session.interaction_not_found (404),
+// session.not_found (400: the OIDC interaction is gone).
 import { errors } from 'oidc-provider';
+import type { Queryable } from '../../storage/db.ts';
+import * as factors from '../../storage/repos/mfa-factors.ts';
 import * as users from '../../storage/repos/users.ts';
 import { finishInteraction } from '../../oidc/interaction.ts';
 import { LogtoError, sessionNotFound } from '../errors.ts';
@@ -16,9 +23,13 @@ import { carriedWritten } from '../audit/index.ts';
 import { audited, type Carry } from './audit.ts';
 import type { ExperienceDeps } from './deps.ts';
 import { missingProfile } from './profile-rules.ts';
+import type { EffectiveSignInExperience } from '../sign-in-experience/index.ts';
 import type { SignUp } from '../sign-in-experience/schema.ts';
-import type { ExperienceState } from './state.ts';
-import { changeExperience, loadSnapshot, removeExperience, takeReadUser, type InteractionContext, type Snapshot } from './store.ts';
+import { amrOf } from './amr.ts';
+import { boundFactors } from './mfa.ts';
+import { assertMfaFulfilled, assertMfaVerified, assertStagedEnabled, stagedTypes } from './mfa-rules.ts';
+import type { ExperienceState, StagedMfa } from './state.ts';
+import { changeExperience, loadSnapshot, newRecordId, removeExperience, takeReadUser, type InteractionContext, type Snapshot } from './store.ts';
 
 export async function submitExperience(deps: ExperienceDeps, context: InteractionContext): Promise<{ redirectTo?: string }> {
   const snapshot = await loadSnapshot(deps, context);
@@ -40,7 +51,35 @@ function fieldsOf(deps: ExperienceDeps, state: ExperienceState): users.UserField
     name: p.name,
     avatar: p.avatar,
     last_sign_in_at: deps.clock.now(),
+    ...(state.mfa?.mfaSkipped ? { mfa_skipped: true } : {}),
   };
+}
+
+/** E4's checks of the user with what is staged, in the spec's order: MFA proven, profile complete,
+ *  staged factors enabled, the MFA policy fulfilled. */
+async function judge(deps: ExperienceDeps, q: Queryable, sie: EffectiveSignInExperience, user: users.UserRow, state: ExperienceState): Promise<void> {
+  const { mfa } = sie;
+  const bound = await boundFactors(q, user.id, mfa, !stagedTypes(state.mfa).length);
+  assertMfaVerified(mfa, bound, state, user.id);
+  assertProfile(sie.signUp, user, state);
+  assertStagedEnabled(mfa, state.mfa);
+  assertMfaFulfilled(mfa, bound, state.mfa, user.mfa_skipped);
+}
+
+/** Writes the factors staged by E22 (inside submit's transaction); a second TOTP → 422. */
+async function writeStagedFactors(deps: ExperienceDeps, q: Queryable, userId: string, staged: StagedMfa | undefined): Promise<void> {
+  if (!staged) return;
+  const now = deps.clock.now();
+  try {
+    if (staged.totp) await factors.insertTotp(q, { id: newRecordId(), userId, sealedSecret: staged.totp.secret, now });
+    for (const credential of staged.webAuthn ?? []) await factors.insertWebAuthn(q, { id: newRecordId(), userId, now, ...credential });
+    if (staged.backupCode) await factors.replaceBackupCodes(q, { id: newRecordId(), userId, now, codes: staged.backupCode.codes });
+  } catch (error) {
+    const which = factors.mfaUniqueViolationOf(error);
+    if (which === 'totp') throw new LogtoError('user.totp_already_in_use');
+    if (which === 'credential') throw new LogtoError('session.mfa.webauthn_verification_failed');
+    throw error;
+  }
 }
 
 /** Throws user.missing_profile when the user with the staged profile lacks what sign-up requires. */
@@ -62,26 +101,30 @@ function assertProfile(signUp: SignUp, user: users.UserRow, state: ExperienceSta
  * interaction's result and the audit row (finishInteraction).
  */
 async function submitSignIn(deps: ExperienceDeps, context: InteractionContext, snapshot: Snapshot, carry: Carry): Promise<{ redirectTo: string }> {
-  const { signUp } = await getSignInExperience(deps.db);
+  const sie = await getSignInExperience(deps.db);
   const { state } = snapshot;
   if (!state.userId) throw new LogtoError('session.identifier_not_found');
   const read = takeReadUser(context, state.userId);
   const user = read !== undefined ? read : await users.findUser(deps.db, state.userId);
   if (!user) throw new LogtoError('session.identifier_not_found');
-  assertProfile(signUp, user, state);
+  await judge(deps, deps.db, sie, user, state);
   let done: Submitted | undefined;
-  try {
-    const removed = await removeExperience<users.UserRow>(deps, context, snapshot, users.userUpdate(user.id, fieldsOf(deps, state), deps.clock.now(), 4));
-    if (removed) done = { ...removed, userId: user.id };
-  } catch (error) {
-    throw error instanceof LogtoError ? error : userWriteError(error);
+  // Staged factors are written with the user in the locked path's transaction.
+  if (!stagedTypes(state.mfa).length) {
+    try {
+      const removed = await removeExperience<users.UserRow>(deps, context, snapshot, users.userUpdate(user.id, fieldsOf(deps, state), deps.clock.now(), 4));
+      if (removed) done = { ...removed, userId: user.id, amr: amrOf(state, user) };
+    } catch (error) {
+      throw error instanceof LogtoError ? error : userWriteError(error);
+    }
   }
-  done ??= await lockedSubmit(deps, context, signUp);
+  done ??= await lockedSubmit(deps, context, sie);
   // The success row rides on the statement that writes the finished interaction (its last write).
   const audit = carry();
   try {
     const finished = await finishInteraction(deps.provider, context.uid, {
       accountId: done.userId,
+      amr: done.amr,
       binding: done.binding,
       read: { interaction: context.read?.interaction, user: done.user },
       rider: audit.insert,
@@ -94,27 +137,29 @@ async function submitSignIn(deps: ExperienceDeps, context: InteractionContext, s
   }
 }
 
-/** Who signed in (the user as updated, null when it vanished meanwhile) and the binding it held. */
+/** Who signed in (the user as updated, null when it vanished meanwhile), how, and the binding it held. */
 interface Submitted {
   userId: string;
   user: users.UserRow | null;
   binding: string;
+  amr: string[];
 }
 
-/** submitSignIn under the row lock, on the state as it is now. */
-async function lockedSubmit(deps: ExperienceDeps, context: InteractionContext, signUp: SignUp): Promise<Submitted> {
+/** submitSignIn under the row lock, on the state as it is now, with the staged factors. */
+async function lockedSubmit(deps: ExperienceDeps, context: InteractionContext, sie: EffectiveSignInExperience): Promise<Submitted> {
   return changeExperience(deps, context, async (state, q, binding) => {
     if (!state.userId) throw new LogtoError('session.identifier_not_found');
     const user = await users.findUser(q, state.userId);
     if (!user) throw new LogtoError('session.identifier_not_found');
-    assertProfile(signUp, user, state);
+    await judge(deps, q, sie, user, state);
     let updated: users.UserRow | null;
     try {
       updated = await users.updateUser(q, user.id, fieldsOf(deps, state), deps.clock.now());
     } catch (error) {
       throw userWriteError(error);
     }
-    return { state: null, result: { userId: user.id, user: updated, binding } };
+    await writeStagedFactors(deps, q, user.id, state.mfa);
+    return { state: null, result: { userId: user.id, user: updated, binding, amr: amrOf(state, user) } };
   });
 }
 

@@ -18,14 +18,14 @@ import { recordById, withRecord, type ExperienceState } from './state.ts';
 import { loadSnapshot, newRecordId, updateExperience, type InteractionContext } from './store.ts';
 
 /** Failures that count towards the lockout: a wrong password or a wrong code. */
-const COUNTED = new Set(['session.invalid_credentials', 'verification_code.code_mismatch']);
+const COUNTED = new Set(['session.invalid_credentials', 'verification_code.code_mismatch', 'session.mfa.invalid_totp_code']);
 
 /**
  * Runs a check under the identifier's lockout: blocked → refused before the check; counted failure →
  * recorded. A check that takes the guard (`folded`) reads the lockout row with its own first
  * statement and has the guard judge it before checking anything; otherwise it is read here first.
  */
-async function underLockout<T>(
+export async function underLockout<T>(
   deps: ExperienceDeps,
   identifier: Identifier,
   check: (guard: LockoutGuard | undefined) => Promise<T>,
@@ -52,10 +52,10 @@ async function underLockout<T>(
  * event and method, and stores the record it returns (replacing the record of its type). A record
  * that completes an earlier one (`completes`) must still be there when it is stored.
  */
-async function attempt<R extends VerificationRecord>(
+export async function attempt<R extends VerificationRecord>(
   deps: ExperienceDeps,
   context: InteractionContext,
-  what: { method: R['type']; action: 'Create' | 'Submit'; identifier: Identifier; completes?: string },
+  what: { method: R['type']; action: 'Create' | 'Submit'; identifier?: Identifier; completes?: string },
   work: (state: ExperienceState) => Promise<R>,
 ): Promise<{ verificationId: string }> {
   const snapshot = await loadSnapshot(deps, context);

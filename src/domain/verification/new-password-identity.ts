@@ -25,6 +25,7 @@ export const newPasswordIdentityMethod: VerificationMethod<NewPasswordIdentityRe
   type: 'NewPasswordIdentity',
   schema: NewPasswordIdentityRecord,
   registration: (record) => ({ username: record.identifier.value, passwordHash: record.passwordHash }),
+  authentication: (record, user) => (record.identifier.value === user.username ? { amr: ['pwd'], factor: 'password' } : undefined),
 };
 
 export async function createNewPasswordIdentity(

@@ -29,6 +29,7 @@ export const passwordMethod: VerificationMethod<PasswordRecord> = {
     findUser: (q, record) => findUser(q, record.userId),
     named: (record) => ({ by: 'id', value: record.userId }),
   },
+  authentication: (record, user) => (record.userId === user.id ? { amr: ['pwd'], factor: 'password' } : undefined),
 };
 
 /** The verified record, or an error; the caller counts failures (lockout) around it and may hand

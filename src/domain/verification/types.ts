@@ -46,6 +46,56 @@ export interface VerificationMethod<R extends RecordBase = RecordBase> {
   };
   /** Register: the new user's fields a verified record provides. */
   registration?(record: R): NewUserFields;
+  /** How a verified record of this type authenticated `user`: RFC 8176 `amr` values and the
+   *  factor it proved (factors are counted distinct for `mfa`; domain/experience/amr.ts). None
+   *  when the record proves nothing about this user (another user's, unverified, a new-bind MFA
+   *  record). */
+  authentication?(record: R, user: AuthenticatedUser): Authentication | undefined;
+  /** MFA factors only (Totp, WebAuthn, BackupCode). */
+  mfa?: MfaMethod<R>;
+}
+
+/** What authentication() compares a record with. */
+export interface AuthenticatedUser {
+  id: string;
+  username: string | null;
+  primary_email: string | null;
+  primary_phone: string | null;
+}
+
+export interface Authentication {
+  amr: string[];
+  factor: string;
+}
+
+export type MfaFactorType = 'Totp' | 'WebAuthn' | 'BackupCode';
+
+/** What a factor's record means to the MFA rules (domain/experience/mfa.ts). */
+export interface MfaMethod<R> {
+  factor: MfaFactorType;
+  /** A verified proof of a factor the user already has (not a record that sets up a new one). */
+  proves(record: R, userId: string): boolean;
+  /**
+   * E22: what binding this record stages; throws session.verification_failed (a new factor not yet
+   * proven) or session.mfa.pending_info_not_found (the record sets up nothing).
+   */
+  staged(record: R): StagedFactor;
+}
+
+/** A factor staged for the user by E22, written at submit. */
+export type StagedFactor =
+  | { type: 'Totp'; secret: string }
+  | { type: 'WebAuthn'; credential: StagedCredential }
+  | { type: 'BackupCode'; codes: { digest: string; keyId: string }[] };
+
+export interface StagedCredential {
+  credentialId: string;
+  publicKey: string;
+  counter: number;
+  transports: string[];
+  backedUp: boolean;
+  deviceType: string;
+  agent: string | null;
 }
 
 /** Normalises an identifier as users store it: emails trimmed, phones as digits only. */

@@ -36,6 +36,13 @@ function method<R extends CodeRecord>(type: R['type'], schema: z.ZodType<R>): Ve
     },
     registration: (record) =>
       record.identifier.type === 'email' ? { primaryEmail: record.identifier.value } : { primaryPhone: record.identifier.value },
+    // RFC 8176: `sms` for a code by text message; an emailed code is a one-time password (`otp`).
+    // The factor is the mailbox or phone it proved: the same address twice is one factor.
+    authentication: (record, user) => {
+      const { type, value } = record.identifier;
+      const own = type === 'email' ? user.primary_email?.toLowerCase() === value.toLowerCase() : user.primary_phone === value;
+      return record.verified && own ? { amr: [type === 'phone' ? 'sms' : 'otp'], factor: `${type}:${value.toLowerCase()}` } : undefined;
+    },
   };
 }
 export const emailCodeMethod = method('EmailVerificationCode', EmailCodeRecord);

@@ -8,7 +8,9 @@ import { z } from 'zod';
 import type { ExperienceDeps } from '../../domain/experience/deps.ts';
 import { identifyUser } from '../../domain/experience/identify.ts';
 import { startExperience, switchExperienceEvent } from '../../domain/experience/interaction.ts';
+import { bindMfa, skipMfa } from '../../domain/experience/mfa.ts';
 import { addProfile, resetPassword } from '../../domain/experience/profile.ts';
+import { MfaFactor } from '../../domain/sign-in-experience/schema.ts';
 import { submitExperience } from '../../domain/experience/submit.ts';
 import { InteractionEvent } from '../../domain/verification/types.ts';
 import { LogtoErrorBody } from '../management/schemas.ts';
@@ -99,6 +101,30 @@ export function experienceRoutes(deps: ExperienceDeps) {
       },
       async (request, reply) => {
         await resetPassword(deps, contextOf(request), request.body.password);
+        return reply.code(204).send(null);
+      },
+    );
+    r.post(
+      '/api/experience/profile/mfa',
+      {
+        schema: {
+          tags,
+          summary: 'E22: bind a verified new MFA factor to the user (written at submit)',
+          security,
+          body: z.object({ type: MfaFactor, verificationId: z.string().min(1) }).describe('BindMfaVerificationRequest'),
+          response: { 204: done, ...errors },
+        },
+      },
+      async (request, reply) => {
+        await bindMfa(deps, contextOf(request), request.body.type, request.body.verificationId);
+        return reply.code(204).send(null);
+      },
+    );
+    r.post(
+      '/api/experience/profile/mfa/mfa-skipped',
+      { schema: { tags, summary: 'E23: skip binding an MFA factor (UserControlled policy; saved at submit)', security, response: { 204: done, ...errors } } },
+      async (request, reply) => {
+        await skipMfa(deps, contextOf(request));
         return reply.code(204).send(null);
       },
     );

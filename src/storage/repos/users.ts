@@ -26,6 +26,8 @@ export interface UserRow {
   last_sign_in_at: Date | null;
   is_suspended: boolean;
   password_hash: string | null;
+  /** The user chose not to bind an MFA factor (E23, UserControlled policy). */
+  mfa_skipped: boolean;
   created_at: Date;
   updated_at: Date;
 }
@@ -36,7 +38,7 @@ export type UserFields = Partial<Omit<UserRow, 'id' | 'created_at' | 'updated_at
 const JSON_COLUMNS = new Set(['custom_data', 'identities', 'profile']);
 const WRITABLE = [
   'username', 'primary_email', 'primary_phone', 'name', 'avatar', 'custom_data', 'identities', 'profile',
-  'application_id', 'last_sign_in_at', 'is_suspended', 'password_hash',
+  'application_id', 'last_sign_in_at', 'is_suspended', 'password_hash', 'mfa_skipped',
 ] as const;
 
 const valueOf = (column: string, value: unknown) => (JSON_COLUMNS.has(column) ? JSON.stringify(value) : value);

@@ -1,0 +1,167 @@
+// Owns the SQL of user_mfa_factors and user_backup_codes (015_mfa.sql). Uniqueness (one TOTP and
+// one backup-code set per user, a WebAuthn credential for one user) is the indexes' job: callers
+// map SQLSTATE 23505 with mfaUniqueViolationOf. Every use of a factor that must happen once (a TOTP
+// step, a backup code, a WebAuthn counter) is one compare-and-set statement.
+import type { Queryable } from '../db.ts';
+
+export type MfaFactorType = 'Totp' | 'WebAuthn' | 'BackupCode';
+
+export interface MfaFactorRow {
+  id: string;
+  user_id: string;
+  type: MfaFactorType;
+  created_at: Date;
+  last_used_at: Date | null;
+  totp_secret: string | null;
+  totp_step: string | null;
+  credential_id: string | null;
+  public_key: string | null;
+  counter: string | null;
+  transports: string[] | null;
+  backed_up: boolean | null;
+  device_type: string | null;
+  agent: string | null;
+  /** BackupCode rows of listFactors only: how many of its codes are unused. */
+  remain_codes?: number;
+}
+
+/** A new WebAuthn credential as the registration verified it. */
+export interface NewWebAuthnCredential {
+  credentialId: string;
+  publicKey: string;
+  counter: number;
+  transports: string[];
+  backedUp: boolean;
+  deviceType: string;
+  agent: string | null;
+}
+
+/** A backup code as stored: a keyed HMAC and the key it was made with. */
+export interface BackupCodeDigest {
+  digest: string;
+  keyId: string;
+}
+
+/** Which unique index a 23505 names: the user's TOTP, its backup-code set, or a credential. */
+export function mfaUniqueViolationOf(error: unknown): 'totp' | 'backup' | 'credential' | null {
+  const e = error as { code?: unknown; constraint?: unknown; message?: unknown } | null;
+  if (!e || e.code !== '23505') return null;
+  const where = `${String(e.constraint ?? '')} ${String(e.message ?? '')}`;
+  if (where.includes('user_mfa_factors_one_totp')) return 'totp';
+  if (where.includes('user_mfa_factors_one_backup_set')) return 'backup';
+  if (where.includes('user_mfa_factors_credential')) return 'credential';
+  return null;
+}
+
+/** The user's factors, oldest first; a backup-code set with its count of unused codes. */
+export async function listFactors(q: Queryable, userId: string): Promise<MfaFactorRow[]> {
+  return q.query<MfaFactorRow>(
+    `SELECT f.*, CASE WHEN f.type = 'BackupCode'
+              THEN (SELECT count(*)::int FROM user_backup_codes c WHERE c.factor_id = f.id AND c.used_at IS NULL) END AS remain_codes
+       FROM user_mfa_factors f WHERE f.user_id = $1 ORDER BY f.created_at, f.id`,
+    [userId],
+  );
+}
+
+/** The user's factor of one type (the TOTP, the backup-code set); WebAuthn: the oldest. */
+export async function findFactor(q: Queryable, userId: string, type: MfaFactorType): Promise<MfaFactorRow | null> {
+  const rows = await q.query<MfaFactorRow>(
+    'SELECT * FROM user_mfa_factors WHERE user_id = $1 AND type = $2 ORDER BY created_at, id LIMIT 1',
+    [userId, type],
+  );
+  return rows[0] ?? null;
+}
+
+export async function insertTotp(q: Queryable, f: { id: string; userId: string; sealedSecret: string; now: Date }): Promise<void> {
+  await q.query(`INSERT INTO user_mfa_factors (id, user_id, type, created_at, totp_secret) VALUES ($1, $2, 'Totp', $3, $4)`, [
+    f.id,
+    f.userId,
+    f.now,
+    f.sealedSecret,
+  ]);
+}
+
+/**
+ * Compare-and-set of the TOTP's last accepted step: true only for the one caller that moves it
+ * forward to `step` (a step at or before the last accepted one is refused).
+ */
+export async function advanceTotpStep(q: Queryable, factorId: string, step: number, now: Date): Promise<boolean> {
+  const rows = await q.query(
+    `UPDATE user_mfa_factors SET totp_step = $2, last_used_at = $3
+      WHERE id = $1 AND type = 'Totp' AND (totp_step IS NULL OR totp_step < $2) RETURNING id`,
+    [factorId, step, now],
+  );
+  return rows.length === 1;
+}
+
+export async function insertWebAuthn(q: Queryable, f: { id: string; userId: string; now: Date } & NewWebAuthnCredential): Promise<void> {
+  await q.query(
+    `INSERT INTO user_mfa_factors (id, user_id, type, created_at, credential_id, public_key, counter, transports, backed_up, device_type, agent)
+     VALUES ($1, $2, 'WebAuthn', $3, $4, $5, $6, $7::jsonb, $8, $9, $10)`,
+    [f.id, f.userId, f.now, f.credentialId, f.publicKey, f.counter, JSON.stringify(f.transports), f.backedUp, f.deviceType, f.agent],
+  );
+}
+
+/** The user's WebAuthn credentials (for allowCredentials / excludeCredentials). */
+export async function listWebAuthn(q: Queryable, userId: string): Promise<MfaFactorRow[]> {
+  return q.query<MfaFactorRow>(`SELECT * FROM user_mfa_factors WHERE user_id = $1 AND type = 'WebAuthn' ORDER BY created_at, id`, [userId]);
+}
+
+/** The credential with this id, whoever owns it. */
+export async function findCredential(q: Queryable, credentialId: string): Promise<MfaFactorRow | null> {
+  const rows = await q.query<MfaFactorRow>(`SELECT * FROM user_mfa_factors WHERE credential_id = $1 AND type = 'WebAuthn'`, [credentialId]);
+  return rows[0] ?? null;
+}
+
+/**
+ * Compare-and-set of a credential's sign counter after an assertion: stores `next` only while the
+ * counter is still `seen` (the value the assertion was checked against); false when another
+ * assertion moved it first.
+ */
+export async function advanceCounter(q: Queryable, factorId: string, seen: number, next: number, now: Date): Promise<boolean> {
+  const rows = await q.query(
+    `UPDATE user_mfa_factors SET counter = $3, last_used_at = $4 WHERE id = $1 AND type = 'WebAuthn' AND counter = $2 RETURNING id`,
+    [factorId, seen, next, now],
+  );
+  return rows.length === 1;
+}
+
+/**
+ * The user's backup-code set becomes `codes` (a new set replaces the old one), in one statement:
+ * the old set (and by cascade its codes) deleted, the new one inserted.
+ */
+export async function replaceBackupCodes(
+  q: Queryable,
+  f: { id: string; userId: string; now: Date; codes: readonly BackupCodeDigest[] },
+): Promise<void> {
+  await q.query(
+    `WITH gone AS (DELETE FROM user_mfa_factors WHERE user_id = $2 AND type = 'BackupCode' RETURNING id),
+     factor AS (INSERT INTO user_mfa_factors (id, user_id, type, created_at)
+                SELECT $1, $2, 'BackupCode', $3 FROM (SELECT count(*) FROM gone) g RETURNING id)
+     INSERT INTO user_backup_codes (factor_id, user_id, digest, key_id)
+     SELECT factor.id, $2, c.digest, c.key_id FROM factor, unnest($4::text[], $5::text[]) AS c(digest, key_id)`,
+    [f.id, f.userId, f.now, f.codes.map((c) => c.digest), f.codes.map((c) => c.keyId)],
+  );
+}
+
+/**
+ * Uses one of the user's unused backup codes whose digest is among `digests` (the presented code
+ * under each key the server holds): true for the one caller that marks it used.
+ */
+export async function useBackupCode(q: Queryable, userId: string, digests: readonly string[], now: Date): Promise<boolean> {
+  // Two concurrent uses of one code: the second waits for the first's row lock, then sees used_at
+  // set and updates nothing.
+  const rows = await q.query(
+    `WITH used AS (
+       UPDATE user_backup_codes SET used_at = $3 WHERE user_id = $1 AND digest = ANY($2::text[]) AND used_at IS NULL RETURNING factor_id)
+     UPDATE user_mfa_factors SET last_used_at = $3 WHERE id IN (SELECT factor_id FROM used) RETURNING id`,
+    [userId, digests, now],
+  );
+  return rows.length === 1;
+}
+
+/** Deletes one of the user's factors; false when the user has no factor with that id. */
+export async function deleteFactor(q: Queryable, userId: string, id: string): Promise<boolean> {
+  const rows = await q.query('DELETE FROM user_mfa_factors WHERE user_id = $1 AND id = $2 RETURNING id', [userId, id]);
+  return rows.length === 1;
+}
