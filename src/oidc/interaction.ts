@@ -9,6 +9,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import Provider, { errors, type Grant, type Interaction, type InteractionResults } from 'oidc-provider';
 import type { Queryable } from '../storage/db.ts';
 import { findInteraction, type ExperienceRow, type NamedUser, type Rider } from '../storage/repos/experience.ts';
+import type { FactorSummary } from '../storage/repos/mfa-factors.ts';
 import { collectModelWrites } from './adapter.ts';
 import type { UserRow } from '../storage/repos/users.ts';
 import { accountOf, OIDC_SCOPES } from './account.ts';
@@ -34,7 +35,7 @@ export async function readInteraction(
   now: Date,
   req: IncomingMessage,
   res: ServerResponse,
-): Promise<{ interaction: Interaction; experience: ExperienceRow | null; user?: NamedUser & { row: UserRow | null } }> {
+): Promise<{ interaction: Interaction; experience: ExperienceRow | null; user?: NamedUser & { row: UserRow | null; factors: FactorSummary[] } }> {
   const uid = provider.createContext(req, res).cookies.get(provider.cookieName('interaction'), { signed: true });
   if (!uid) throw new errors.SessionNotFound('interaction session id cookie not found');
   const row = await findInteraction(q, uid, now);

@@ -20,6 +20,7 @@ export const BASE_SETTINGS = {
     ],
   },
   passwordPolicy: {},
+  mfa: { factors: [], policy: 'UserControlled' },
 };
 
 export const PASSWORD = 'Vq8#mLp2!zR';

@@ -4,18 +4,15 @@
 // the interaction with the factors the policy asks for.
 // Throws LogtoError session.mfa.require_mfa_verification (403), session.mfa.mfa_factor_not_enabled
 // (400), user.missing_mfa (422), session.mfa.backup_code_required (422).
+import type { FactorSummary } from '../../storage/repos/mfa-factors.ts';
 import { LogtoError } from '../errors.ts';
 import type { Mfa } from '../sign-in-experience/schema.ts';
 import { methodOf } from '../verification/index.ts';
 import type { MfaFactorType } from '../verification/types.ts';
 import type { ExperienceState, StagedMfa } from './state.ts';
 
-/** A factor the user has bound, as the rules need it. */
-export interface BoundFactor {
-  type: MfaFactorType;
-  /** BackupCode: its unused codes. */
-  remainCodes?: number;
-}
+/** A factor the user has bound, as the rules need it (a backup-code set with its unused codes). */
+export type BoundFactor = FactorSummary;
 
 /** The user's bound factors of a type the sign-in experience enables. */
 function enabledBound(settings: Mfa, bound: readonly BoundFactor[]): BoundFactor[] {

@@ -10,7 +10,7 @@
 // session.mfa.backup_code_can_not_be_alone (422), session.mfa.mfa_policy_not_user_controlled (422),
 // session.interaction_not_found (404).
 import type { Queryable } from '../../storage/db.ts';
-import { listFactors } from '../../storage/repos/mfa-factors.ts';
+import { factorSummaries } from '../../storage/repos/mfa-factors.ts';
 import { LogtoError } from '../errors.ts';
 import { getSignInExperience } from '../sign-in-experience/index.ts';
 import type { Mfa } from '../sign-in-experience/schema.ts';
@@ -20,30 +20,40 @@ import { audited } from './audit.ts';
 import type { ExperienceDeps } from './deps.ts';
 import { assertMfaVerified, type BoundFactor } from './mfa-rules.ts';
 import { recordById, type ExperienceState, type StagedMfa } from './state.ts';
-import { loadSnapshot, updateExperience, type InteractionContext } from './store.ts';
+import { loadSnapshot, readFactors, updateExperience, type InteractionContext } from './store.ts';
 
-/** The user's bound factors; none are read when the sign-in experience enables no factor and the
- *  caller only judges MFA (`whenEnabled`). */
-export async function boundFactors(q: Queryable, userId: string, settings: Mfa, whenEnabled = true): Promise<BoundFactor[]> {
-  if (whenEnabled && settings.factors.length === 0) return [];
-  const rows = await listFactors(q, userId);
-  return rows.map((r) => ({ type: r.type, ...(r.type === 'BackupCode' ? { remainCodes: r.remain_codes ?? 0 } : {}) }));
+/** The user's bound factors: as the request's first read fetched them (`context`), else read now;
+ *  none are read when the sign-in experience enables no factor and the caller only judges MFA
+ *  (`whenEnabled`). */
+export async function boundFactors(
+  q: Queryable,
+  userId: string,
+  settings: Mfa,
+  options: { whenEnabled?: boolean; context?: InteractionContext } = {},
+): Promise<BoundFactor[]> {
+  if ((options.whenEnabled ?? true) && settings.factors.length === 0) return [];
+  return readFactors(options.context, userId) ?? (await factorSummaries(q, userId));
 }
 
 /** Guard P: the identified user's id and bound factors, or the guard's error. */
-async function guardP(deps: ExperienceDeps, state: ExperienceState, settings: Mfa): Promise<{ userId: string; bound: BoundFactor[] }> {
+async function guardP(
+  deps: ExperienceDeps,
+  context: InteractionContext,
+  state: ExperienceState,
+  settings: Mfa,
+): Promise<{ userId: string; bound: BoundFactor[] }> {
   if (state.interactionEvent === 'ForgotPassword') throw new LogtoError('session.not_supported_for_forgot_password');
   if (!state.userId) throw new LogtoError('session.identifier_not_found');
-  const bound = await boundFactors(deps.db, state.userId, settings, false);
+  const bound = await boundFactors(deps.db, state.userId, settings, { whenEnabled: false, context });
   assertMfaVerified(settings, bound, state, state.userId);
   return { userId: state.userId, bound };
 }
 
 /** E24 (SignIn): the identified user must have proven a factor when it has MFA on. */
-export async function assertProfileMfa(deps: ExperienceDeps, state: ExperienceState): Promise<void> {
+export async function assertProfileMfa(deps: ExperienceDeps, context: InteractionContext, state: ExperienceState): Promise<void> {
   if (state.interactionEvent !== 'SignIn' || !state.userId) return;
   const { mfa } = await getSignInExperience(deps.db);
-  assertMfaVerified(mfa, await boundFactors(deps.db, state.userId, mfa), state, state.userId);
+  assertMfaVerified(mfa, await boundFactors(deps.db, state.userId, mfa, { context }), state, state.userId);
 }
 
 /** The staged MFA with `factor` added: one TOTP, passkeys appended (once each), a backup-code set
@@ -77,7 +87,7 @@ export async function bindMfa(deps: ExperienceDeps, context: InteractionContext,
   const key = `Interaction.${state.interactionEvent}.BindMfa.${type}.Submit` as const;
   await audited(deps, context, { key, method: type, userId: state.userId ?? null }, async (carry) => {
     const { mfa } = await getSignInExperience(deps.db);
-    const { bound } = await guardP(deps, state, mfa);
+    const { bound } = await guardP(deps, context, state, mfa);
     const factorOf = (current: ExperienceState) => {
       const record = recordById(current, verificationId, type);
       return methodOf(record).mfa!.staged(record);
@@ -102,7 +112,7 @@ export async function bindMfa(deps: ExperienceDeps, context: InteractionContext,
 export async function skipMfa(deps: ExperienceDeps, context: InteractionContext): Promise<void> {
   const snapshot = await loadSnapshot(deps, context);
   const { mfa } = await getSignInExperience(deps.db);
-  await guardP(deps, snapshot.state, mfa);
+  await guardP(deps, context, snapshot.state, mfa);
   if (mfa.policy !== 'UserControlled') throw new LogtoError('session.mfa.mfa_policy_not_user_controlled');
   await updateExperience(deps, context, snapshot, (current) => ({ ...current, mfa: { ...current.mfa, mfaSkipped: true } }));
 }

@@ -36,7 +36,7 @@ export async function addProfile(deps: ExperienceDeps, context: InteractionConte
   const { state } = snapshot;
   if (state.interactionEvent === 'ForgotPassword') throw new LogtoError('session.not_supported_for_forgot_password');
   if (state.interactionEvent === 'SignIn' && !state.userId) throw new LogtoError('session.identifier_not_found');
-  await assertProfileMfa(deps, state);
+  await assertProfileMfa(deps, context, state);
   const user = await identifiedUser(deps, context, state);
   const staged = await stagedFields(deps, state, user, input);
   await updateExperience(deps, context, snapshot, (current) => ({ ...current, profile: { ...current.profile, ...staged } }));

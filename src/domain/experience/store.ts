@@ -25,6 +25,7 @@ import { randomString, type Keyring } from '../../crypto/keyring.ts';
 import { bindingMatches, issueBinding, type IssuedBinding } from '../../oidc/browser-binding.ts';
 import type { Db, Queryable } from '../../storage/db.ts';
 import * as repo from '../../storage/repos/experience.ts';
+import type { FactorSummary } from '../../storage/repos/mfa-factors.ts';
 import type { UserRow } from '../../storage/repos/users.ts';
 import { carriedWritten, type AuditEvents, type CarriedAudit } from '../audit/index.ts';
 import type { Clock } from '../clock.ts';
@@ -54,7 +55,20 @@ export interface InteractionContext {
   /** What the request read with its interaction, taken once: the provider's model (finishing it
    *  needs no second read), the experience row, the first snapshot of the state, and the user that
    *  row names (takeReadUser). */
-  read?: { interaction?: Interaction; experience?: repo.ExperienceRow | null; user?: repo.NamedUser & { row: UserRow | null } };
+  read?: {
+    interaction?: Interaction;
+    experience?: repo.ExperienceRow | null;
+    user?: repo.NamedUser & { row: UserRow | null };
+    /** The MFA factors of the user that read found, by its id (not taken: judging MFA twice in a
+     *  request needs them twice). */
+    factors?: { userId: string; list: FactorSummary[] };
+  };
+}
+
+/** The factors of `userId` as the request's first read fetched them; undefined when it did not. */
+export function readFactors(context: InteractionContext | undefined, userId: string): FactorSummary[] | undefined {
+  const kept = context?.read?.factors;
+  return kept?.userId === userId ? kept.list : undefined;
 }
 
 /**

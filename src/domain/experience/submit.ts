@@ -57,9 +57,15 @@ function fieldsOf(deps: ExperienceDeps, state: ExperienceState): users.UserField
 
 /** E4's checks of the user with what is staged, in the spec's order: MFA proven, profile complete,
  *  staged factors enabled, the MFA policy fulfilled. */
-async function judge(deps: ExperienceDeps, q: Queryable, sie: EffectiveSignInExperience, user: users.UserRow, state: ExperienceState): Promise<void> {
+async function judge(
+  q: Queryable,
+  context: InteractionContext | undefined,
+  sie: EffectiveSignInExperience,
+  user: users.UserRow,
+  state: ExperienceState,
+): Promise<void> {
   const { mfa } = sie;
-  const bound = await boundFactors(q, user.id, mfa, !stagedTypes(state.mfa).length);
+  const bound = await boundFactors(q, user.id, mfa, { whenEnabled: !stagedTypes(state.mfa).length, context });
   assertMfaVerified(mfa, bound, state, user.id);
   assertProfile(sie.signUp, user, state);
   assertStagedEnabled(mfa, state.mfa);
@@ -107,7 +113,7 @@ async function submitSignIn(deps: ExperienceDeps, context: InteractionContext, s
   const read = takeReadUser(context, state.userId);
   const user = read !== undefined ? read : await users.findUser(deps.db, state.userId);
   if (!user) throw new LogtoError('session.identifier_not_found');
-  await judge(deps, deps.db, sie, user, state);
+  await judge(deps.db, context, sie, user, state);
   let done: Submitted | undefined;
   // Staged factors are written with the user in the locked path's transaction.
   if (!stagedTypes(state.mfa).length) {
@@ -151,7 +157,7 @@ async function lockedSubmit(deps: ExperienceDeps, context: InteractionContext, s
     if (!state.userId) throw new LogtoError('session.identifier_not_found');
     const user = await users.findUser(q, state.userId);
     if (!user) throw new LogtoError('session.identifier_not_found');
-    await judge(deps, q, sie, user, state);
+    await judge(q, undefined, sie, user, state);
     let updated: users.UserRow | null;
     try {
       updated = await users.updateUser(q, user.id, fieldsOf(deps, state), deps.clock.now());

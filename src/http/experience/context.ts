@@ -42,7 +42,12 @@ export function interactionContext(deps: Pick<ExperienceDeps, 'provider' | 'db' 
       ip: request.ip,
       userAgent: request.headers['user-agent'] ?? null,
       binding: { presented: request.cookies[cookie] ?? null },
-      read: { interaction: details, experience: read.experience, user: read.user },
+      read: {
+        interaction: details,
+        experience: read.experience,
+        user: read.user,
+        ...(read.user?.row ? { factors: { userId: read.user.row.id, list: read.user.factors } } : {}),
+      },
     };
   };
 }

@@ -4,6 +4,7 @@
 // interaction (the provider's oidc_models row) and this state together, with the user the state
 // names, in one statement (findInteraction).
 import type { Queryable } from '../db.ts';
+import { FACTOR_SUMMARIES, type FactorSummary } from './mfa-factors.ts';
 import { userColumnsAs, userFromColumns, type UserRow } from './users.ts';
 
 export interface ExperienceRow {
@@ -64,8 +65,8 @@ export interface InteractionRow {
   payload: Record<string, unknown>;
   experience: ExperienceRow | null;
   /** The user the state names (NAMED) and that user's row as the same statement read it (null: no
-   *  such user); absent when it names none. */
-  user?: NamedUser & { row: UserRow | null };
+   *  such user), with its MFA factors (mfa-factors.ts FACTOR_SUMMARIES); absent when it names none. */
+  user?: NamedUser & { row: UserRow | null; factors: FactorSummary[] };
 }
 
 /**
@@ -93,11 +94,14 @@ const NAMED = `LEFT JOIN LATERAL (
  */
 export async function findInteraction(q: Queryable, uid: string, now: Date): Promise<InteractionRow | null> {
   const rows = await q.query<
-    { payload: Record<string, unknown>; e_uid: string | null; n_by: NamedUser['by'] | null; n_value: string | null } & Omit<ExperienceRow, 'uid'>
+    { payload: Record<string, unknown>; e_uid: string | null; n_by: NamedUser['by'] | null; n_value: string | null; u_factors: FactorSummary[] | null } & Omit<
+      ExperienceRow,
+      'uid'
+    >
   >(
     `SELECT m.payload, e.uid AS e_uid, e.application_id, e.state, e.binding, e.previous_binding, e.expires_at,
             CASE WHEN n.id IS NOT NULL THEN 'id' ELSE n.proved->>'type' END AS n_by, COALESCE(n.id, n.proved->>'value') AS n_value,
-            ${userColumnsAs('u', 'u_')}
+            ${userColumnsAs('u', 'u_')}, CASE WHEN u.id IS NOT NULL THEN ${FACTOR_SUMMARIES('u.id')} END AS u_factors
        FROM oidc_models m LEFT JOIN experience_interactions e ON e.uid = m.id AND e.expires_at > $2
        ${NAMED}
       WHERE m.kind = 'Interaction' AND m.id = $1 AND (m.expires_at IS NULL OR m.expires_at > now())`,
@@ -105,11 +109,12 @@ export async function findInteraction(q: Queryable, uid: string, now: Date): Pro
   );
   const row = rows[0];
   if (!row) return null;
-  const { payload, e_uid, n_by, n_value, application_id, state, binding, previous_binding, expires_at } = row;
+  const { payload, e_uid, n_by, n_value, u_factors, application_id, state, binding, previous_binding, expires_at } = row;
+  const user = n_by === null || n_value === null ? undefined : { by: n_by, value: n_value, row: userFromColumns(row, 'u_'), factors: u_factors ?? [] };
   return {
     payload,
     experience: e_uid === null ? null : { uid: e_uid, application_id, state, binding, previous_binding, expires_at },
-    ...(n_by === null || n_value === null ? {} : { user: { by: n_by, value: n_value, row: userFromColumns(row, 'u_') } }),
+    ...(user ? { user } : {}),
   };
 }
 

@@ -25,6 +25,24 @@ export interface MfaFactorRow {
   remain_codes?: number;
 }
 
+/** A bound factor as the MFA rules see it: its type, and a backup-code set's unused codes. */
+export interface FactorSummary {
+  type: MfaFactorType;
+  remainCodes?: number;
+}
+
+/** SQL: the factors of the user whose id is `userId` (an SQL expression), oldest first, as a JSON
+ *  array of FactorSummary; one index scan (user_mfa_factors_user), for a statement to carry along. */
+export const FACTOR_SUMMARIES = (userId: string) => `(SELECT COALESCE(jsonb_agg(jsonb_strip_nulls(jsonb_build_object('type', f.type, 'remainCodes',
+    CASE WHEN f.type = 'BackupCode' THEN (SELECT count(*) FROM user_backup_codes c WHERE c.factor_id = f.id AND c.used_at IS NULL) END))
+    ORDER BY f.created_at, f.id), '[]'::jsonb) FROM user_mfa_factors f WHERE f.user_id = ${userId})`;
+
+/** The user's factors as FACTOR_SUMMARIES reads them. */
+export async function factorSummaries(q: Queryable, userId: string): Promise<FactorSummary[]> {
+  const rows = await q.query<{ factors: FactorSummary[] }>(`SELECT ${FACTOR_SUMMARIES('$1')} AS factors`, [userId]);
+  return rows[0]!.factors;
+}
+
 /** A new WebAuthn credential as the registration verified it. */
 export interface NewWebAuthnCredential {
   credentialId: string;
