@@ -3,15 +3,18 @@
 // jar; the sign-in page's calls (PUT /api/experience, one verification, identification, submit)
 // carry them; redirectTo is followed through the provider to the redirect URI; the code is
 // exchanged at /oidc/token with the verifier. The verification is a password (username) or a code
-// emailed to the address, read from the code book the bench's email recorder writes (experience.ts).
+// emailed to the address, read from the code book the bench's email recorder writes (experience.ts),
+// or a password then the TOTP of the user's authenticator (each TOTP user has its own secret,
+// derived from its number; the TOTP request's latency is timed as step `totp`).
 // Any unexpected answer throws, so it counts as an error.
 import crypto from 'node:crypto';
+import { base32Encode, totpAt, totpStep } from '../src/crypto/totp.ts';
 import type { Client, JsonResponse } from './client.ts';
 import type { CodeBook } from './codebook.ts';
 import { expect } from './flows.ts';
 import type { Flow } from './load.ts';
 
-export type SignInMethod = 'password' | 'code';
+export type SignInMethod = 'password' | 'code' | 'password-totp';
 
 /** What a flow needs to sign bench users in. Plain data (crosses into the load worker). */
 export interface ExperienceSpec {
@@ -21,11 +24,16 @@ export interface ExperienceSpec {
   redirectUri: string;
   /** Users 0 … users − 1 exist (benchUser); flows take them in turn. */
   users: number;
+  /** TOTP users 0 … totpUsers − 1 exist (benchTotpUser), each with a bound TOTP (benchTotpSecret). */
+  totpUsers: number;
   password: string;
 }
 
 /** The i-th bench user's identifiers; the code book slot of its email is i. */
 export const benchUser = (i: number) => ({ username: `bench_user_${i}`, email: `bench.user.${i}@example.com` });
+/** The i-th bench user with a TOTP, and its authenticator's secret. */
+export const benchTotpUser = (i: number) => ({ username: `bench_totp_user_${i}`, email: `bench.totp.user.${i}@example.com` });
+export const benchTotpSecret = (i: number) => base32Encode(crypto.createHash('sha1').update(`bench-totp-${i}`).digest());
 
 /** A browser's cookie store for one host: cookies by name and path, sent where the path matches. */
 function cookieJar() {
@@ -66,9 +74,10 @@ const local = (url: string) => {
 };
 
 export function experienceFlow(client: Client, spec: ExperienceSpec, book: CodeBook, firstUser: number): Flow {
-  return async (n) => {
-    const slot = (firstUser + n) % spec.users;
-    const user = benchUser(slot);
+  const totp = spec.method === 'password-totp';
+  return async (n, step) => {
+    const slot = (firstUser + n) % (totp ? spec.totpUsers : spec.users);
+    const user = totp ? benchTotpUser(slot) : benchUser(slot);
     const jar = cookieJar();
     const send = async (method: string, path: string, status: number, body?: unknown): Promise<JsonResponse> => {
       const cookie = jar.header(path.split('?')[0]!);
@@ -96,7 +105,7 @@ export function experienceFlow(client: Client, spec: ExperienceSpec, book: CodeB
     // 2. The sign-in page.
     await send('PUT', '/api/experience', 204, { interactionEvent: 'SignIn' });
     let verificationId: string;
-    if (spec.method === 'password') {
+    if (spec.method !== 'code') {
       const identifier = { type: 'username', value: user.username };
       verificationId = (await send('POST', '/api/experience/verification/password', 200, { identifier, password: spec.password })).body.verificationId;
     } else {
@@ -108,6 +117,12 @@ export function experienceFlow(client: Client, spec: ExperienceSpec, book: CodeB
       await send('POST', '/api/experience/verification/verification-code/verify', 200, { identifier, verificationId, code });
     }
     await send('POST', '/api/experience/identification', 204, { verificationId });
+    if (totp) {
+      const code = totpAt(benchTotpSecret(slot), totpStep(new Date()));
+      const started = performance.now();
+      await send('POST', '/api/experience/verification/totp/verify', 200, { code });
+      step('totp', performance.now() - started);
+    }
     const { redirectTo } = (await send('POST', '/api/experience/submit', 200)).body as { redirectTo: string };
 
     // 3. Back through the provider (303s on /oidc) until it sends the browser to the application.

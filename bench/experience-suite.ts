@@ -6,17 +6,19 @@
 //   code:     the bare INSERT + UPDATE pair (baseline.ts, as in the OTP suite).
 // Prints one table per method, where each flow's CPU goes (server thread, argon2 pool, the rest of
 // the process, PostgreSQL), the statements per flow, Verity's memory (memory.ts: the target alone in
-// a child process, after start and after the suite's load), and the issue's targets (PostgreSQL):
+// a child process, after start and after the suite's load), and the issues' targets (PostgreSQL):
 //   password flows/s ≥ 0.6 × argon2id verifications/s (each concurrency), ≤ 15 statements per flow;
-//   code flows/s ≥ 250 at concurrency 16, ≤ 20 statements per flow; RSS after the suite ≤ 200 MB.
+//   code flows/s ≥ 250 at concurrency 16, ≤ 20 statements per flow; RSS after the suite ≤ 200 MB;
+//   password + TOTP flows/s ≥ 0.9 × password-only flows/s (each concurrency), the TOTP step's
+//   p50 ≤ 2 ms at concurrency 1 (its p50/p99 at every concurrency printed on their own).
 import os from 'node:os';
 import { probePasswordPool, startArgon2Baseline } from './argon2-baseline.ts';
 import { startBaseline } from './baseline.ts';
 import type { CodeBook } from './codebook.ts';
 import type { Measured } from './driver.ts';
 import type { SignInMethod } from './experience-flow.ts';
-import { startVerityExperience, type ExperienceTarget } from './experience.ts';
-import type { LoadSpec } from './load.ts';
+import { startVerityExperience, TOTP_USERS, type ExperienceTarget } from './experience.ts';
+import { quantile, type LoadSpec } from './load.ts';
 import { startMemoryServer } from './memory.ts';
 import { figures, rateCheck, ratioCheck, statementCheck, table, type Row } from './report.ts';
 import { countStatements, measureRounds, type SuiteContext, type Unit } from './suite.ts';
@@ -28,6 +30,8 @@ export const PASSWORD_STATEMENTS = 15;
 export const CODE_FLOWS_PER_SECOND = 250;
 export const CODE_STATEMENTS = 20;
 export const MEMORY_MB = 200;
+export const TOTP_FACTOR = 0.9;
+export const TOTP_STEP_P50_MS = 2;
 /** Every bench user's password (the growth suite's users too). */
 export const PASSWORD = 'Bench-Passw0rd-2026';
 
@@ -65,12 +69,14 @@ export async function experienceSuite(ctx: SuiteContext, options: { book: CodeBo
           },
         ]
       : [];
-  // Flows take users in turn across runs, so a user's last flow is long over when it comes round again.
-  let cursor = 0;
+  // Flows take users in turn across runs, so a user's last flow is long over when it comes round
+  // again (TOTP users from their own pool: a TOTP step is accepted once per user).
+  const cursors = { users: 0, totp: 0 };
   const signIn = (target: Pick<ExperienceTarget, 'url' | 'experience'>, method: SignInMethod) => async (spec: LoadSpec) => {
     const experience = { ...target.experience, method };
-    const result = await ctx.driver.run({ kind: 'experience', url: target.url, experience, spec, firstPhone: cursor });
-    cursor = (cursor + result.issued) % options.users;
+    const pool = method === 'password-totp' ? 'totp' : 'users';
+    const result = await ctx.driver.run({ kind: 'experience', url: target.url, experience, spec, firstPhone: cursors[pool] });
+    cursors[pool] = (cursors[pool] + result.issued) % (pool === 'totp' ? TOTP_USERS : options.users);
     return result;
   };
   const verities = [pg, lite].filter((t): t is ExperienceTarget => t !== null);
@@ -80,6 +86,7 @@ export async function experienceSuite(ctx: SuiteContext, options: { book: CodeBo
     ...verityUnits('password'),
     ...unit('code', pairs, (spec) => ctx.driver.run({ kind: 'pair', url: pairs!.url, spec, firstPhone: 0 })),
     ...verityUnits('code'),
+    ...unit('password-totp', pg, signIn(pg!, 'password-totp')),
   ];
 
   console.log('== Experience API sign-in, authorization request to tokens: one flow = 7 HTTP requests (password), 8 (code) ==\n');
@@ -90,6 +97,12 @@ export async function experienceSuite(ctx: SuiteContext, options: { book: CodeBo
   console.log(`${table(of('password'), 'argon2')}\n`);
   console.log('email-code sign-in (send, then verify); baseline: bare INSERT + UPDATE pairs on PostgreSQL, as in the OTP suite');
   console.log(`${table(of('code'), 'baseline')}\n`);
+  const withTotp = of('password-totp', 'verity-pg').map((r) => ({ ...r, target: 'pw+totp-pg' }));
+  if (withTotp.length > 0) {
+    console.log('password + TOTP sign-in (one more request: POST …/totp/verify); baseline: the password-only flow on the same server, same run');
+    console.log(`${table([...of('password', 'verity-pg'), ...withTotp], 'verity-pg')}\n`);
+    console.log(`${totpSteps(withTotp)}\n`);
+  }
   console.log('CPU ms per flow and ratios Verity ÷ baseline at the same concurrency, as in the OTP table (PGlite rows too).\n');
   console.log(`${whereTheTimeGoes(rows, poolMs)}\n`);
   const counted = await countStatements(ctx, units.filter((u) => u.target !== argon2 && u.target !== pairs));
@@ -132,6 +145,26 @@ export async function experienceSuite(ctx: SuiteContext, options: { book: CodeBo
   const code = statementsOf('code');
   if (password) console.log(statementCheck(title('password sign-in statements per flow'), PASSWORD_STATEMENTS, counted.perFlow.get(password)!));
   if (code) console.log(statementCheck(title('email-code sign-in statements per flow'), CODE_STATEMENTS, counted.perFlow.get(code)!));
+  if (withTotp.length > 0) {
+    console.log(ratioCheck(title(`password + TOTP flows/s ≥ ${TOTP_FACTOR} × password-only flows/s, same concurrency`), TOTP_FACTOR, withTotp, of('password', 'verity-pg'), ['flows/s', 'flows/s']));
+    const step1 = withTotp.find((r) => r.concurrency === 1)?.measured.steps.totp;
+    if (step1) {
+      const p50 = quantile(step1, 0.5);
+      const verdict = p50 <= TOTP_STEP_P50_MS ? `PASS by ${fix(TOTP_STEP_P50_MS - p50, 2)} ms` : `MISS by ${fix(p50 - TOTP_STEP_P50_MS, 2)} ms`;
+      console.log(`${title(`the TOTP step adds ≤ ${TOTP_STEP_P50_MS} ms p50 at concurrency 1`)}: ${fix(p50, 2)} ms  →  ${verdict}`);
+    }
+  }
+}
+
+/** The TOTP step (POST /api/experience/verification/totp/verify) on its own, per concurrency. */
+function totpSteps(rows: readonly Row[]): string {
+  const out = ['TOTP step alone (the verify request inside each password + TOTP flow):'];
+  for (const row of rows) {
+    const step = row.measured.steps.totp;
+    if (!step) continue;
+    out.push(`  c${String(row.concurrency).padEnd(3)} p50 ${fix(quantile(step, 0.5), 2)} ms, p99 ${fix(quantile(step, 0.99), 2)} ms (${step.length} steps)`);
+  }
+  return out.join('\n');
 }
 
 /**

@@ -14,7 +14,9 @@ import type { SignInExperiencePatch } from '../src/domain/sign-in-experience/sch
 import { createUser } from '../src/domain/users/create.ts';
 import type { Keyring } from '../src/crypto/keyring.ts';
 import type { Db } from '../src/storage/db.ts';
-import { benchUser, type ExperienceSpec } from './experience-flow.ts';
+import { insertTotp } from '../src/storage/repos/mfa-factors.ts';
+import { randomString } from '../src/crypto/keyring.ts';
+import { benchTotpSecret, benchTotpUser, benchUser, type ExperienceSpec } from './experience-flow.ts';
 import { building } from './lifecycle.ts';
 import type { Target } from './target.ts';
 import { startVerityApp } from './verity.ts';
@@ -24,12 +26,19 @@ const REDIRECT_URI = 'https://bench-spa.example.com/callback';
 /** A sign-in method: a password always, a code when asked (both primary: the password). */
 const method = (identifier: 'username' | 'email', verificationCode: boolean) => ({ identifier, password: true, verificationCode, isPasswordPrimary: true });
 
-/** Sign-up by username + password; sign-in by username with a password, by email with a password or a code. */
+/** Sign-up by username + password; sign-in by username with a password, by email with a password or
+ *  a code; TOTP enabled as a second factor the user may skip (the password and code users have
+ *  skipped it, the TOTP users have one bound). */
 const SIGN_IN_EXPERIENCE: SignInExperiencePatch = {
   signInMode: 'SignInAndRegister',
   signUp: { identifiers: ['username'], password: true, verify: false },
   signIn: { methods: [method('username', false), method('email', true)] },
+  mfa: { factors: ['Totp'], policy: 'UserControlled' },
 };
+
+/** TOTP users: at a few hundred flows/s each comes round again long after its last step (a step is
+ *  accepted once per user). */
+export const TOTP_USERS = 8192;
 
 /** Where a recorder puts a code: the shared code book, or (memory.ts) a message to the bench process. */
 export type RecordCode = (slot: number, code: string) => void | Promise<void>;
@@ -69,11 +78,19 @@ export async function prepareExperience(
     type: 'SPA',
     oidcClientMetadata: { redirectUris: [REDIRECT_URI], postLogoutRedirectUris: [] },
   });
+  const skipped: string[] = [];
   for (let i = 0; i < users; i += 1) {
     const { username, email } = benchUser(i);
-    await createUser(full, { username, primaryEmail: email, passwordDigest: passwordHash, passwordAlgorithm: 'Argon2id' });
+    skipped.push((await createUser(full, { username, primaryEmail: email, passwordDigest: passwordHash, passwordAlgorithm: 'Argon2id' })).id);
   }
-  return { clientId: spa.id, redirectUri: REDIRECT_URI, users, password };
+  await deps.db.query('UPDATE users SET mfa_skipped = true WHERE id = ANY($1::text[])', [skipped]);
+  const now = new Date();
+  for (let i = 0; i < TOTP_USERS; i += 1) {
+    const { username, email } = benchTotpUser(i);
+    const user = await createUser(full, { username, primaryEmail: email, passwordDigest: passwordHash, passwordAlgorithm: 'Argon2id' });
+    await insertTotp(deps.db, { id: randomString(21), userId: user.id, sealedSecret: deps.keyring.encrypt(benchTotpSecret(i)), now });
+  }
+  return { clientId: spa.id, redirectUri: REDIRECT_URI, users, totpUsers: TOTP_USERS, password };
 }
 
 export function startVerityExperience(options: {

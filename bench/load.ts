@@ -4,8 +4,10 @@
 // slow cold-start flows from the warm-up never count and slow flows at the end are not dropped.
 // A counted run stops after a fixed number of flows.
 
-/** One unit of work (an OTP flow or a baseline pair); `n` numbers flows from 0 across all users. */
-export type Flow = (n: number) => Promise<void>;
+/** One unit of work (an OTP flow or a baseline pair); `n` numbers flows from 0 across all users.
+ *  A flow may time a step of its own (`step(name, ms)`), reported apart from the whole flow. */
+export type Flow = (n: number, step: StepTimer) => Promise<void>;
+export type StepTimer = (name: string, ms: number) => void;
 
 export type LoadSpec =
   | { mode: 'timed'; concurrency: number; warmupMs: number; durationMs: number }
@@ -23,6 +25,8 @@ export interface LoadResult {
   firstError?: string;
   /** Flow numbers used, so the next run can start after them. */
   issued: number;
+  /** Latencies in ms of the steps flows timed (StepTimer), by name, ascending; same window rule. */
+  steps: Record<string, Float64Array>;
 }
 
 /** Called when the measured window opens and closes (CPU sampling hangs off these). */
@@ -47,6 +51,7 @@ export async function runLoad(spec: LoadSpec, flow: Flow, marks: Marks = noMarks
   const windowStart = timed ? begin + spec.warmupMs : begin;
   const windowEnd = timed ? windowStart + spec.durationMs : Infinity;
   const latencies: number[] = [];
+  const steps = new Map<string, number[]>();
   let completed = 0;
   let issued = 0;
   let errors = 0;
@@ -66,12 +71,19 @@ export async function runLoad(spec: LoadSpec, flow: Flow, marks: Marks = noMarks
     while (more()) {
       const n = issued++;
       const started = performance.now();
+      const inWindow = started >= windowStart && started < windowEnd;
+      const step: StepTimer = (name, ms) => {
+        if (!inWindow) return;
+        const list = steps.get(name) ?? [];
+        list.push(ms);
+        steps.set(name, list);
+      };
       try {
-        await flow(n);
+        await flow(n, step);
         const finished = performance.now();
         lastFinish = finished;
         if (finished >= windowStart && finished <= windowEnd) completed += 1;
-        if (started >= windowStart && started < windowEnd) latencies.push(finished - started);
+        if (inWindow) latencies.push(finished - started);
       } catch (error) {
         errors += 1;
         firstError ??= error instanceof Error ? error.message : String(error);
@@ -86,7 +98,8 @@ export async function runLoad(spec: LoadSpec, flow: Flow, marks: Marks = noMarks
 
   const sorted = Float64Array.from(latencies).sort();
   const seconds = timed ? spec.durationMs / 1000 : (lastFinish - begin) / 1000;
-  return { flows: completed, seconds, latencies: sorted, errors, firstError, issued };
+  const sortedSteps = Object.fromEntries([...steps].map(([name, list]) => [name, Float64Array.from(list).sort()]));
+  return { flows: completed, seconds, latencies: sorted, errors, firstError, issued, steps: sortedSteps };
 }
 
 /** The q-quantile (0..1) of ascending samples, nearest-rank; NaN when there are none. */
