@@ -49,6 +49,14 @@ export class DatabaseUnavailableError extends Error {
 }
 
 /** Whether `error`, or an error it wraps (its `cause` chain), is a DatabaseUnavailableError. */
+/** Where a unique violation (SQLSTATE 23505) happened, as the drivers name it (the constraint, and
+ *  the message naming it); null for any other error. Repositories map it to their index names. */
+export function uniqueViolationText(error: unknown): string | null {
+  const e = error as { code?: unknown; constraint?: unknown; message?: unknown } | null;
+  if (!e || e.code !== '23505') return null;
+  return `${String(e.constraint ?? '')} ${String(e.message ?? '')}`;
+}
+
 export function isDatabaseUnavailable(error: unknown): boolean {
   for (let e = error, hops = 0; e && hops < 5; e = (e as { cause?: unknown }).cause, hops += 1) {
     if (e instanceof DatabaseUnavailableError) return true;

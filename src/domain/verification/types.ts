@@ -4,6 +4,7 @@
 // submit never switch on a record type.
 import { z } from 'zod';
 import type { Queryable } from '../../storage/db.ts';
+import type { NewWebAuthnCredential } from '../../storage/repos/mfa-factors.ts';
 import type { UserRow } from '../../storage/repos/users.ts';
 
 export const InteractionEvent = z.enum(['SignIn', 'Register', 'ForgotPassword']);
@@ -88,15 +89,8 @@ export type StagedFactor =
   | { type: 'WebAuthn'; credential: StagedCredential }
   | { type: 'BackupCode'; codes: { digest: string; keyId: string }[] };
 
-export interface StagedCredential {
-  credentialId: string;
-  publicKey: string;
-  counter: number;
-  transports: string[];
-  backedUp: boolean;
-  deviceType: string;
-  agent: string | null;
-}
+/** A WebAuthn credential as its registration verified it (stored as such at submit). */
+export type StagedCredential = NewWebAuthnCredential;
 
 /** Normalises an identifier as users store it: emails trimmed, phones as digits only. */
 export function normalizeIdentifier(identifier: Identifier): Identifier {

@@ -2,7 +2,7 @@
 // one backup-code set per user, a WebAuthn credential for one user) is the indexes' job: callers
 // map SQLSTATE 23505 with mfaUniqueViolationOf. Every use of a factor that must happen once (a TOTP
 // step, a backup code, a WebAuthn counter) is one compare-and-set statement.
-import type { Queryable } from '../db.ts';
+import { uniqueViolationText, type Queryable } from '../db.ts';
 
 export type MfaFactorType = 'Totp' | 'WebAuthn' | 'BackupCode';
 
@@ -62,9 +62,8 @@ export interface BackupCodeDigest {
 
 /** Which unique index a 23505 names: the user's TOTP, its backup-code set, or a credential. */
 export function mfaUniqueViolationOf(error: unknown): 'totp' | 'backup' | 'credential' | null {
-  const e = error as { code?: unknown; constraint?: unknown; message?: unknown } | null;
-  if (!e || e.code !== '23505') return null;
-  const where = `${String(e.constraint ?? '')} ${String(e.message ?? '')}`;
+  const where = uniqueViolationText(error);
+  if (where === null) return null;
   if (where.includes('user_mfa_factors_one_totp')) return 'totp';
   if (where.includes('user_mfa_factors_one_backup_set')) return 'backup';
   if (where.includes('user_mfa_factors_credential')) return 'credential';

@@ -1,7 +1,7 @@
 // Owns the SQL of SSO connectors (migration 007). `config` is ciphertext here: the domain encrypts
 // and decrypts it. Connector names are unique by constraint; callers map the 23505 it raises (see
 // isConnectorNameViolation) instead of relying on a check before the write.
-import type { Queryable } from '../db.ts';
+import { uniqueViolationText, type Queryable } from '../db.ts';
 
 export interface SsoConnectorRow {
   id: string;
@@ -19,9 +19,7 @@ export type SsoConnectorPatch = Partial<Pick<SsoConnectorRow, 'connector_name' |
 
 /** True when `error` is the unique violation of sso_connectors_connector_name_key. */
 export function isConnectorNameViolation(error: unknown): boolean {
-  const e = error as { code?: unknown; constraint?: unknown; message?: unknown } | null;
-  if (!e || e.code !== '23505') return false;
-  return `${String(e.constraint ?? '')} ${String(e.message ?? '')}`.includes('sso_connectors_connector_name_key');
+  return uniqueViolationText(error)?.includes('sso_connectors_connector_name_key') ?? false;
 }
 
 /** Throws the database's 23505 when the connector name is taken (see isConnectorNameViolation). */

@@ -2,7 +2,7 @@
 // unique indexes; callers map SQLSTATE 23505 (see uniqueViolationOf) instead of checking first, so
 // concurrent writers cannot both succeed.
 import type { Search } from '../../domain/search.ts';
-import type { Queryable, QueryOptions } from '../db.ts';
+import { uniqueViolationText, type Queryable, type QueryOptions } from '../db.ts';
 import { COUNT_BOUND, estimatedTotal, listTotal, type PageWindow } from '../list-total.ts';
 import { searchCondition } from '../search-sql.ts';
 
@@ -46,9 +46,8 @@ const cast = (column: string, n: number) => (JSON_COLUMNS.has(column) ? `$${n}::
 
 /** The unique index a 23505 error names, or null for any other error. */
 export function uniqueViolationOf(error: unknown): 'username' | 'email' | 'phone' | 'id' | null {
-  const e = error as { code?: unknown; constraint?: unknown; message?: unknown } | null;
-  if (!e || e.code !== '23505') return null;
-  const where = `${String(e.constraint ?? '')} ${String(e.message ?? '')}`;
+  const where = uniqueViolationText(error);
+  if (where === null) return null;
   if (where.includes('users_username_key')) return 'username';
   if (where.includes('users_primary_email_key')) return 'email';
   if (where.includes('users_primary_phone_key')) return 'phone';
