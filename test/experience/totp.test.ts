@@ -134,6 +134,13 @@ describe('E14 POST /verification/totp/verify with a verificationId (a new secret
     expect(factor).not.toBeNull();
     expect(factor!.totp_secret).not.toContain(secret);
     expect(x.t.keyring.decrypt(factor!.totp_secret!)).toBe(secret);
+    // the next sign-in needs it, and the app's code proves it
+    const next = await x.session('SignIn');
+    await signIn(next, user.username);
+    expect(await next.call('POST', E4)).toEqual(err(403, 'session.mfa.require_mfa_verification'));
+    x.t.clock.advance(2 * STEP_MS);
+    expect((await next.call('POST', E14, { code: totpAt(secret, step + 2) })).status).toBe(200);
+    expect((await next.call('POST', E4)).status).toBe(200);
   });
 
   it('404 session.verification_session_not_found for an unknown id, another type’s id, or another user’s record', async () => {
@@ -225,6 +232,21 @@ describe('E14 without a verificationId (the bound TOTP: an MFA proof)', () => {
     x.t.clock.advance(10 * MINUTE);
     // the refused right code used no step: this one is still good
     expect((await s.call('POST', E14, { code: totpAt(secret, totpStep(x.t.clock.now())) })).status).toBe(200);
+  });
+
+  it('swapping the records the lockout identifier comes from (another account’s password, a fresh verified phone) gives no more guesses', async () => {
+    const step = nextStep();
+    const { s, secret } = await withTotp(step);
+    const mine = await x.newUser();
+    const wrong = { code: wrongCode(secret, step) };
+    for (let i = 0; i < 2; i += 1) expect(await s.call('POST', E14, wrong)).toEqual(invalidCode);
+    // the interaction's Password record now names another account: the username no longer counts
+    expect((await s.call('POST', E6, { identifier: { type: 'username', value: mine.username }, password: PASSWORD })).status).toBe(200);
+    expect(await s.call('POST', E14, wrong)).toEqual(invalidCode);
+    await x.verifiedCode(s, { type: 'phone', value: x.phone() });
+    expect(await s.call('POST', E14, wrong)).toEqual(invalidCode);
+    expect(await s.call('POST', E14, wrong)).toEqual(blocked);
+    expect(await s.call('POST', E14, { code: totpAt(secret, step) })).toEqual(blocked);
   });
 
   it('audit rows for every attempt carry the user and the outcome, never a code or a secret', async () => {

@@ -3,7 +3,7 @@
 // secret, or against the TOTP the user has bound). Both need an identified user; each is one
 // audited attempt (Interaction.<event>.Verification.Totp.Create / .Submit) that stores a Totp
 // record. A refused code counts towards the lockout the user's identifier shares with password and
-// code checks (mfaLockoutIdentifier). Neither a code nor a secret reaches an audit row or a log.
+// code checks (mfaLockoutIdentifier), and towards one of the user's own (underMfaLockout). Neither a code nor a secret reaches an audit row or a log.
 // Throws LogtoError session.interaction_not_found (404), session.identifier_not_found (404),
 // session.verification_session_not_found (404), session.mfa.invalid_totp_code (400),
 // session.verification_blocked_too_many_attempts (400).
@@ -21,6 +21,22 @@ import { attempt, underLockout } from './verification.ts';
 function identifiedUser(state: ExperienceState): string {
   if (!state.userId) throw new LogtoError('session.identifier_not_found');
   return state.userId;
+}
+
+/**
+ * Runs a code check under the lockout: a refused code counts under the identifier the user signed in
+ * with (mfaLockoutIdentifier) and under one key of the user's own that no record of the interaction
+ * can change (the one mfaLockoutIdentifier falls back to). The second is why a client that swaps the
+ * interaction's records (a Password record of another account, verified codes of fresh addresses)
+ * to change the first still gets no more than the limit's guesses at the user's TOTP.
+ */
+function underMfaLockout<T>(deps: ExperienceDeps, state: ExperienceState, userId: string, check: () => Promise<T>): Promise<T> {
+  const own = mfaLockoutIdentifier({ ...state, verificationRecords: [] }, userId); // no record names it
+  const named = mfaLockoutIdentifier(state, userId);
+  // The user's own key outside: a failure that blocks the named identifier is already answered as
+  // blocked (and the named identifier's lockout is the one shared with the password checks).
+  const checkNamed = () => (named.type === own.type && named.value === own.value ? check() : underLockout(deps, named, check));
+  return underLockout(deps, own, checkNamed);
 }
 
 /** The account name an authenticator app shows: the user's email, else username, else phone, else id. */
@@ -56,7 +72,7 @@ export function verifyTotp(deps: ExperienceDeps, context: InteractionContext, co
     const userId = identifiedUser(state);
     const pending = verificationId === undefined ? undefined : recordById(state, verificationId, 'Totp');
     if (pending && pending.userId !== userId) throw new LogtoError('session.verification_session_not_found');
-    return underLockout(deps, mfaLockoutIdentifier(state, userId), async () =>
+    return underMfaLockout(deps, state, userId, async () =>
       pending ? verifyNewTotpSecret(deps, pending, code) : verifyBoundTotp(deps, newRecordId(), userId, code),
     );
   });
