@@ -50,12 +50,13 @@ export async function underLockout<T>(
 /**
  * One verification attempt: reads the interaction, runs `work` on it under an audit row keyed by the
  * event and method, and stores the record it returns (replacing the record of its type). A record
- * that completes an earlier one (`completes`) must still be there when it is stored.
+ * that completes an earlier one (`completes`) must still be there when it is stored. An attempt
+ * for the identified user (`forUser`: the MFA methods) names that user in its row even when it fails.
  */
 export async function attempt<R extends VerificationRecord>(
   deps: ExperienceDeps,
   context: InteractionContext,
-  what: { method: R['type']; action: 'Create' | 'Submit'; identifier?: Identifier; completes?: string },
+  what: { method: R['type']; action: 'Create' | 'Submit'; identifier?: Identifier; completes?: string; forUser?: boolean },
   work: (state: ExperienceState) => Promise<R>,
 ): Promise<{ verificationId: string }> {
   const snapshot = await loadSnapshot(deps, context);
@@ -64,7 +65,7 @@ export async function attempt<R extends VerificationRecord>(
   const record = await audited(
     deps,
     context,
-    { key, method: what.method, identifier: what.identifier },
+    { key, method: what.method, identifier: what.identifier, userId: what.forUser ? snapshot.state.userId : undefined },
     async (carry) => {
       const made = await work(snapshot.state);
       // The attempt's success row rides on the statement storing its record; the attempt succeeded

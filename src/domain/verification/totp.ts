@@ -1,7 +1,13 @@
 // Verification method Totp (E13 secret, E14 verify; RFC 6238). A record either sets up a new TOTP
 // (it holds the new secret, sealed with the server secret, until E22 binds it) or, without a
-// secret, proves the TOTP the user already has (an MFA proof).
+// secret, proves the TOTP the user already has (an MFA proof). The plain secret exists only inside
+// the calls below and E13's answer; it is never logged or audited.
 import { z } from 'zod';
+import type { Keyring } from '../../crypto/keyring.ts';
+import { generateTotpSecret, matchTotp } from '../../crypto/totp.ts';
+import type { Queryable } from '../../storage/db.ts';
+import { advanceTotpStep, findFactor } from '../../storage/repos/mfa-factors.ts';
+import type { Clock } from '../clock.ts';
 import { LogtoError } from '../errors.ts';
 import type { VerificationMethod } from './types.ts';
 
@@ -29,3 +35,44 @@ export const totpMethod: VerificationMethod<TotpRecord> = {
     },
   },
 };
+
+/** What the checks need: the server secret that seals TOTP seeds, the clock, the database. */
+export interface TotpDeps {
+  db: Queryable;
+  clock: Clock;
+  keyring: Keyring;
+}
+
+/** E13: a new-bind record holding a new secret (from the CSPRNG) sealed, and that secret in plain
+ *  text for the one answer that shows it. */
+export function createTotpSecretRecord(deps: Pick<TotpDeps, 'keyring'>, id: string, userId: string): { record: TotpRecord; secret: string } {
+  const secret = generateTotpSecret();
+  return { record: { id, type: 'Totp', userId, secret: deps.keyring.encrypt(secret), verified: false }, secret };
+}
+
+/**
+ * E14 with an id: the code checked against the record's new secret (this step or one either side)
+ * → the record verified, still holding the secret, for E22 to bind. No step is consumed: the secret
+ * is not the user's yet. Throws session.mfa.invalid_totp_code (wrong code, or no pending secret).
+ */
+export function verifyNewTotpSecret(deps: Pick<TotpDeps, 'keyring' | 'clock'>, record: TotpRecord, code: string): TotpRecord {
+  if (record.secret === undefined) throw new LogtoError('session.mfa.invalid_totp_code');
+  if (matchTotp(deps.keyring.decrypt(record.secret), code, deps.clock.now()) === null) throw new LogtoError('session.mfa.invalid_totp_code');
+  return { ...record, verified: true };
+}
+
+/**
+ * E14 without an id: the code checked against the user's bound TOTP, and its step taken by one
+ * compare-and-set (advanceTotpStep), so each step is accepted once per user: a replay in the same
+ * step, or a code of an earlier step than the last accepted one, is refused like a wrong code, and
+ * of parallel checks of one code exactly one wins. → a verified record without secret (an MFA
+ * proof). Throws session.mfa.invalid_totp_code (no TOTP, wrong code, step already used).
+ */
+export async function verifyBoundTotp(deps: TotpDeps, id: string, userId: string, code: string): Promise<TotpRecord> {
+  const factor = await findFactor(deps.db, userId, 'Totp');
+  if (!factor?.totp_secret) throw new LogtoError('session.mfa.invalid_totp_code');
+  const now = deps.clock.now();
+  const step = matchTotp(deps.keyring.decrypt(factor.totp_secret), code, now);
+  if (step === null || !(await advanceTotpStep(deps.db, factor.id, step, now))) throw new LogtoError('session.mfa.invalid_totp_code');
+  return { id, type: 'Totp', userId, verified: true };
+}

@@ -15,6 +15,7 @@ import { submitExperience } from '../../domain/experience/submit.ts';
 import { InteractionEvent } from '../../domain/verification/types.ts';
 import { LogtoErrorBody } from '../management/schemas.ts';
 import { bindingCookie, contextOf, interactionContext } from './context.ts';
+import { totpRoutes } from './totp.ts';
 import { verificationRoutes } from './verification.ts';
 
 const tags = ['experience'];
@@ -129,5 +130,6 @@ export function experienceRoutes(deps: ExperienceDeps) {
       },
     );
     await app.register(verificationRoutes(deps));
+    await app.register(totpRoutes(deps));
   };
 }

@@ -1,0 +1,79 @@
+// Use cases E13 (POST /api/experience/verification/totp/secret: a new secret for the identified user
+// to add to an authenticator app) and E14 (POST …/totp/verify: a code checked against that new
+// secret, or against the TOTP the user has bound). Both need an identified user; each is one
+// audited attempt (Interaction.<event>.Verification.Totp.Create / .Submit) that stores a Totp
+// record. A refused code counts towards the lockout the user's identifier shares with password and
+// code checks (mfaLockoutIdentifier), and towards one of the user's own (underMfaLockout). Neither a code nor a secret reaches an audit row or a log.
+// Throws LogtoError session.interaction_not_found (404), session.identifier_not_found (404),
+// session.verification_session_not_found (404), session.mfa.invalid_totp_code (400),
+// session.verification_blocked_too_many_attempts (400).
+import { otpauthUri, qrCodeDataUrl } from '../../crypto/totp.ts';
+import { findUser, type UserRow } from '../../storage/repos/users.ts';
+import { LogtoError } from '../errors.ts';
+import { createTotpSecretRecord, verifyBoundTotp, verifyNewTotpSecret } from '../verification/totp.ts';
+import type { ExperienceDeps } from './deps.ts';
+import { mfaLockoutIdentifier } from './mfa.ts';
+import { recordById, type ExperienceState } from './state.ts';
+import { newRecordId, takeReadUser, type InteractionContext } from './store.ts';
+import { attempt, underLockout } from './verification.ts';
+
+/** The identified user's id; throws session.identifier_not_found. */
+function identifiedUser(state: ExperienceState): string {
+  if (!state.userId) throw new LogtoError('session.identifier_not_found');
+  return state.userId;
+}
+
+/**
+ * Runs a code check under the lockout: a refused code counts under the identifier the user signed in
+ * with (mfaLockoutIdentifier) and under one key of the user's own that no record of the interaction
+ * can change (the one mfaLockoutIdentifier falls back to). The second is why a client that swaps the
+ * interaction's records (a Password record of another account, verified codes of fresh addresses)
+ * to change the first still gets no more than the limit's guesses at the user's TOTP.
+ */
+function underMfaLockout<T>(deps: ExperienceDeps, state: ExperienceState, userId: string, check: () => Promise<T>): Promise<T> {
+  const own = mfaLockoutIdentifier({ ...state, verificationRecords: [] }, userId); // no record names it
+  const named = mfaLockoutIdentifier(state, userId);
+  // The user's own key outside: a failure that blocks the named identifier is already answered as
+  // blocked (and the named identifier's lockout is the one shared with the password checks).
+  const checkNamed = () => (named.type === own.type && named.value === own.value ? check() : underLockout(deps, named, check));
+  return underLockout(deps, own, checkNamed);
+}
+
+/** The account name an authenticator app shows: the user's email, else username, else phone, else id. */
+const accountOf = (user: UserRow): string => user.primary_email ?? user.username ?? user.primary_phone ?? user.id;
+
+/** The issuer an authenticator app shows: this server's host, as its public URL names it (not the
+ *  request's Host header, which the client chooses). */
+const issuerOf = (deps: ExperienceDeps): string => new URL(deps.provider.issuer).host;
+
+export async function createTotpSecret(
+  deps: ExperienceDeps,
+  context: InteractionContext,
+): Promise<{ verificationId: string; secret: string; secretQrCode: string }> {
+  let shown: { secret: string; secretQrCode: string } | undefined;
+  const { verificationId } = await attempt(deps, context, { method: 'Totp', action: 'Create', forUser: true }, async (state) => {
+    const userId = identifiedUser(state);
+    const read = takeReadUser(context, userId);
+    const user = read !== undefined ? read : await findUser(deps.db, userId);
+    if (!user) throw new LogtoError('session.identifier_not_found');
+    const { record, secret } = createTotpSecretRecord(deps, newRecordId(), userId);
+    shown = { secret, secretQrCode: await qrCodeDataUrl(otpauthUri(secret, issuerOf(deps), accountOf(user))) };
+    return record;
+  });
+  return { verificationId, ...shown! };
+}
+
+/**
+ * With `verificationId`: the E13 record of this user, its secret checked → verified (bindable by
+ * E22). Without: a new record proving the user's bound TOTP, each step accepted once.
+ */
+export function verifyTotp(deps: ExperienceDeps, context: InteractionContext, code: string, verificationId?: string): Promise<{ verificationId: string }> {
+  return attempt(deps, context, { method: 'Totp', action: 'Submit', completes: verificationId, forUser: true }, async (state) => {
+    const userId = identifiedUser(state);
+    const pending = verificationId === undefined ? undefined : recordById(state, verificationId, 'Totp');
+    if (pending && pending.userId !== userId) throw new LogtoError('session.verification_session_not_found');
+    return underMfaLockout(deps, state, userId, async () =>
+      pending ? verifyNewTotpSecret(deps, pending, code) : verifyBoundTotp(deps, newRecordId(), userId, code),
+    );
+  });
+}
