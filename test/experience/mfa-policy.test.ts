@@ -44,7 +44,7 @@ const submit = (s: ExperienceSession) => s.call('POST', '/api/experience/submit'
 
 describe('a user with MFA on must prove a factor', () => {
   it('answers 403 require_mfa_verification with the factors, then signs in with a TOTP and says so in amr', async () => {
-    await mfa(['Totp', 'BackupCode']);
+    await mfa(['Totp', 'WebAuthn']);
     const user = await suite.newUser();
     const secret = await withTotp(user.id);
     const s = await identified(user.username);
@@ -135,7 +135,7 @@ describe('binding (E22)', () => {
     await mfa(['Totp', 'BackupCode']);
     const user = await suite.newUser();
     const s = await identified(user.username);
-    const { verificationId } = await newTotp(s);
+    const { verificationId, secret } = await newTotp(s);
     expect((await bind(s, 'Totp', verificationId)).status).toBe(204);
     await mfa(['BackupCode', 'WebAuthn']);
     expect(await submit(s)).toEqual({ status: 400, body: expect.objectContaining({ code: 'session.mfa.mfa_factor_not_enabled' }) });
@@ -143,7 +143,10 @@ describe('binding (E22)', () => {
     expect((await submit(s)).status).toBe(200);
     const rows = await listFactors(suite.t.db, user.id);
     expect(rows.map((r) => r.type)).toEqual(['Totp']);
-    expect(rows[0]!.totp_secret).not.toContain(verificationId);
+    // The step whose code proved the new secret is used already: that code does not sign in again.
+    expect(Number(rows[0]!.totp_step)).toBe(totpStep(suite.t.clock.now()));
+    const next = await identified(user.username);
+    expect((await next.call('POST', '/api/experience/verification/totp/verify', { code: codeOf(secret) })).body.code).toBe('session.mfa.invalid_totp_code');
   });
 });
 

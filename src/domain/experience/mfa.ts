@@ -21,6 +21,7 @@ import type { ExperienceDeps } from './deps.ts';
 import { assertMfaVerified, type BoundFactor } from './mfa-rules.ts';
 import { recordById, type ExperienceState, type StagedMfa } from './state.ts';
 import { loadSnapshot, readFactors, updateExperience, type InteractionContext } from './store.ts';
+import { underLockout } from './verification.ts';
 
 /** The user's bound factors: as the request's first read fetched them (`context`), else read now;
  *  none are read when the sign-in experience enables no factor and the caller only judges MFA
@@ -62,7 +63,7 @@ function withStaged(staged: StagedMfa | undefined, factor: StagedFactor): Staged
   const current = staged ?? {};
   switch (factor.type) {
     case 'Totp':
-      return { ...current, totp: { secret: factor.secret } };
+      return { ...current, totp: { secret: factor.secret, ...(factor.step === undefined ? {} : { step: factor.step }) } };
     case 'WebAuthn': {
       const others = (current.webAuthn ?? []).filter((c) => c.credentialId !== factor.credential.credentialId);
       return { ...current, webAuthn: [...others, factor.credential] };
@@ -129,4 +130,20 @@ export function mfaLockoutIdentifier(state: ExperienceState, userId: string): Id
   const code = state.verificationRecords.find((r) => (r.type === 'EmailVerificationCode' || r.type === 'PhoneVerificationCode') && r.verified);
   if (code && 'identifier' in code) return code.identifier;
   return { type: 'username', value: `user:${userId}` };
+}
+
+/**
+ * Runs an MFA code check (TOTP, backup code) under the lockout: a refused code counts under the
+ * identifier the user signed in with (mfaLockoutIdentifier) and under one key of the user's own that
+ * no record of the interaction can change. The second is why a client that swaps the interaction's
+ * records (a Password record of another account, verified codes of fresh addresses) to change the
+ * first still gets no more than the limit's guesses at the user's factor.
+ */
+export function underMfaLockout<T>(deps: ExperienceDeps, state: ExperienceState, userId: string, check: () => Promise<T>): Promise<T> {
+  const own = mfaLockoutIdentifier({ ...state, verificationRecords: [] }, userId); // no record names it
+  const named = mfaLockoutIdentifier(state, userId);
+  // The user's own key outside: a failure that blocks the named identifier is already answered as
+  // blocked (and the named identifier's lockout is the one shared with the password checks).
+  const checkNamed = () => (named.type === own.type && named.value === own.value ? check() : underLockout(deps, named, check));
+  return underLockout(deps, own, checkNamed);
 }

@@ -21,8 +21,8 @@ export type Profile = z.infer<typeof Profile>;
 /** MFA staged by E22 / E23, written to the user at submit. */
 export const StagedMfa = z.object({
   mfaSkipped: z.boolean().optional(),
-  /** The new TOTP secret, sealed. */
-  totp: z.object({ secret: z.string() }).optional(),
+  /** The new TOTP secret, sealed, and the step that proved it. */
+  totp: z.object({ secret: z.string(), step: z.number().optional() }).optional(),
   webAuthn: z.array(StagedCredentialSchema).optional(),
   backupCode: z.object({ codes: z.array(BackupCodeDigestSchema) }).optional(),
 });

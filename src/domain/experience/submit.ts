@@ -77,7 +77,7 @@ async function writeStagedFactors(deps: ExperienceDeps, q: Queryable, userId: st
   if (!staged) return;
   const now = deps.clock.now();
   try {
-    if (staged.totp) await factors.insertTotp(q, { id: newRecordId(), userId, sealedSecret: staged.totp.secret, now });
+    if (staged.totp) await factors.insertTotp(q, { id: newRecordId(), userId, sealedSecret: staged.totp.secret, step: staged.totp.step, now });
     for (const credential of staged.webAuthn ?? []) await factors.insertWebAuthn(q, { id: newRecordId(), userId, now, ...credential });
     if (staged.backupCode) await factors.replaceBackupCodes(q, { id: newRecordId(), userId, now, codes: staged.backupCode.codes });
   } catch (error) {

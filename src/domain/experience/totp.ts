@@ -3,7 +3,8 @@
 // secret, or against the TOTP the user has bound). Both need an identified user; each is one
 // audited attempt (Interaction.<event>.Verification.Totp.Create / .Submit) that stores a Totp
 // record. A refused code counts towards the lockout the user's identifier shares with password and
-// code checks (mfaLockoutIdentifier), and towards one of the user's own (underMfaLockout). Neither a code nor a secret reaches an audit row or a log.
+// code checks, and towards one of the user's own (mfa.ts underMfaLockout). Neither a code nor a
+// secret reaches an audit row or a log.
 // Throws LogtoError session.interaction_not_found (404), session.identifier_not_found (404),
 // session.verification_session_not_found (404), session.mfa.invalid_totp_code (400),
 // session.verification_blocked_too_many_attempts (400).
@@ -12,31 +13,15 @@ import { findUser, type UserRow } from '../../storage/repos/users.ts';
 import { LogtoError } from '../errors.ts';
 import { createTotpSecretRecord, verifyBoundTotp, verifyNewTotpSecret } from '../verification/totp.ts';
 import type { ExperienceDeps } from './deps.ts';
-import { mfaLockoutIdentifier } from './mfa.ts';
+import { underMfaLockout } from './mfa.ts';
 import { recordById, type ExperienceState } from './state.ts';
 import { newRecordId, takeReadUser, type InteractionContext } from './store.ts';
-import { attempt, underLockout } from './verification.ts';
+import { attempt } from './verification.ts';
 
 /** The identified user's id; throws session.identifier_not_found. */
 function identifiedUser(state: ExperienceState): string {
   if (!state.userId) throw new LogtoError('session.identifier_not_found');
   return state.userId;
-}
-
-/**
- * Runs a code check under the lockout: a refused code counts under the identifier the user signed in
- * with (mfaLockoutIdentifier) and under one key of the user's own that no record of the interaction
- * can change (the one mfaLockoutIdentifier falls back to). The second is why a client that swaps the
- * interaction's records (a Password record of another account, verified codes of fresh addresses)
- * to change the first still gets no more than the limit's guesses at the user's TOTP.
- */
-function underMfaLockout<T>(deps: ExperienceDeps, state: ExperienceState, userId: string, check: () => Promise<T>): Promise<T> {
-  const own = mfaLockoutIdentifier({ ...state, verificationRecords: [] }, userId); // no record names it
-  const named = mfaLockoutIdentifier(state, userId);
-  // The user's own key outside: a failure that blocks the named identifier is already answered as
-  // blocked (and the named identifier's lockout is the one shared with the password checks).
-  const checkNamed = () => (named.type === own.type && named.value === own.value ? check() : underLockout(deps, named, check));
-  return underLockout(deps, own, checkNamed);
 }
 
 /** The account name an authenticator app shows: the user's email, else username, else phone, else id. */

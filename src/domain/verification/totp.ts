@@ -17,6 +17,9 @@ export const TotpRecord = z.object({
   userId: z.string(),
   /** New-bind records only: the new secret, sealed (keyring.encrypt). */
   secret: z.string().optional(),
+  /** New-bind records, verified: the step whose code proved the secret (stored with the factor, so
+   *  that code is not accepted again at sign-in). */
+  step: z.number().optional(),
   verified: z.boolean(),
 });
 export type TotpRecord = z.infer<typeof TotpRecord>;
@@ -31,7 +34,7 @@ export const totpMethod: VerificationMethod<TotpRecord> = {
     staged(record) {
       if (!record.verified) throw new LogtoError('session.verification_failed');
       if (record.secret === undefined) throw new LogtoError('session.mfa.pending_info_not_found');
-      return { type: 'Totp', secret: record.secret };
+      return { type: 'Totp', secret: record.secret, ...(record.step === undefined ? {} : { step: record.step }) };
     },
   },
 };
@@ -52,13 +55,14 @@ export function createTotpSecretRecord(deps: Pick<TotpDeps, 'keyring'>, id: stri
 
 /**
  * E14 with an id: the code checked against the record's new secret (this step or one either side)
- * → the record verified, still holding the secret, for E22 to bind. No step is consumed: the secret
- * is not the user's yet. Throws session.mfa.invalid_totp_code (wrong code, or no pending secret).
+ * → the record verified, still holding the secret and the step that proved it, for E22 to bind (the
+ * factor starts with that step used). Throws session.mfa.invalid_totp_code (wrong code, or no pending secret).
  */
 export function verifyNewTotpSecret(deps: Pick<TotpDeps, 'keyring' | 'clock'>, record: TotpRecord, code: string): TotpRecord {
   if (record.secret === undefined) throw new LogtoError('session.mfa.invalid_totp_code');
-  if (matchTotp(deps.keyring.decrypt(record.secret), code, deps.clock.now()) === null) throw new LogtoError('session.mfa.invalid_totp_code');
-  return { ...record, verified: true };
+  const step = matchTotp(deps.keyring.decrypt(record.secret), code, deps.clock.now());
+  if (step === null) throw new LogtoError('session.mfa.invalid_totp_code');
+  return { ...record, step: Math.max(step, record.step ?? step), verified: true };
 }
 
 /**

@@ -85,7 +85,7 @@ export interface MfaMethod<R> {
 
 /** A factor staged for the user by E22, written at submit. */
 export type StagedFactor =
-  | { type: 'Totp'; secret: string }
+  | { type: 'Totp'; secret: string; step?: number }
   | { type: 'WebAuthn'; credential: StagedCredential }
   | { type: 'BackupCode'; codes: { digest: string; keyId: string }[] };
 

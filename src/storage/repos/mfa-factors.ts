@@ -89,12 +89,14 @@ export async function findFactor(q: Queryable, userId: string, type: MfaFactorTy
   return rows[0] ?? null;
 }
 
-export async function insertTotp(q: Queryable, f: { id: string; userId: string; sealedSecret: string; now: Date }): Promise<void> {
-  await q.query(`INSERT INTO user_mfa_factors (id, user_id, type, created_at, totp_secret) VALUES ($1, $2, 'Totp', $3, $4)`, [
+/** A new TOTP; `step`: the step already used (the one whose code proved the secret), if any. */
+export async function insertTotp(q: Queryable, f: { id: string; userId: string; sealedSecret: string; step?: number; now: Date }): Promise<void> {
+  await q.query(`INSERT INTO user_mfa_factors (id, user_id, type, created_at, totp_secret, totp_step) VALUES ($1, $2, 'Totp', $3, $4, $5)`, [
     f.id,
     f.userId,
     f.now,
     f.sealedSecret,
+    f.step ?? null,
   ]);
 }
 
