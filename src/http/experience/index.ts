@@ -14,6 +14,7 @@ import { MfaFactor } from '../../domain/sign-in-experience/schema.ts';
 import { submitExperience } from '../../domain/experience/submit.ts';
 import { InteractionEvent } from '../../domain/verification/types.ts';
 import { LogtoErrorBody } from '../management/schemas.ts';
+import { backupCodeRoutes } from './backup-code.ts';
 import { bindingCookie, contextOf, interactionContext } from './context.ts';
 import { verificationRoutes } from './verification.ts';
 
@@ -129,5 +130,6 @@ export function experienceRoutes(deps: ExperienceDeps) {
       },
     );
     await app.register(verificationRoutes(deps));
+    await app.register(backupCodeRoutes(deps));
   };
 }
