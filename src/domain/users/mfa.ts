@@ -66,14 +66,19 @@ async function addTotp(deps: UserMfaDeps, userId: string, account: string, issue
 }
 
 async function addBackupCodes(deps: UserMfaDeps, userId: string, given: string[] | undefined): Promise<CreatedMfaVerification> {
-  const bound = await factors.listFactors(deps.db, userId);
-  if (bound.some((f) => f.type === 'BackupCode' && (f.remain_codes ?? 0) > 0)) throw new LogtoError('user.backup_code_already_in_use');
-  if (!bound.some((f) => f.type !== 'BackupCode')) throw new LogtoError('session.mfa.backup_code_can_not_be_alone');
-  if (given !== undefined && !isBackupCodeSet(given)) throw new LogtoError('user.wrong_backup_code_format');
   const codes = given ?? generateBackupCodes();
-  // An exhausted set is replaced; a concurrent add of a set violates the one-set index.
-  const digests = digestBackupCodes(deps.keyring, userId, codes);
-  await inserting(() => factors.replaceBackupCodes(deps.db, { id: newFactorId(), userId, now: deps.clock.now(), codes: digests }));
+  await inserting(() =>
+    deps.db.tx(async (q) => {
+      // Checked and written under the user's row lock: two concurrent adds cannot both win.
+      await factors.lockUserFactors(q, userId);
+      const bound = await factors.listFactors(q, userId);
+      if (bound.some((f) => f.type === 'BackupCode' && (f.remain_codes ?? 0) > 0)) throw new LogtoError('user.backup_code_already_in_use');
+      if (!bound.some((f) => f.type !== 'BackupCode')) throw new LogtoError('session.mfa.backup_code_can_not_be_alone');
+      if (given !== undefined && !isBackupCodeSet(given)) throw new LogtoError('user.wrong_backup_code_format');
+      const digests = digestBackupCodes(deps.keyring, userId, codes);
+      await factors.replaceBackupCodes(q, { id: newFactorId(), userId, now: deps.clock.now(), codes: digests });
+    }),
+  );
   return { type: 'BackupCode', codes };
 }
 
