@@ -2,6 +2,9 @@
 // through E22, signing in with a code once and only once (also under 20 concurrent uses), a new set
 // replacing the old, no plaintext code at rest, and wrong codes counting towards the lockout.
 import { describe, expect, it } from 'vitest';
+import { createKeyring } from '../../src/crypto/keyring.ts';
+import { digestBackupCodes, generateBackupCodes, verifyBackupCode } from '../../src/domain/verification/backup-code.ts';
+import { replaceBackupCodes } from '../../src/storage/repos/mfa-factors.ts';
 import { onPostgres } from '../helpers/db.ts';
 import type { ExperienceSession } from '../helpers/experience.ts';
 import { PASSWORD, useExperienceSuite } from '../helpers/experience-suite.ts';
@@ -156,6 +159,20 @@ describe('E20 verify', () => {
     expect(answers.slice(0, 4)).toEqual(Array(4).fill('session.mfa.invalid_backup_code'));
     expect(await s.call('POST', E20, { code: codes[0] })).toMatchObject({ status: 400, body: { code: 'session.verification_blocked_too_many_attempts' } });
     expect(await remaining(user.id)).toBe(10);
+  });
+});
+
+describe('secret rotation', () => {
+  it('a code digested under a previous secret verifies while that secret is kept, and is unknown once it is dropped', async () => {
+    const user = await x.newUser();
+    const OLD = 'backup-old-secret-0123456789-abcdefghijklmnop';
+    const NEW = 'backup-new-secret-0123456789-abcdefghijklmnop';
+    const codes = generateBackupCodes();
+    await replaceBackupCodes(x.t.db, { id: `set-${x.unique()}`, userId: user.id, now: x.t.clock.now(), codes: digestBackupCodes(createKeyring([OLD]), user.id, codes) });
+    const deps = (secrets: string[]) => ({ db: x.t.db, clock: x.t.clock, keyring: createKeyring(secrets) });
+    await expect(verifyBackupCode(deps([NEW]), 'r1', user.id, codes[0]!)).rejects.toMatchObject({ code: 'session.mfa.invalid_backup_code' });
+    expect(await verifyBackupCode(deps([NEW, OLD]), 'r2', user.id, codes[0]!)).toEqual({ id: 'r2', type: 'BackupCode', userId: user.id, verified: true });
+    await expect(verifyBackupCode(deps([NEW, OLD]), 'r3', user.id, codes[0]!)).rejects.toMatchObject({ code: 'session.mfa.invalid_backup_code' });
   });
 });
 
