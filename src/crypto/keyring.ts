@@ -9,6 +9,8 @@ export type KeyPurpose = 'codes' | 'data' | 'binding';
 export interface Keyring {
   /** Id of the current key, stored next to every digest or ciphertext. */
   readonly currentId: string;
+  /** Every key id held, current first (to check a value digested under an earlier secret). */
+  readonly keyIds: readonly string[];
   /** HMAC-SHA256 with the current key (or the named one), base64url. Throws for an unknown key id. */
   hmac(purpose: KeyPurpose, data: string, keyId?: string): string;
   hasKey(keyId: string): boolean;
@@ -37,6 +39,7 @@ export function createKeyring(secrets: readonly string[]): Keyring {
   };
   return {
     currentId,
+    keyIds: [currentId, ...[...byId.keys()].filter((id) => id !== currentId)],
     hmac: (purpose, data, keyId = currentId) => crypto.createHmac('sha256', key(keyId, purpose)).update(data).digest('base64url'),
     hasKey: (id) => byId.has(id),
     encrypt(plaintext) {

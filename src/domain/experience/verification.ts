@@ -18,7 +18,7 @@ import { recordById, withRecord, type ExperienceState } from './state.ts';
 import { loadSnapshot, newRecordId, updateExperience, type InteractionContext } from './store.ts';
 
 /** Failures that count towards the lockout: a wrong password or a wrong code. */
-const COUNTED = new Set(['session.invalid_credentials', 'verification_code.code_mismatch', 'session.mfa.invalid_totp_code']);
+const COUNTED = new Set(['session.invalid_credentials', 'verification_code.code_mismatch', 'session.mfa.invalid_totp_code', 'session.mfa.invalid_backup_code']);
 
 /**
  * Runs a check under the identifier's lockout: blocked → refused before the check; counted failure →

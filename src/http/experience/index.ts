@@ -14,6 +14,7 @@ import { MfaFactor } from '../../domain/sign-in-experience/schema.ts';
 import { submitExperience } from '../../domain/experience/submit.ts';
 import { InteractionEvent } from '../../domain/verification/types.ts';
 import { LogtoErrorBody } from '../management/schemas.ts';
+import { backupCodeRoutes } from './backup-code.ts';
 import { bindingCookie, contextOf, interactionContext } from './context.ts';
 import { totpRoutes } from './totp.ts';
 import { verificationRoutes } from './verification.ts';
@@ -131,5 +132,6 @@ export function experienceRoutes(deps: ExperienceDeps) {
     );
     await app.register(verificationRoutes(deps));
     await app.register(totpRoutes(deps));
+    await app.register(backupCodeRoutes(deps));
   };
 }

@@ -8,6 +8,7 @@ import { applicationSecretRoutes } from './application-secrets.ts';
 import { roleRoutes } from './roles.ts';
 import { verificationCodeRoutes } from './verification-codes.ts';
 import { userRoutes } from './users.ts';
+import { userMfaRoutes } from './user-mfa.ts';
 import { connectorRoutes } from './connectors.ts';
 import { ssoConnectorRoutes } from './sso-connectors.ts';
 import { signInExperienceRoutes } from './sign-in-experience.ts';
@@ -26,6 +27,7 @@ export function managementRoutes(
     await app.register(roleRoutes(deps));
     // --- users ---
     await app.register(userRoutes(deps));
+    await app.register(userMfaRoutes(deps));
     // --- sign-in experience and connectors ---
     await app.register(signInExperienceRoutes(deps));
     await app.register(connectorRoutes(deps));

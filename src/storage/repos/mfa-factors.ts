@@ -164,6 +164,17 @@ export async function replaceBackupCodes(
 }
 
 /**
+ * Serialises changes to the user's backup-code set until the transaction ends, so that a check of
+ * its unused codes and the replaceBackupCodes after it decide once per user. The user's row is
+ * locked rather than the set's, which may not exist yet or may be replaced meanwhile (a replace's
+ * DELETE would then see the set another caller just committed). NO KEY UPDATE: inserts of factors
+ * referencing the user are not held up.
+ */
+export async function lockUserFactors(q: Queryable, userId: string): Promise<void> {
+  await q.query('SELECT id FROM users WHERE id = $1 FOR NO KEY UPDATE', [userId]);
+}
+
+/**
  * Uses one of the user's unused backup codes whose digest is among `digests` (the presented code
  * under each key the server holds): true for the one caller that marks it used.
  */
