@@ -5,7 +5,7 @@
 // enabled, and the ID token's amr says which factors were proven.
 import { describe, expect, it } from 'vitest';
 import { generateTotpSecret, totpAt, totpStep } from '../../src/crypto/totp.ts';
-import { insertTotp, listFactors } from '../../src/storage/repos/mfa-factors.ts';
+import { insertTotp, listFactors, replaceBackupCodes } from '../../src/storage/repos/mfa-factors.ts';
 import { findUser } from '../../src/storage/repos/users.ts';
 import type { ExperienceSession } from '../helpers/experience.ts';
 import { PASSWORD, useExperienceSuite } from '../helpers/experience-suite.ts';
@@ -69,6 +69,15 @@ describe('a user with MFA on must prove a factor', () => {
     const submitted = await submit(s);
     expect(submitted.status).toBe(200);
     expect((await s.finish(submitted.body.redirectTo)).claims()!.amr).toEqual(['pwd']);
+  });
+
+  it('does not hold a user whose only factor is a used-up set of backup codes: it is asked to bind one', async () => {
+    await mfa(['Totp', 'BackupCode'], 'Mandatory');
+    const user = await suite.newUser();
+    await replaceBackupCodes(suite.t.db, { id: `b${suite.unique()}`.slice(0, 21), userId: user.id, now: suite.t.clock.now(), codes: [{ digest: 'd', keyId: 'k' }] });
+    await suite.t.db.query('UPDATE user_backup_codes SET used_at = now() WHERE user_id = $1', [user.id]);
+    const s = await identified(user.username);
+    expect(await submit(s)).toEqual({ status: 422, body: expect.objectContaining({ code: 'user.missing_mfa', data: { availableFactors: ['Totp'] } }) });
   });
 
   it('guards E22, E23 and E24 until a factor is proven (Guard P)', async () => {

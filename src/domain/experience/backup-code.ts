@@ -1,26 +1,20 @@
 // Use cases E19 (generate a new backup-code set for the identified user; bound later by E22) and
 // E20 (prove MFA with one of the user's unused backup codes). Both are audited verification
-// attempts (method BackupCode); a wrong code counts towards the identifier's lockout. No code is
+// attempts (method BackupCode); a wrong code counts in the lockout as a wrong TOTP does (mfa.ts
+// underMfaLockout). No code is
 // ever part of an audit row or a log line.
 // Throws LogtoError session.identifier_not_found (404), session.mfa.invalid_backup_code (400),
 // session.verification_blocked_too_many_attempts (400), session.interaction_not_found (404).
-import { LogtoError } from '../errors.ts';
 import { createBackupCodeRecord, verifyBackupCode } from '../verification/backup-code.ts';
 import type { ExperienceDeps } from './deps.ts';
-import { mfaLockoutIdentifier } from './mfa.ts';
-import type { ExperienceState } from './state.ts';
+import { identifiedUserId, underMfaLockout } from './mfa.ts';
 import { newRecordId, type InteractionContext } from './store.ts';
-import { attempt, underLockout } from './verification.ts';
-
-function identifiedUser(state: ExperienceState): string {
-  if (!state.userId) throw new LogtoError('session.identifier_not_found');
-  return state.userId;
-}
+import { attempt } from './verification.ts';
 
 export async function createBackupCodeVerification(deps: ExperienceDeps, context: InteractionContext): Promise<{ verificationId: string; codes: string[] }> {
   let codes: string[] = [];
-  const { verificationId } = await attempt(deps, context, { method: 'BackupCode', action: 'Create' }, async (state) => {
-    const made = createBackupCodeRecord(deps, newRecordId(), identifiedUser(state));
+  const { verificationId } = await attempt(deps, context, { method: 'BackupCode', action: 'Create', forUser: true }, async (state) => {
+    const made = createBackupCodeRecord(deps, newRecordId(), identifiedUserId(state));
     codes = made.codes;
     return made.record;
   });
@@ -28,8 +22,8 @@ export async function createBackupCodeVerification(deps: ExperienceDeps, context
 }
 
 export function verifyBackupCodeVerification(deps: ExperienceDeps, context: InteractionContext, code: string): Promise<{ verificationId: string }> {
-  return attempt(deps, context, { method: 'BackupCode', action: 'Submit' }, async (state) => {
-    const userId = identifiedUser(state);
-    return underLockout(deps, mfaLockoutIdentifier(state, userId), () => verifyBackupCode(deps, newRecordId(), userId, code));
+  return attempt(deps, context, { method: 'BackupCode', action: 'Submit', forUser: true }, async (state) => {
+    const userId = identifiedUserId(state);
+    return underMfaLockout(deps, state, userId, () => verifyBackupCode(deps, newRecordId(), userId, code));
   });
 }

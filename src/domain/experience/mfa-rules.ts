@@ -27,8 +27,9 @@ export function availableFactors(settings: Mfa, bound: readonly BoundFactor[]): 
   return [...types.filter((t) => t !== 'BackupCode'), ...types.filter((t) => t === 'BackupCode')];
 }
 
-/** Whether the user has MFA on: a bound factor of an enabled type. */
-export const hasMfa = (settings: Mfa, bound: readonly BoundFactor[]): boolean => enabledBound(settings, bound).length > 0;
+/** Whether the user has MFA on: a factor of an enabled type it can still verify with (a set of
+ *  used-up backup codes alone is none: the user is asked to bind a factor instead of being stuck). */
+export const hasMfa = (settings: Mfa, bound: readonly BoundFactor[]): boolean => availableFactors(settings, bound).length > 0;
 
 /** Whether the interaction holds a verified proof of one of the user's enabled factors (a record
  *  that sets up a new factor proves nothing). */

@@ -36,6 +36,12 @@ export async function boundFactors(
   return readFactors(options.context, userId) ?? (await factorSummaries(q, userId));
 }
 
+/** The identified user's id (the MFA verification routes need one); throws session.identifier_not_found. */
+export function identifiedUserId(state: ExperienceState): string {
+  if (!state.userId) throw new LogtoError('session.identifier_not_found');
+  return state.userId;
+}
+
 /** Guard P: the identified user's id and bound factors, or the guard's error. */
 async function guardP(
   deps: ExperienceDeps,

@@ -84,6 +84,7 @@ async function writeStagedFactors(deps: ExperienceDeps, q: Queryable, userId: st
     const which = factors.mfaUniqueViolationOf(error);
     if (which === 'totp') throw new LogtoError('user.totp_already_in_use');
     if (which === 'credential') throw new LogtoError('session.mfa.webauthn_verification_failed');
+    if (which === 'backup') throw new LogtoError('user.backup_code_already_in_use');
     throw error;
   }
 }

@@ -13,16 +13,11 @@ import { findUser, type UserRow } from '../../storage/repos/users.ts';
 import { LogtoError } from '../errors.ts';
 import { createTotpSecretRecord, verifyBoundTotp, verifyNewTotpSecret } from '../verification/totp.ts';
 import type { ExperienceDeps } from './deps.ts';
-import { underMfaLockout } from './mfa.ts';
-import { recordById, type ExperienceState } from './state.ts';
+import { identifiedUserId, underMfaLockout } from './mfa.ts';
+import { recordById } from './state.ts';
 import { newRecordId, takeReadUser, type InteractionContext } from './store.ts';
 import { attempt } from './verification.ts';
 
-/** The identified user's id; throws session.identifier_not_found. */
-function identifiedUser(state: ExperienceState): string {
-  if (!state.userId) throw new LogtoError('session.identifier_not_found');
-  return state.userId;
-}
 
 /** The account name an authenticator app shows: the user's email, else username, else phone, else id. */
 const accountOf = (user: UserRow): string => user.primary_email ?? user.username ?? user.primary_phone ?? user.id;
@@ -37,7 +32,7 @@ export async function createTotpSecret(
 ): Promise<{ verificationId: string; secret: string; secretQrCode: string }> {
   let shown: { secret: string; secretQrCode: string } | undefined;
   const { verificationId } = await attempt(deps, context, { method: 'Totp', action: 'Create', forUser: true }, async (state) => {
-    const userId = identifiedUser(state);
+    const userId = identifiedUserId(state);
     const read = takeReadUser(context, userId);
     const user = read !== undefined ? read : await findUser(deps.db, userId);
     if (!user) throw new LogtoError('session.identifier_not_found');
@@ -54,7 +49,7 @@ export async function createTotpSecret(
  */
 export function verifyTotp(deps: ExperienceDeps, context: InteractionContext, code: string, verificationId?: string): Promise<{ verificationId: string }> {
   return attempt(deps, context, { method: 'Totp', action: 'Submit', completes: verificationId, forUser: true }, async (state) => {
-    const userId = identifiedUser(state);
+    const userId = identifiedUserId(state);
     const pending = verificationId === undefined ? undefined : recordById(state, verificationId, 'Totp');
     if (pending && pending.userId !== userId) throw new LogtoError('session.verification_session_not_found');
     return underMfaLockout(deps, state, userId, async () =>
