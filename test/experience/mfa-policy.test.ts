@@ -4,21 +4,17 @@
 // remembered), staged factors are checked against the enabled ones, backup codes are required when
 // enabled, and the ID token's amr says which factors were proven.
 import { describe, expect, it } from 'vitest';
-import { generateTotpSecret, totpAt, totpStep } from '../../src/crypto/totp.ts';
-import { insertTotp, listFactors, replaceBackupCodes } from '../../src/storage/repos/mfa-factors.ts';
+import { totpAt, totpStep } from '../../src/crypto/totp.ts';
+import { listFactors, replaceBackupCodes } from '../../src/storage/repos/mfa-factors.ts';
 import { findUser } from '../../src/storage/repos/users.ts';
 import type { ExperienceSession } from '../helpers/experience.ts';
 import { PASSWORD, useExperienceSuite } from '../helpers/experience-suite.ts';
+import { bindTotp } from '../helpers/mfa.ts';
 
 const suite = useExperienceSuite();
 const mfa = (factors: string[], policy: 'UserControlled' | 'Mandatory' = 'UserControlled') => suite.settings({ mfa: { factors, policy } });
 
-/** A user with a bound TOTP (inserted as E22 + submit would leave it); its secret. */
-async function withTotp(userId: string): Promise<string> {
-  const secret = generateTotpSecret();
-  await insertTotp(suite.t.db, { id: `f${suite.unique()}`.slice(0, 21), userId, sealedSecret: suite.t.keyring.encrypt(secret), now: suite.t.clock.now() });
-  return secret;
-}
+const withTotp = (userId: string) => bindTotp(suite.t, userId);
 const codeOf = (secret: string, offset = 0) => totpAt(secret, totpStep(suite.t.clock.now()) + offset);
 
 /** An interaction identified as `username` by its password. */
@@ -138,6 +134,34 @@ describe('binding (E22)', () => {
     const created = await s.call('POST', '/api/experience/verification/totp/secret');
     await s.call('POST', '/api/experience/verification/totp/verify', { verificationId: created.body.verificationId, code: codeOf(created.body.secret) });
     expect((await bind(s, 'Totp', created.body.verificationId)).body.code).toBe('session.mfa.require_mfa_verification');
+  });
+
+  it('refuses a second TOTP once the user proved another factor', async () => {
+    await mfa(['Totp', 'BackupCode']);
+    const user = await suite.newUser();
+    await withTotp(user.id);
+    const { codes } = await suite.admin('POST', `/api/users/${user.id}/mfa-verifications`, { type: 'BackupCode' });
+    const s = await identified(user.username);
+    expect((await s.call('POST', '/api/experience/verification/backup-code/verify', { code: codes[0] })).status).toBe(200);
+    const { verificationId } = await newTotp(s);
+    expect(await bind(s, 'Totp', verificationId)).toEqual({ status: 422, body: expect.objectContaining({ code: 'user.totp_already_in_use' }) });
+  });
+
+  it('a new backup-code set bound at sign-in replaces the old one', async () => {
+    await mfa(['Totp', 'BackupCode']);
+    const user = await suite.newUser();
+    const secret = await withTotp(user.id);
+    const old = (await suite.admin('POST', `/api/users/${user.id}/mfa-verifications`, { type: 'BackupCode' })).codes as string[];
+    const s = await identified(user.username);
+    expect((await s.call('POST', '/api/experience/verification/totp/verify', { code: codeOf(secret) })).status).toBe(200);
+    const generated = await s.call('POST', '/api/experience/verification/backup-code/generate');
+    expect((await bind(s, 'BackupCode', generated.body.verificationId)).status).toBe(204);
+    expect((await submit(s)).status).toBe(200);
+    const next = await identified(user.username);
+    const verify = (code: string) => next.call('POST', '/api/experience/verification/backup-code/verify', { code });
+    expect((await verify(old[0]!)).body.code).toBe('session.mfa.invalid_backup_code');
+    expect((await verify(generated.body.codes[0])).status).toBe(200);
+    expect((await submit(next)).status).toBe(200);
   });
 
   it('writes the staged factors at submit, and refuses one disabled meanwhile', async () => {
