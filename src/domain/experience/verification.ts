@@ -50,12 +50,13 @@ export async function underLockout<T>(
 /**
  * One verification attempt: reads the interaction, runs `work` on it under an audit row keyed by the
  * event and method, and stores the record it returns (replacing the record of its type). A record
- * that completes an earlier one (`completes`) must still be there when it is stored.
+ * that completes an earlier one (`completes`) must still be there when it is stored, and pass
+ * `unchanged` as stored then (the change re-runs on a fresh read when another request wrote first).
  */
 export async function attempt<R extends VerificationRecord>(
   deps: ExperienceDeps,
   context: InteractionContext,
-  what: { method: R['type']; action: 'Create' | 'Submit'; identifier?: Identifier; completes?: string },
+  what: { method: R['type']; action: 'Create' | 'Submit'; identifier?: Identifier; completes?: string; unchanged?: (stored: R) => void },
   work: (state: ExperienceState) => Promise<R>,
 ): Promise<{ verificationId: string }> {
   const snapshot = await loadSnapshot(deps, context);
@@ -72,7 +73,10 @@ export async function attempt<R extends VerificationRecord>(
       // on its own (no Error row follows: audited sees it written).
       const audit = carry(userOf(made));
       const change = (current: ExperienceState) => {
-        if (what.completes) recordById(current, what.completes, what.method); // replaced meanwhile → 404
+        if (what.completes) {
+          const stored = recordById(current, what.completes, what.method); // replaced meanwhile → 404
+          what.unchanged?.(stored as unknown as R); // e.g. a challenge another request used meanwhile
+        }
         return withRecord(current, made);
       };
       try {

@@ -16,6 +16,7 @@ import { InteractionEvent } from '../../domain/verification/types.ts';
 import { LogtoErrorBody } from '../management/schemas.ts';
 import { bindingCookie, contextOf, interactionContext } from './context.ts';
 import { verificationRoutes } from './verification.ts';
+import { webAuthnRoutes } from './webauthn.ts';
 
 const tags = ['experience'];
 const errors = { 400: LogtoErrorBody, 401: LogtoErrorBody, 403: LogtoErrorBody, 404: LogtoErrorBody, 409: LogtoErrorBody, 422: LogtoErrorBody };
@@ -129,5 +130,6 @@ export function experienceRoutes(deps: ExperienceDeps) {
       },
     );
     await app.register(verificationRoutes(deps));
+    await app.register(webAuthnRoutes(deps));
   };
 }
