@@ -20,6 +20,8 @@ const tags = ['experience'];
 const security = [{ InteractionCookie: [] }];
 const Verification = z.object({ verificationId: z.string() }).describe('VerificationId');
 const errors = { 400: LogtoErrorBody, 401: LogtoErrorBody, 404: LogtoErrorBody, 422: LogtoErrorBody };
+/** E15 and E17 take no body (an empty object is accepted too). */
+const NoBody = z.object({}).nullish();
 const UserVerification = z.enum(['required', 'preferred', 'discouraged']);
 const CredentialDescriptor = z.object({ type: z.string(), id: z.string(), transports: z.array(z.string()).optional() });
 const Extensions = z.object({ appid: z.string().optional(), credProps: z.boolean().optional(), hmacCreateSecret: z.boolean().optional() });
@@ -66,6 +68,7 @@ export function webAuthnRoutes(deps: ExperienceDeps) {
         schema: {
           tags,
           summary: 'E15: options to create a passkey for the identified user',
+          body: NoBody,
           security,
           response: { 200: z.object({ verificationId: z.string(), registrationOptions: RegistrationOptions }), ...errors },
         },
@@ -91,6 +94,7 @@ export function webAuthnRoutes(deps: ExperienceDeps) {
         schema: {
           tags,
           summary: "E17: options to sign in with one of the identified user's passkeys",
+          body: NoBody,
           security,
           response: { 200: z.object({ verificationId: z.string(), authenticationOptions: AuthenticationOptions }), ...errors },
         },
