@@ -53,6 +53,12 @@ async function enrol(user: User, auth: SoftAuthenticator = createAuthenticator()
   return auth;
 }
 
+/** The interaction's E16/E18 audit rows. */
+const submitRows = async (interactionId: string) =>
+  ((await x.admin('GET', `/api/logs?logKey=${encodeURIComponent('Interaction.SignIn.Verification.WebAuthn.Submit')}&page_size=100`)) as { payload: Record<string, any> }[])
+    .map((l) => l.payload)
+    .filter((p) => p.interactionId === interactionId);
+
 const storedCredentials = (userId: string) =>
   x.t.db.query<{ credential_id: string; counter: string; agent: string | null; transports: string[] }>(
     `SELECT credential_id, counter::text AS counter, agent, transports FROM user_mfa_factors WHERE user_id = $1 AND type = 'WebAuthn'`,
@@ -213,6 +219,8 @@ describe('forged assertions are refused (E18)', () => {
       refused('session.mfa.pending_info_not_found'),
       refused('session.mfa.pending_info_not_found'),
     ]);
+    // The losers are audited as refused, not as the success their signature check was.
+    expect((await submitRows(s.uid)).map((p) => p.result).sort()).toEqual(['Error', 'Error', 'Success']);
   });
 
   it("another user's credential", async () => {
@@ -251,11 +259,7 @@ describe('forged assertions are refused (E18)', () => {
         refused('session.mfa.webauthn_verification_failed'),
       );
     }
-    const rows = ((await x.admin('GET', `/api/logs?logKey=${encodeURIComponent('Interaction.SignIn.Verification.WebAuthn.Submit')}&page_size=100`)) as {
-      payload: Record<string, any>;
-    }[])
-      .map((l) => l.payload)
-      .filter((p) => p.interactionId === s.uid && p.result === 'Error');
+    const rows = (await submitRows(s.uid)).filter((p) => p.result === 'Error');
     expect(rows.map((p) => p.error)).toEqual(
       expect.arrayContaining([
         { code: 'session.mfa.webauthn_verification_failed', message: expect.stringContaining('sign counter did not advance (stored 1, presented 0)') },

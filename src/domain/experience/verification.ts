@@ -70,19 +70,25 @@ export async function attempt<R extends VerificationRecord>(
       const made = await work(snapshot.state);
       // The attempt's success row rides on the statement storing its record; the attempt succeeded
       // whatever happens to that statement, so when the record cannot be stored the row is written
-      // on its own (no Error row follows: audited sees it written).
+      // on its own (no Error row follows: audited sees it written). When the record it completes
+      // was replaced or used meanwhile the attempt is refused: audited writes the Error row.
       const audit = carry(userOf(made));
+      let refusal: unknown;
       const change = (current: ExperienceState) => {
         if (what.completes) {
-          const stored = recordById(current, what.completes, what.method); // replaced meanwhile → 404
-          what.unchanged?.(stored as unknown as R); // e.g. a challenge another request used meanwhile
+          try {
+            const stored = recordById(current, what.completes, what.method); // replaced meanwhile → 404
+            what.unchanged?.(stored as unknown as R); // e.g. a challenge another request used meanwhile
+          } catch (error) {
+            throw (refusal = error);
+          }
         }
         return withRecord(current, made);
       };
       try {
         await updateExperience(deps, context, snapshot, change, audit);
       } catch (error) {
-        await recordCarried(deps, audit);
+        if (error !== refusal) await recordCarried(deps, audit);
         throw error;
       }
       return made;
