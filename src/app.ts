@@ -16,6 +16,7 @@ import { managementRoutes } from './http/management/index.ts';
 import { oidcRoutes } from './http/oidc.ts';
 import { experienceRoutes } from './http/experience/index.ts';
 import { lockoutSettingsOf } from './domain/experience/lockout.ts';
+import { webAuthnSettingsOf } from './domain/verification/webauthn-rp.ts';
 import { otpRoutes } from './http/otp.ts';
 import { loadOidcKeys, publicJwks, readOidcKeys, type OidcKeys } from './oidc/keys.ts';
 import { followOidcKeys } from './oidc/key-rotation.ts';
@@ -151,6 +152,6 @@ export async function buildApp(deps: AppDeps, options: Pick<FastifyServerOptions
     oidcRoutes(provider, { maxDepth: deps.config.VERITY_JSON_MAX_DEPTH }),
   );
   await app.register(managementRoutes({ ...domain, tokens }));
-  await app.register(experienceRoutes({ ...domain, provider, lockout: lockoutSettingsOf(deps.config) }));
+  await app.register(experienceRoutes({ ...domain, provider, lockout: lockoutSettingsOf(deps.config), webauthn: webAuthnSettingsOf(deps.config) }));
   return app;
 }

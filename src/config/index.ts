@@ -12,6 +12,16 @@ const bool = (def: boolean) =>
     .transform((v) => v === 'true' || v === '1' || v === 'yes');
 const optionalUrl = z.string().url().optional();
 
+/** An http(s) origin as a browser serialises it: scheme, host, port, nothing else. */
+function isOrigin(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'https:' || url.protocol === 'http:') && url.origin === value;
+  } catch {
+    return false;
+  }
+}
+
 const priceTable = z
   .string()
   .default('{}')
@@ -91,6 +101,25 @@ export const configSchema = z.object({
   VERITY_LOCKOUT_WINDOW_SECONDS: int(3600, 1, 7 * 86_400),
   /** Seconds a blocked identifier stays blocked. */
   VERITY_LOCKOUT_SECONDS: int(600, 1, 7 * 86_400),
+
+  /** WebAuthn relying party id: the domain passkeys are bound to (no scheme or port), e.g. example.com.
+   *  Development default: the request's host name. Production: without it E15–E18 answer 400
+   *  session.mfa.mfa_factor_not_enabled (passkeys are off); set it with VERITY_WEBAUTHN_ORIGINS. */
+  VERITY_WEBAUTHN_RP_ID: z
+    .string()
+    .regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/i, 'must be a host name (no scheme, port or path)')
+    .transform((v) => v.toLowerCase())
+    .optional(),
+  /** Comma-separated origins a passkey ceremony may run on (the sign-in page's, e.g. https://login.example.com);
+   *  each must be the RP id or under it. Development default: the request's origin (the public URL's scheme,
+   *  the request's host). */
+  VERITY_WEBAUTHN_ORIGINS: z
+    .string()
+    .optional()
+    .transform((v) => (v ? v.split(',').map((s) => s.trim()).filter(Boolean) : []))
+    .superRefine((origins, ctx) => {
+      for (const origin of origins) if (!isOrigin(origin)) ctx.addIssue({ code: 'custom', message: `${origin}: must be an origin (scheme://host[:port])` });
+    }),
 
   /** Failed client authentications (wrong secret) of one client at /oidc/token and the other client-authenticated
    *  endpoints within VERITY_CLIENT_AUTH_WINDOW_SECONDS from which on (this one included) its failures are answered slowly. */
@@ -185,9 +214,28 @@ function crossCheck(env: Record<string, string | undefined>): string[] {
     problems.push('VERITY_ADMIN_CLIENT_ID/VERITY_ADMIN_CLIENT_SECRET: set both or neither');
   if (env.VERITY_EMAIL_CONNECTOR === 'smtp' && !env.VERITY_SMTP_URL)
     problems.push('VERITY_SMTP_URL: required when VERITY_EMAIL_CONNECTOR=smtp');
+  problems.push(...webAuthnProblems(mode, env.VERITY_WEBAUTHN_RP_ID, env.VERITY_WEBAUTHN_ORIGINS));
   if (mode === 'production' && (env.VERITY_SMS_CONNECTOR === 'outbox' || env.VERITY_EMAIL_CONNECTOR === 'outbox'))
     problems.push('VERITY_SMS_CONNECTOR/VERITY_EMAIL_CONNECTOR: the outbox connector is for development only');
   return problems;
+}
+
+/** Production sets the passkey relying party whole or not at all (then passkeys are off); every origin
+ *  must be the RP id or a subdomain of it, as browsers require. */
+function webAuthnProblems(mode: string, rpId: string | undefined, rawOrigins: string | undefined): string[] {
+  if (mode === 'production' && Boolean(rpId) !== Boolean(rawOrigins))
+    return ['VERITY_WEBAUTHN_RP_ID/VERITY_WEBAUTHN_ORIGINS: set both or neither in production mode'];
+  if (!rpId || !rawOrigins) return [];
+  const id = rpId.toLowerCase();
+  return rawOrigins
+    .split(',')
+    .map((s) => s.trim())
+    .filter((origin) => isOrigin(origin))
+    .filter((origin) => {
+      const host = new URL(origin).hostname;
+      return host !== id && !host.endsWith(`.${id}`);
+    })
+    .map((origin) => `VERITY_WEBAUTHN_ORIGINS: ${origin} is not on VERITY_WEBAUTHN_RP_ID (${id}) or a subdomain of it`);
 }
 
 /** Parses and cross-checks the environment. Throws ConfigError naming every bad variable. */

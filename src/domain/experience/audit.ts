@@ -4,7 +4,8 @@
 // not holding the interaction's browser binding (store.ts) gets a row of its own,
 // `Interaction.<event>.BrowserBinding`: a planted interaction cookie shows up there. A success row
 // may ride on the statement of the state change that ends the work (`carry`, see store.ts), so the
-// change and its row commit together in one round trip.
+// change and its row commit together in one round trip. A refusal may carry an `auditNote` saying
+// what was refused (a counter that went backwards), recorded as the row's error message.
 import {
   carriedAudit,
   recordAudit,
@@ -59,9 +60,17 @@ export async function audited<T>(
   } catch (error) {
     if (carried?.written) throw error;
     const code = error instanceof LogtoError ? error.code : 'internal';
-    await recordAudit(deps, { ...base, result: 'Error', userId: attempt.userId ?? null, error: { code } });
+    const note = auditNoteOf(error);
+    await recordAudit(deps, { ...base, result: 'Error', userId: attempt.userId ?? null, error: { code, ...(note ? { message: note } : {}) } });
     throw error;
   }
+}
+
+/** What a refusal wants its audit row to say instead of the catalogue message (a LogtoError with a
+ *  string `auditNote`, e.g. verification/webauthn-ceremony.ts); never a secret, never sent to the client. */
+function auditNoteOf(error: unknown): string | undefined {
+  const note = error instanceof LogtoError ? (error as { auditNote?: unknown }).auditNote : undefined;
+  return typeof note === 'string' ? note : undefined;
 }
 
 /** The row for a request that does not hold the interaction's browser binding. */

@@ -3,12 +3,15 @@ import type Provider from 'oidc-provider';
 import type { PasswordPool } from '../../crypto/passwords.ts';
 import type { AuditEvents } from '../audit/index.ts';
 import type { SendCodeDeps } from '../delivery/send-code.ts';
+import type { WebAuthnSettings } from '../verification/webauthn-rp.ts';
 import type { LockoutSettings } from './lockout.ts';
 
 export interface ExperienceDeps extends SendCodeDeps {
   /** argon2id pool (defaults to the process-wide one). */
   passwords?: PasswordPool;
   lockout: LockoutSettings;
+  /** Which relying party passkey ceremonies run for (verification/webauthn-rp.ts). */
+  webauthn: WebAuthnSettings;
   /** The OIDC provider the finished interaction goes back to (submit). */
   provider: Provider;
   /** Listener for audit rows (the webhook seam). */

@@ -50,13 +50,22 @@ export async function underLockout<T>(
 /**
  * One verification attempt: reads the interaction, runs `work` on it under an audit row keyed by the
  * event and method, and stores the record it returns (replacing the record of its type). A record
- * that completes an earlier one (`completes`) must still be there when it is stored. An attempt
- * for the identified user (`forUser`: the MFA methods) names that user in its row even when it fails.
+ * that completes an earlier one (`completes`) must still be there when it is stored, and pass
+ * `unchanged` as stored then (the change re-runs on a fresh read when another request wrote first).
+ * An attempt for the identified user (`forUser`: the MFA methods) names that user in its row even
+ * when it fails.
  */
 export async function attempt<R extends VerificationRecord>(
   deps: ExperienceDeps,
   context: InteractionContext,
-  what: { method: R['type']; action: 'Create' | 'Submit'; identifier?: Identifier; completes?: string; forUser?: boolean },
+  what: {
+    method: R['type'];
+    action: 'Create' | 'Submit';
+    identifier?: Identifier;
+    completes?: string;
+    unchanged?: (stored: R) => void;
+    forUser?: boolean;
+  },
   work: (state: ExperienceState) => Promise<R>,
 ): Promise<{ verificationId: string }> {
   const snapshot = await loadSnapshot(deps, context);
@@ -70,16 +79,25 @@ export async function attempt<R extends VerificationRecord>(
       const made = await work(snapshot.state);
       // The attempt's success row rides on the statement storing its record; the attempt succeeded
       // whatever happens to that statement, so when the record cannot be stored the row is written
-      // on its own (no Error row follows: audited sees it written).
+      // on its own (no Error row follows: audited sees it written). When the record it completes
+      // was replaced or used meanwhile the attempt is refused: audited writes the Error row.
       const audit = carry(userOf(made));
+      let refusal: unknown;
       const change = (current: ExperienceState) => {
-        if (what.completes) recordById(current, what.completes, what.method); // replaced meanwhile → 404
+        if (what.completes) {
+          try {
+            const stored = recordById(current, what.completes, what.method); // replaced meanwhile → 404
+            what.unchanged?.(stored as unknown as R); // e.g. a challenge another request used meanwhile
+          } catch (error) {
+            throw (refusal = error);
+          }
+        }
         return withRecord(current, made);
       };
       try {
         await updateExperience(deps, context, snapshot, change, audit);
       } catch (error) {
-        await recordCarried(deps, audit);
+        if (error !== refusal) await recordCarried(deps, audit);
         throw error;
       }
       return made;

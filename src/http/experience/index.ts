@@ -18,6 +18,7 @@ import { backupCodeRoutes } from './backup-code.ts';
 import { bindingCookie, contextOf, interactionContext } from './context.ts';
 import { totpRoutes } from './totp.ts';
 import { verificationRoutes } from './verification.ts';
+import { webAuthnRoutes } from './webauthn.ts';
 
 const tags = ['experience'];
 const errors = { 400: LogtoErrorBody, 401: LogtoErrorBody, 403: LogtoErrorBody, 404: LogtoErrorBody, 409: LogtoErrorBody, 422: LogtoErrorBody };
@@ -132,6 +133,7 @@ export function experienceRoutes(deps: ExperienceDeps) {
     );
     await app.register(verificationRoutes(deps));
     await app.register(totpRoutes(deps));
+    await app.register(webAuthnRoutes(deps));
     await app.register(backupCodeRoutes(deps));
   };
 }

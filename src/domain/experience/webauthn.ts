@@ -1,0 +1,102 @@
+// Use cases E15–E18 (experience-api.md): WebAuthn registration (a new passkey for E22 to bind) and
+// authentication (an MFA proof) for the identified user. Each is an audited attempt storing its
+// record (verification.ts); a verify completes its record only while the stored record still
+// holds the challenge it answered, so a challenge is used once even by parallel verifies.
+// Throws session.identifier_not_found (404), session.verification_session_not_found (404: unknown
+// id, another type, another user's record), session.interaction_not_found (404), and what
+// verification/webauthn-ceremony.ts throws.
+import { findUser } from '../../storage/repos/users.ts';
+import { LogtoError } from '../errors.ts';
+import {
+  finishAuthentication,
+  finishRegistration,
+  startAuthentication,
+  startRegistration,
+} from '../verification/webauthn-ceremony.ts';
+import type { AuthenticationPayload, RegistrationPayload } from '../verification/webauthn-payload.ts';
+import type { RelyingParty } from '../verification/webauthn-rp.ts';
+import type { WebAuthnRecord } from '../verification/webauthn.ts';
+import type { ExperienceDeps } from './deps.ts';
+import { recordById, type ExperienceState } from './state.ts';
+import { newRecordId, takeReadUser, type InteractionContext } from './store.ts';
+import { attempt } from './verification.ts';
+
+function identified(state: ExperienceState): string {
+  if (!state.userId) throw new LogtoError('session.identifier_not_found');
+  return state.userId;
+}
+
+/** The identified user's WebAuthn record with this id. */
+function ownRecord(state: ExperienceState, verificationId: string): WebAuthnRecord {
+  const userId = identified(state);
+  const record = recordById(state, verificationId, 'WebAuthn');
+  if (record.userId !== userId) throw new LogtoError('session.verification_session_not_found');
+  return record;
+}
+
+/** A verify of `verificationId`: `finish` gets the record; the result is stored only while the
+ *  record still holds the challenge `finish` answered. */
+function verify(
+  deps: ExperienceDeps,
+  context: InteractionContext,
+  verificationId: string,
+  finish: (record: WebAuthnRecord) => Promise<WebAuthnRecord>,
+) {
+  let answered: string | null = null;
+  const unchanged = (stored: WebAuthnRecord) => {
+    if (stored.challenge === null || stored.challenge !== answered) throw new LogtoError('session.mfa.pending_info_not_found');
+  };
+  return attempt<WebAuthnRecord>(deps, context, { method: 'WebAuthn', action: 'Submit', completes: verificationId, unchanged }, (state) => {
+    const record = ownRecord(state, verificationId);
+    answered = record.challenge;
+    return finish(record);
+  });
+}
+
+/** E15. */
+export async function createWebAuthnRegistration(deps: ExperienceDeps, context: InteractionContext, rp: RelyingParty) {
+  let options: Awaited<ReturnType<typeof startRegistration>>['options'] | undefined;
+  const { verificationId } = await attempt<WebAuthnRecord>(deps, context, { method: 'WebAuthn', action: 'Create' }, async (state) => {
+    const userId = identified(state);
+    const read = takeReadUser(context, userId);
+    const user = read === undefined ? await findUser(deps.db, userId) : read;
+    if (!user) throw new LogtoError('session.identifier_not_found');
+    const started = await startRegistration(deps, rp, user, newRecordId());
+    options = started.options;
+    return started.record;
+  });
+  return { verificationId, registrationOptions: options! };
+}
+
+/** E16. */
+export function verifyWebAuthnRegistration(
+  deps: ExperienceDeps,
+  context: InteractionContext,
+  rp: RelyingParty,
+  verificationId: string,
+  payload: RegistrationPayload,
+) {
+  return verify(deps, context, verificationId, (record) => finishRegistration(deps, rp, record, payload, context.userAgent));
+}
+
+/** E17. */
+export async function createWebAuthnAuthentication(deps: ExperienceDeps, context: InteractionContext, rp: RelyingParty) {
+  let options: Awaited<ReturnType<typeof startAuthentication>>['options'] | undefined;
+  const { verificationId } = await attempt<WebAuthnRecord>(deps, context, { method: 'WebAuthn', action: 'Create' }, async (state) => {
+    const started = await startAuthentication(deps, rp, identified(state), newRecordId());
+    options = started.options;
+    return started.record;
+  });
+  return { verificationId, authenticationOptions: options! };
+}
+
+/** E18: an MFA proof. */
+export function verifyWebAuthnAuthentication(
+  deps: ExperienceDeps,
+  context: InteractionContext,
+  rp: RelyingParty,
+  verificationId: string,
+  payload: AuthenticationPayload,
+) {
+  return verify(deps, context, verificationId, (record) => finishAuthentication(deps, rp, record, payload));
+}
