@@ -2,17 +2,18 @@
 // interaction (FACTOR_SUMMARIES in findInteraction) reads user_mfa_factors and user_backup_codes
 // only through an index that matches it: on 100 k users with 200 k factors and 500 k backup codes,
 // seeded and analysed, each statement the repository actually sends is EXPLAINed, and none may
-// scan one of those tables (or users) sequentially. Dropping an index makes this fail.
+// scan one of those tables (or users) sequentially. Dropping an index makes this fail. The TOTP step
+// is taken by the statement that stores its record, with the lockout rows: that statement too.
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Queryable } from '../../src/storage/db.ts';
 import * as repo from '../../src/storage/repos/mfa-factors.ts';
-import { findInteraction } from '../../src/storage/repos/experience.ts';
+import { findInteraction, replaceExperienceGated } from '../../src/storage/repos/experience.ts';
 import { onPostgres, useTestDb } from '../helpers/db.ts';
 import { planOf, statementOf, type PlanNode } from '../helpers/plans.ts';
 
 const USERS = 100_000;
 const t = useTestDb({ poolSize: 2 });
-const BIG = new Set(['users', 'user_mfa_factors', 'user_backup_codes']);
+const BIG = new Set(['users', 'user_mfa_factors', 'user_backup_codes', 'identifier_lockouts', 'experience_interactions']);
 
 const userId = (i: number | string) => `substr(md5('u' || ${i}), 1, 12)`;
 // Every user a TOTP and a passkey, every fifth a backup-code set of 25 (10 used).
@@ -28,7 +29,11 @@ const SEED = `
   INSERT INTO user_backup_codes (factor_id, user_id, digest, key_id, used_at)
     SELECT 'b' || i, ${userId('i')}, md5('d' || i || '.' || n), 'k', CASE WHEN n <= 10 THEN now() END
       FROM generate_series(1, ${USERS}, 5) AS i, generate_series(1, 25) AS n;
-  ANALYZE users; ANALYZE user_mfa_factors; ANALYZE user_backup_codes;`;
+  INSERT INTO identifier_lockouts (identifier_hash, failures, window_ends_at)
+    SELECT md5('k' || i), 1, now() + interval '1 hour' FROM generate_series(1, 50000) AS i;
+  INSERT INTO experience_interactions (uid, state, expires_at)
+    SELECT md5('x' || i), '{}', now() + interval '1 hour' FROM generate_series(1, 50000) AS i;
+  ANALYZE users; ANALYZE user_mfa_factors; ANALYZE user_backup_codes; ANALYZE identifier_lockouts; ANALYZE experience_interactions;`;
 
 /** Indexes read, and sequential scans of the big tables. */
 function inspect(plan: PlanNode): { indexes: string[]; seq: string[] } {
@@ -72,7 +77,9 @@ describe.skipIf(!onPostgres)('plans of the MFA statements on seeded tables', () 
 
   it('uses a TOTP step, a counter, and deletes a factor by primary key', async () => {
     const now = new Date();
-    expect(await reads((q) => repo.advanceTotpStep(q, 't1', 99, now))).toEqual(['user_mfa_factors_pkey']);
+    const write = { state: {}, binding: null, previous_binding: null };
+    const gated = await reads((q) => replaceExperienceGated(q, 'uid', { state: {}, binding: null }, write, repo.totpStepGate('t1', 99, now, ['k1', 'k2'])));
+    expect(gated.sort()).toEqual(['experience_interactions_pkey', 'identifier_lockouts_pkey', 'user_mfa_factors_pkey']);
     expect(await reads((q) => repo.advanceCounter(q, 'w1', 0, 1, now))).toEqual(['user_mfa_factors_pkey']);
     expect(await reads((q) => repo.deleteFactor(q, user, 't1'))).toEqual(['user_mfa_factors_pkey']);
   });

@@ -62,7 +62,7 @@ export function normaliseIdentifier(identifier: LockoutIdentifier): string {
 }
 
 /** The key of the identifier's row: HMAC under the server secret, with a prefix of its own. */
-function keyOf(deps: Pick<LockoutDeps, 'keyring'>, identifier: LockoutIdentifier): string {
+export function keyOf(deps: Pick<LockoutDeps, 'keyring'>, identifier: LockoutIdentifier): string {
   return deps.keyring.hmac('codes', `lockout:${identifier.type}:${normaliseIdentifier(identifier)}`);
 }
 

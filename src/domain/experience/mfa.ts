@@ -11,7 +11,7 @@
 // session.interaction_not_found (404).
 import type { Queryable } from '../../storage/db.ts';
 import { factorSummaries } from '../../storage/repos/mfa-factors.ts';
-import { LogtoError } from '../errors.ts';
+import { LogtoError, type LogtoErrorCode } from '../errors.ts';
 import { getSignInExperience } from '../sign-in-experience/index.ts';
 import type { Mfa } from '../sign-in-experience/schema.ts';
 import { methodOf } from '../verification/index.ts';
@@ -21,6 +21,7 @@ import type { ExperienceDeps } from './deps.ts';
 import { assertMfaVerified, type BoundFactor } from './mfa-rules.ts';
 import { recordById, type ExperienceState, type StagedMfa } from './state.ts';
 import { loadSnapshot, readFactors, updateExperience, type InteractionContext } from './store.ts';
+import { clearFailures, keyOf, recordFailure } from './lockout.ts';
 import { underLockout } from './verification.ts';
 
 /** The user's bound factors: as the request's first read fetched them (`context`), else read now;
@@ -138,18 +139,40 @@ export function mfaLockoutIdentifier(state: ExperienceState, userId: string): Id
   return { type: 'username', value: `user:${userId}` };
 }
 
-/**
- * Runs an MFA code check (TOTP, backup code) under the lockout: a refused code counts under the
- * identifier the user signed in with (mfaLockoutIdentifier) and under one key of the user's own that
- * no record of the interaction can change. The second is why a client that swaps the interaction's
- * records (a Password record of another account, verified codes of fresh addresses) to change the
- * first still gets no more than the limit's guesses at the user's factor.
- */
-export function underMfaLockout<T>(deps: ExperienceDeps, state: ExperienceState, userId: string, check: () => Promise<T>): Promise<T> {
+/** The identifiers an MFA check of the user counts under: the one the user signed in with
+ *  (mfaLockoutIdentifier) and one of the user's own that no record of the interaction can change. */
+export function mfaLockoutIdentifiers(state: ExperienceState, userId: string): Identifier[] {
   const own = mfaLockoutIdentifier({ ...state, verificationRecords: [] }, userId); // no record names it
   const named = mfaLockoutIdentifier(state, userId);
+  return named.type === own.type && named.value === own.value ? [own] : [own, named];
+}
+
+/**
+ * Runs an MFA code check (a backup code, a new TOTP secret) under the lockout of both identifiers
+ * (mfaLockoutIdentifiers). The user's own key is why a client that swaps the interaction's records
+ * (a Password record of another account, verified codes of fresh addresses) to change the first
+ * still gets no more than the limit's guesses at the user's factor.
+ */
+export function underMfaLockout<T>(deps: ExperienceDeps, state: ExperienceState, userId: string, check: () => Promise<T>): Promise<T> {
+  const [own, named] = mfaLockoutIdentifiers(state, userId);
   // The user's own key outside: a failure that blocks the named identifier is already answered as
   // blocked (and the named identifier's lockout is the one shared with the password checks).
-  const checkNamed = () => (named.type === own.type && named.value === own.value ? check() : underLockout(deps, named, check));
-  return underLockout(deps, own, checkNamed);
+  return underLockout(deps, own!, () => (named ? underLockout(deps, named, check) : check()));
+}
+
+/** A refused MFA code, counted under both identifiers: throws the block when one is (now) blocked,
+ *  else `code`. */
+export async function mfaFailure(deps: ExperienceDeps, state: ExperienceState, userId: string, code: LogtoErrorCode): Promise<never> {
+  let blocked = false;
+  for (const identifier of mfaLockoutIdentifiers(state, userId)) blocked = (await recordFailure(deps, identifier)).blocked || blocked;
+  throw new LogtoError(blocked ? 'session.verification_blocked_too_many_attempts' : code);
+}
+
+/** The lockout keys of both identifiers, for a statement that judges them itself (a gate). */
+export const mfaLockoutKeys = (deps: ExperienceDeps, state: ExperienceState, userId: string): string[] =>
+  mfaLockoutIdentifiers(state, userId).map((identifier) => keyOf(deps, identifier));
+
+/** Forgets both identifiers' failures after a success (a running block stays). */
+export async function mfaSuccess(deps: ExperienceDeps, state: ExperienceState, userId: string): Promise<void> {
+  for (const identifier of mfaLockoutIdentifiers(state, userId)) await clearFailures(deps, identifier);
 }

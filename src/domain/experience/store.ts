@@ -179,6 +179,32 @@ export function updateExperience(
 }
 
 /**
+ * updateExperience behind a gate (repo.Gate): one statement runs the gate and, when it passes,
+ * stores the change with the audit row. Answers the gate's row: not ok → nothing stored (the caller
+ * refuses); ok but the state changed meanwhile → the change is applied to the state as it is now
+ * (updateExperience), the gate's own writes standing.
+ */
+export function updateExperienceGated(
+  deps: StoreDeps,
+  context: InteractionContext,
+  snapshot: Snapshot,
+  change: (state: ExperienceState) => ExperienceState,
+  gate: repo.Gate,
+  audit?: CarriedAudit,
+): Promise<{ ok: boolean } & Record<string, unknown>> {
+  return auditingUnbound(deps, context, async () => {
+    const { write, issued } = writeOf(deps, snapshot, change(snapshot.state));
+    const expected = { state: snapshot.stored, binding: snapshot.binding };
+    const outcome = await repo.replaceExperienceGated(deps.db, context.uid, expected, write!, gate, audit?.insert);
+    if (outcome.stored) {
+      if (audit) carriedWritten(deps, audit);
+      if (issued) context.binding.issued = issued.token;
+    } else if (outcome.gate.ok) await updateExperience(deps, context, snapshot, change, audit);
+    return outcome.gate;
+  });
+}
+
+/**
  * Submit's change on the snapshot: removes the state, and with it (same statement) updates the
  * user (`userChange`, see repo.deleteExperienceWithUser). Only the current binding may, as with any
  * change. Undefined when another request changed the state first: the caller then takes the locked

@@ -11,12 +11,13 @@
 import { otpauthUri, qrCodeDataUrl } from '../../crypto/totp.ts';
 import { findUser, type UserRow } from '../../storage/repos/users.ts';
 import { LogtoError } from '../errors.ts';
-import { createTotpSecretRecord, verifyBoundTotp, verifyNewTotpSecret } from '../verification/totp.ts';
+import { totpStepGate } from '../../storage/repos/mfa-factors.ts';
+import { boundTotp, createTotpSecretRecord, matchBoundTotp, totpProof, verifyNewTotpSecret } from '../verification/totp.ts';
 import type { ExperienceDeps } from './deps.ts';
-import { identifiedUserId, underMfaLockout } from './mfa.ts';
+import { identifiedUserId, mfaFailure, mfaLockoutKeys, mfaSuccess, underMfaLockout } from './mfa.ts';
 import { recordById } from './state.ts';
-import { newRecordId, takeReadUser, type InteractionContext } from './store.ts';
-import { attempt } from './verification.ts';
+import { newRecordId, readFactors, takeReadUser, type InteractionContext } from './store.ts';
+import { attempt, type AttemptGate } from './verification.ts';
 
 
 /** The account name an authenticator app shows: the user's email, else username, else phone, else id. */
@@ -45,15 +46,30 @@ export async function createTotpSecret(
 
 /**
  * With `verificationId`: the E13 record of this user, its secret checked → verified (bindable by
- * E22). Without: a new record proving the user's bound TOTP, each step accepted once.
+ * E22). Without: a new record proving the user's bound TOTP; its step is taken by the statement
+ * that stores the record, behind the lockout (totpStepGate), so the check of a right code is that
+ * one statement after the request's first read.
  */
 export function verifyTotp(deps: ExperienceDeps, context: InteractionContext, code: string, verificationId?: string): Promise<{ verificationId: string }> {
-  return attempt(deps, context, { method: 'Totp', action: 'Submit', completes: verificationId, forUser: true }, async (state) => {
+  let gate: AttemptGate | undefined;
+  return attempt(deps, context, { method: 'Totp', action: 'Submit', completes: verificationId, forUser: true, gate: () => gate }, async (state) => {
     const userId = identifiedUserId(state);
-    const pending = verificationId === undefined ? undefined : recordById(state, verificationId, 'Totp');
-    if (pending && pending.userId !== userId) throw new LogtoError('session.verification_session_not_found');
-    return underMfaLockout(deps, state, userId, async () =>
-      pending ? verifyNewTotpSecret(deps, pending, code) : verifyBoundTotp(deps, newRecordId(), userId, code),
-    );
+    if (verificationId !== undefined) {
+      const pending = recordById(state, verificationId, 'Totp');
+      if (pending.userId !== userId) throw new LogtoError('session.verification_session_not_found');
+      return underMfaLockout(deps, state, userId, async () => verifyNewTotpSecret(deps, pending, code));
+    }
+    const factor = await boundTotp(deps, userId, readFactors(context, userId));
+    const step = factor ? matchBoundTotp(deps, factor, code) : null;
+    if (!factor || step === null) return mfaFailure(deps, state, userId, 'session.mfa.invalid_totp_code');
+    gate = {
+      sql: totpStepGate(factor.id, step, deps.clock.now(), mfaLockoutKeys(deps, state, userId)),
+      async judge(row) {
+        if (row.ok) return row.failures ? mfaSuccess(deps, state, userId) : undefined;
+        if (row.blocked) throw new LogtoError('session.verification_blocked_too_many_attempts');
+        await mfaFailure(deps, state, userId, 'session.mfa.invalid_totp_code'); // the step was used already
+      },
+    };
+    return totpProof(newRecordId(), userId);
   });
 }

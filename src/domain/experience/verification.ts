@@ -15,7 +15,8 @@ import { audited } from './audit.ts';
 import type { ExperienceDeps } from './deps.ts';
 import { assertNotBlocked, clearFailures, lockoutGuard, recordFailure, type LockoutGuard } from './lockout.ts';
 import { recordById, withRecord, type ExperienceState } from './state.ts';
-import { loadSnapshot, newRecordId, updateExperience, type InteractionContext } from './store.ts';
+import type { Gate } from '../../storage/repos/experience.ts';
+import { loadSnapshot, newRecordId, updateExperience, updateExperienceGated, type InteractionContext } from './store.ts';
 
 /** Failures that count towards the lockout: a wrong password or a wrong code. */
 const COUNTED = new Set(['session.invalid_credentials', 'verification_code.code_mismatch', 'session.mfa.invalid_totp_code', 'session.mfa.invalid_backup_code']);
@@ -48,6 +49,16 @@ export async function underLockout<T>(
 }
 
 /**
+ * What the statement storing an attempt's record must also check (repos/experience.ts Gate), and
+ * the judgement of its row: throws to refuse the attempt when not ok (nothing was stored); when ok,
+ * may finish up (the record is stored).
+ */
+export interface AttemptGate {
+  sql: Gate;
+  judge(row: { ok: boolean } & Record<string, unknown>): Promise<void>;
+}
+
+/**
  * One verification attempt: reads the interaction, runs `work` on it under an audit row keyed by the
  * event and method, and stores the record it returns (replacing the record of its type). A record
  * that completes an earlier one (`completes`) must still be there when it is stored, and pass
@@ -65,6 +76,8 @@ export async function attempt<R extends VerificationRecord>(
     completes?: string;
     unchanged?: (stored: R) => void;
     forUser?: boolean;
+    /** A condition the statement storing the record checks (AttemptGate), asked for once work is done. */
+    gate?: () => AttemptGate | undefined;
   },
   work: (state: ExperienceState) => Promise<R>,
 ): Promise<{ verificationId: string }> {
@@ -94,8 +107,15 @@ export async function attempt<R extends VerificationRecord>(
         }
         return withRecord(current, made);
       };
+      const gate = what.gate?.();
       try {
-        await updateExperience(deps, context, snapshot, change, audit);
+        if (!gate) await updateExperience(deps, context, snapshot, change, audit);
+        else {
+          const row = await updateExperienceGated(deps, context, snapshot, change, gate.sql, audit);
+          await gate.judge(row).catch((error: unknown) => {
+            throw (refusal = error);
+          });
+        }
       } catch (error) {
         if (error !== refusal) await recordCarried(deps, audit);
         throw error;

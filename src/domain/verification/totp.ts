@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { Keyring } from '../../crypto/keyring.ts';
 import { generateTotpSecret, matchTotp } from '../../crypto/totp.ts';
 import type { Queryable } from '../../storage/db.ts';
-import { advanceTotpStep, findFactor } from '../../storage/repos/mfa-factors.ts';
+import { findFactor, type FactorSummary } from '../../storage/repos/mfa-factors.ts';
 import type { Clock } from '../clock.ts';
 import { LogtoError } from '../errors.ts';
 import type { VerificationMethod } from './types.ts';
@@ -66,17 +66,23 @@ export function verifyNewTotpSecret(deps: Pick<TotpDeps, 'keyring' | 'clock'>, r
 }
 
 /**
- * E14 without an id: the code checked against the user's bound TOTP, and its step taken by one
- * compare-and-set (advanceTotpStep), so each step is accepted once per user: a replay in the same
- * step, or a code of an earlier step than the last accepted one, is refused like a wrong code, and
- * of parallel checks of one code exactly one wins. → a verified record without secret (an MFA
- * proof). Throws session.mfa.invalid_totp_code (no TOTP, wrong code, step already used).
+ * E14 without an id: the step among this one and one either side whose code `code` is, for the
+ * user's bound TOTP (its id and sealed secret); null for a wrong code. The caller takes the step by
+ * one compare-and-set (repos/mfa-factors.ts totpStepGate, with storing the record), so each step is
+ * accepted once per user: a replay in the same step, or a code of an earlier step than the last
+ * accepted one, is then refused like a wrong code, and of parallel checks of one code exactly one wins.
  */
-export async function verifyBoundTotp(deps: TotpDeps, id: string, userId: string, code: string): Promise<TotpRecord> {
-  const factor = await findFactor(deps.db, userId, 'Totp');
-  if (!factor?.totp_secret) throw new LogtoError('session.mfa.invalid_totp_code');
-  const now = deps.clock.now();
-  const step = matchTotp(deps.keyring.decrypt(factor.totp_secret), code, now);
-  if (step === null || !(await advanceTotpStep(deps.db, factor.id, step, now))) throw new LogtoError('session.mfa.invalid_totp_code');
-  return { id, type: 'Totp', userId, verified: true };
+export function matchBoundTotp(deps: Pick<TotpDeps, 'keyring' | 'clock'>, factor: { secret: string }, code: string): number | null {
+  return matchTotp(deps.keyring.decrypt(factor.secret), code, deps.clock.now());
 }
+
+/** The user's bound TOTP (id and sealed secret): as the request's first read fetched it, else read. */
+export async function boundTotp(deps: Pick<TotpDeps, 'db'>, userId: string, read: readonly FactorSummary[] | undefined): Promise<{ id: string; secret: string } | null> {
+  const kept = read?.find((f) => f.type === 'Totp');
+  if (read) return kept?.id && kept.secret ? { id: kept.id, secret: kept.secret } : null;
+  const row = await findFactor(deps.db, userId, 'Totp');
+  return row?.totp_secret ? { id: row.id, secret: row.totp_secret } : null;
+}
+
+/** The verified record proving the user's TOTP (an MFA proof), once its step is taken. */
+export const totpProof = (id: string, userId: string): TotpRecord => ({ id, type: 'Totp', userId, verified: true });

@@ -149,6 +149,43 @@ export async function replaceExperience(
 }
 
 /**
+ * A condition a change of the state must pass, checked by the statement that stores it: given the
+ * number of its first parameter, top-level CTEs (they may write) of which the last is named `gate`
+ * and answers one row with a boolean `ok`, and their parameters.
+ */
+export type Gate = (first: number) => { ctes: string; params: unknown[] };
+
+/**
+ * replaceExperience behind a gate, in one statement: the gate's CTEs run first, the state is
+ * written only when the gate's row says ok (and the state and binding are still those read), and
+ * the rider only when it was. Answers the gate's row and whether the state was stored; ok without
+ * stored means another request changed the state first (the gate's own writes stand).
+ */
+export async function replaceExperienceGated(
+  q: Queryable,
+  uid: string,
+  expected: { state: unknown; binding: string | null },
+  next: ExperienceWrite,
+  gate: Gate,
+  rider?: Rider,
+): Promise<{ gate: { ok: boolean } & Record<string, unknown>; stored: boolean }> {
+  const params: unknown[] = [uid, JSON.stringify(expected.state), expected.binding, JSON.stringify(next.state), next.binding, next.previous_binding];
+  const g = gate(params.length + 1);
+  params.push(...g.params);
+  const extra = rider?.(params.length + 1, 'changed');
+  if (extra) params.push(...extra.params);
+  const rows = await q.query<{ gate: { ok: boolean } & Record<string, unknown>; stored: boolean }>(
+    `WITH ${g.ctes},
+     changed AS (UPDATE experience_interactions SET state = $4::jsonb, binding = $5, previous_binding = $6
+        WHERE uid = $1 AND state = $2::jsonb AND binding IS NOT DISTINCT FROM $3 AND (SELECT ok FROM gate) RETURNING uid)
+     ${extra ? `, rider AS (${extra.sql})` : ''}
+     SELECT (SELECT row_to_json(gate) FROM gate) AS gate, EXISTS (SELECT 1 FROM changed) AS stored`,
+    params,
+  );
+  return rows[0]!;
+}
+
+/**
  * Submit's compare-and-set: deletes the state only if it and its binding are still those read, and
  * in the same statement runs `userChange` (an UPDATE of one user without RETURNING, parameters
  * numbered from 4: users.ts userUpdate) only when the state was deleted, so both happen or neither

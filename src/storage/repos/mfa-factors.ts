@@ -29,12 +29,16 @@ export interface MfaFactorRow {
 export interface FactorSummary {
   type: MfaFactorType;
   remainCodes?: number;
+  /** Totp: its id and sealed secret (a TOTP check then needs no read of its own). */
+  id?: string;
+  secret?: string;
 }
 
 /** SQL: the factors of the user whose id is `userId` (an SQL expression), oldest first, as a JSON
  *  array of FactorSummary; one index scan (user_mfa_factors_user), for a statement to carry along. */
 export const FACTOR_SUMMARIES = (userId: string) => `(SELECT COALESCE(jsonb_agg(jsonb_strip_nulls(jsonb_build_object('type', f.type, 'remainCodes',
-    CASE WHEN f.type = 'BackupCode' THEN (SELECT count(*) FROM user_backup_codes c WHERE c.factor_id = f.id AND c.used_at IS NULL) END))
+    CASE WHEN f.type = 'BackupCode' THEN (SELECT count(*) FROM user_backup_codes c WHERE c.factor_id = f.id AND c.used_at IS NULL) END,
+    'id', CASE WHEN f.type = 'Totp' THEN f.id END, 'secret', f.totp_secret))
     ORDER BY f.created_at, f.id), '[]'::jsonb) FROM user_mfa_factors f WHERE f.user_id = ${userId})`;
 
 /** The user's factors as FACTOR_SUMMARIES reads them. */
@@ -101,16 +105,22 @@ export async function insertTotp(q: Queryable, f: { id: string; userId: string; 
 }
 
 /**
- * Compare-and-set of the TOTP's last accepted step: true only for the one caller that moves it
- * forward to `step` (a step at or before the last accepted one is refused).
+ * The compare-and-set of a TOTP's last accepted step (true for the one caller that moves it forward
+ * to `step`; a step at or before the last accepted one is refused), as a gate of the statement that
+ * stores the TOTP record (repos/experience.ts Gate), behind the lockout: the identifiers' lockout rows (identifier_lockouts, keys `lockoutKeys`) are
+ * read by the same statement, and the step is taken only when none of them is blocked at `now`. The
+ * gate row: ok (the step was taken), blocked (a block runs), failures (failures are on record).
  */
-export async function advanceTotpStep(q: Queryable, factorId: string, step: number, now: Date): Promise<boolean> {
-  const rows = await q.query(
-    `UPDATE user_mfa_factors SET totp_step = $2, last_used_at = $3
-      WHERE id = $1 AND type = 'Totp' AND (totp_step IS NULL OR totp_step < $2) RETURNING id`,
-    [factorId, step, now],
-  );
-  return rows.length === 1;
+export function totpStepGate(factorId: string, step: number, now: Date, lockoutKeys: readonly string[]) {
+  return (first: number) => ({
+    ctes: `l AS (SELECT blocked_until FROM identifier_lockouts WHERE identifier_hash = ANY($${first}::text[])),
+      adv AS (UPDATE user_mfa_factors SET totp_step = $${first + 1}, last_used_at = $${first + 2}
+               WHERE id = $${first + 3} AND type = 'Totp' AND (totp_step IS NULL OR totp_step < $${first + 1})
+                 AND NOT EXISTS (SELECT 1 FROM l WHERE blocked_until > $${first + 2}) RETURNING id),
+      gate AS (SELECT EXISTS (SELECT 1 FROM adv) AS ok, EXISTS (SELECT 1 FROM l WHERE blocked_until > $${first + 2}) AS blocked,
+                      EXISTS (SELECT 1 FROM l) AS failures)`,
+    params: [lockoutKeys, step, now, factorId],
+  });
 }
 
 export async function insertWebAuthn(q: Queryable, f: { id: string; userId: string; now: Date } & NewWebAuthnCredential): Promise<void> {
