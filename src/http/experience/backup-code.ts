@@ -5,16 +5,13 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { createBackupCodeVerification, verifyBackupCodeVerification } from '../../domain/experience/backup-code.ts';
 import type { ExperienceDeps } from '../../domain/experience/deps.ts';
-import { LogtoErrorBody } from '../management/schemas.ts';
 import { contextOf } from './context.ts';
+import { errorsOf, security, tags, Verification } from './route-schemas.ts';
 
-const tags = ['experience'];
-const security = [{ InteractionCookie: [] }];
-const errors = { 400: LogtoErrorBody, 401: LogtoErrorBody, 404: LogtoErrorBody };
+const errors = errorsOf(400, 401, 404);
 const Generated = z
   .object({ verificationId: z.string(), codes: z.array(z.string().regex(/^[\da-f]{10}$/)).length(10) })
   .describe('GenerateBackupCodesResponse');
-const Verification = z.object({ verificationId: z.string() }).describe('VerificationId');
 
 export function backupCodeRoutes(deps: ExperienceDeps) {
   return async (app: FastifyInstance) => {

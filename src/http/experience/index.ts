@@ -13,16 +13,14 @@ import { addProfile, resetPassword } from '../../domain/experience/profile.ts';
 import { MfaFactor } from '../../domain/sign-in-experience/schema.ts';
 import { submitExperience } from '../../domain/experience/submit.ts';
 import { InteractionEvent } from '../../domain/verification/types.ts';
-import { LogtoErrorBody } from '../management/schemas.ts';
 import { backupCodeRoutes } from './backup-code.ts';
 import { bindingCookie, contextOf, interactionContext } from './context.ts';
 import { totpRoutes } from './totp.ts';
 import { verificationRoutes } from './verification.ts';
 import { webAuthnRoutes } from './webauthn.ts';
+import { errorsOf, security, tags } from './route-schemas.ts';
 
-const tags = ['experience'];
-const errors = { 400: LogtoErrorBody, 401: LogtoErrorBody, 403: LogtoErrorBody, 404: LogtoErrorBody, 409: LogtoErrorBody, 422: LogtoErrorBody };
-const security = [{ InteractionCookie: [] }];
+const errors = errorsOf(400, 401, 403, 404, 409, 422);
 const done = z.null().describe('Done');
 const EventBody = z.object({ interactionEvent: InteractionEvent });
 const username = z.string().regex(/^[A-Z_a-z]\w*$/);

@@ -5,12 +5,10 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { ExperienceDeps } from '../../domain/experience/deps.ts';
 import { createTotpSecret, verifyTotp } from '../../domain/experience/totp.ts';
-import { LogtoErrorBody } from '../management/schemas.ts';
 import { contextOf } from './context.ts';
+import { errorsOf, security, tags } from './route-schemas.ts';
 
-const tags = ['experience'];
-const security = [{ InteractionCookie: [] }];
-const errors = { 400: LogtoErrorBody, 404: LogtoErrorBody };
+const errors = errorsOf(400, 404);
 
 export function totpRoutes(deps: ExperienceDeps) {
   return async (app: FastifyInstance) => {

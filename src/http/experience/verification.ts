@@ -10,13 +10,10 @@ import {
   verifyVerificationCode,
 } from '../../domain/experience/verification.ts';
 import { Identifier, InteractionEvent } from '../../domain/verification/types.ts';
-import { LogtoErrorBody } from '../management/schemas.ts';
 import { contextOf } from './context.ts';
+import { errorsOf, security, tags, Verification } from './route-schemas.ts';
 
-const tags = ['experience'];
-const security = [{ InteractionCookie: [] }];
-const Verification = z.object({ verificationId: z.string() }).describe('VerificationId');
-const errors = { 400: LogtoErrorBody, 401: LogtoErrorBody, 404: LogtoErrorBody, 422: LogtoErrorBody, 429: LogtoErrorBody, 501: LogtoErrorBody };
+const errors = errorsOf(400, 401, 404, 422, 429, 501);
 const CodeIdentifier = z.object({ type: z.enum(['email', 'phone']), value: z.string().min(1) });
 
 export function verificationRoutes(deps: ExperienceDeps) {

@@ -13,13 +13,10 @@ import {
 } from '../../domain/experience/webauthn.ts';
 import { AuthenticationPayload, RegistrationPayload } from '../../domain/verification/webauthn-payload.ts';
 import { relyingPartyFor } from '../../domain/verification/webauthn-rp.ts';
-import { LogtoErrorBody } from '../management/schemas.ts';
 import { contextOf } from './context.ts';
+import { errorsOf, security, tags, Verification } from './route-schemas.ts';
 
-const tags = ['experience'];
-const security = [{ InteractionCookie: [] }];
-const Verification = z.object({ verificationId: z.string() }).describe('VerificationId');
-const errors = { 400: LogtoErrorBody, 401: LogtoErrorBody, 404: LogtoErrorBody, 422: LogtoErrorBody };
+const errors = errorsOf(400, 401, 404, 422);
 /** E15 and E17 take no body (an empty object is accepted too). */
 const NoBody = z.object({}).nullish();
 const UserVerification = z.enum(['required', 'preferred', 'discouraged']);
