@@ -63,14 +63,15 @@ export const userSlots = (users: number): Map<string, number> => new Map(Array.f
 export type ExperienceTarget = Target & { experience: Omit<ExperienceSpec, 'method'> };
 
 /**
- * On a migrated database: the sign-in experience, the SPA and `users` bench users storing
- * `passwordHash`; answers what a flow needs to sign them in.
+ * On a migrated database: the sign-in experience, the SPA, `users` bench users storing
+ * `passwordHash`, and `totpUsers` (TOTP_USERS unless given; none where no flow signs in with a
+ * TOTP) with a bound TOTP each; answers what a flow needs to sign them in.
  */
 export async function prepareExperience(
   deps: { db: Db; keyring: Keyring },
-  options: { users: number; password: string; passwordHash: string },
+  options: { users: number; password: string; passwordHash: string; totpUsers?: number },
 ): Promise<Omit<ExperienceSpec, 'method'>> {
-  const { users, password, passwordHash } = options;
+  const { users, password, passwordHash, totpUsers = TOTP_USERS } = options;
   const full = { ...deps, clock: systemClock };
   await updateSignInExperience(full, SIGN_IN_EXPERIENCE);
   const spa = await createManagedApplication(full, {
@@ -85,12 +86,12 @@ export async function prepareExperience(
   }
   await deps.db.query('UPDATE users SET mfa_skipped = true WHERE id = ANY($1::text[])', [skipped]);
   const now = new Date();
-  for (let i = 0; i < TOTP_USERS; i += 1) {
+  for (let i = 0; i < totpUsers; i += 1) {
     const { username, email } = benchTotpUser(i);
     const user = await createUser(full, { username, primaryEmail: email, passwordDigest: passwordHash, passwordAlgorithm: 'Argon2id' });
     await insertTotp(deps.db, { id: randomString(21), userId: user.id, sealedSecret: deps.keyring.encrypt(benchTotpSecret(i)), now });
   }
-  return { clientId: spa.id, redirectUri: REDIRECT_URI, users, totpUsers: TOTP_USERS, password };
+  return { clientId: spa.id, redirectUri: REDIRECT_URI, users, totpUsers, password };
 }
 
 export function startVerityExperience(options: {
@@ -102,6 +103,7 @@ export function startVerityExperience(options: {
   password: string;
   /** The argon2id PHC string of `password` (argon2-baseline.ts). */
   passwordHash: string;
+  totpUsers?: number;
 }): Promise<ExperienceTarget> {
   return building(async (down) => {
     const senders = fixedSenders({ email: codeRecorder('email', options.record, userSlots(options.users)) });

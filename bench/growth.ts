@@ -76,7 +76,7 @@ export function startGrowthTarget(options: {
       await seedSchema(options.databaseUrl, verity.schema!, options.seed, options.passwordHash, options.log, cancellable);
       options.log(`  seeded in ${((performance.now() - started) / 1000).toFixed(1)} s`);
     }
-    const experience = await prepareExperience(verity, options);
+    const experience = await prepareExperience(verity, { ...options, totpUsers: 0 });
     const { app } = await createApplication(deps, { name: 'bench' });
     const { key } = await createApiKey(deps, app.id, 'bench');
     const client = newM2mClient();

@@ -56,7 +56,8 @@ try {
       });
       send({ type: 'code', id, slot, code });
     });
-  target = await startVerityExperience({ ...options, record, passwordHash });
+  // The memory runs sign in with a password or a code only (as in the Issue 9 figures): no TOTP users.
+  target = await startVerityExperience({ ...options, record, passwordHash, totpUsers: 0 });
   send({ type: 'ready', url: target.url, experience: target.experience, rss: process.memoryUsage().rss });
 } catch (error) {
   send({ type: 'failed', message: error instanceof Error ? error.message : String(error) });

@@ -8,15 +8,7 @@
 // challenge is used), session.mfa.webauthn_verification_failed (400: anything that does not verify,
 // malformed data included), session.mfa.webauthn_verification_not_found (400: no credential).
 import { randomBytes } from 'node:crypto';
-import {
-  generateAuthenticationOptions,
-  generateRegistrationOptions,
-  verifyAuthenticationResponse,
-  verifyRegistrationResponse,
-  type AuthenticatorTransport,
-  type PublicKeyCredentialCreationOptionsJSON,
-  type PublicKeyCredentialRequestOptionsJSON,
-} from '@simplewebauthn/server';
+import type { AuthenticatorTransport, PublicKeyCredentialCreationOptionsJSON, PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
 import type { Db } from '../../storage/db.ts';
 import { advanceCounter, findCredential, listWebAuthn, type MfaFactorRow } from '../../storage/repos/mfa-factors.ts';
 import type { UserRow } from '../../storage/repos/users.ts';
@@ -44,6 +36,11 @@ export class WebAuthnRefused extends LogtoError {
   }
 }
 
+/** @simplewebauthn/server, loaded by the first ceremony: it weighs about 28 MB of resident memory
+ *  (its ASN.1 and X.509 modules), which a server whose users never use a passkey need not carry. */
+let library: Promise<typeof import('@simplewebauthn/server')> | undefined;
+const simpleWebAuthn = () => (library ??= import('@simplewebauthn/server'));
+
 const bytes = (base64url: string) => new Uint8Array(Buffer.from(base64url, 'base64url'));
 const userHandleOf = (userId: string) => Buffer.from(userId, 'utf8').toString('base64url');
 const transportsOf = (row: MfaFactorRow) => (row.transports ?? []) as AuthenticatorTransport[];
@@ -62,6 +59,7 @@ export async function startRegistration(
 ): Promise<{ record: WebAuthnRecord; options: PublicKeyCredentialCreationOptionsJSON }> {
   const existing = await listWebAuthn(deps.db, user.id);
   const userName = user.username ?? user.primary_email ?? user.primary_phone ?? user.id;
+  const { generateRegistrationOptions } = await simpleWebAuthn();
   const options = await generateRegistrationOptions({
     rpName: rp.name,
     rpID: rp.id,
@@ -86,6 +84,7 @@ export async function startAuthentication(
 ): Promise<{ record: WebAuthnRecord; options: PublicKeyCredentialRequestOptionsJSON }> {
   const existing = await listWebAuthn(deps.db, userId);
   if (existing.length === 0) throw new LogtoError('session.mfa.webauthn_verification_not_found');
+  const { generateAuthenticationOptions } = await simpleWebAuthn();
   const options = await generateAuthenticationOptions({
     rpID: rp.id,
     allowCredentials: existing.map((row) => ({ id: row.credential_id!, transports: transportsOf(row) })),
@@ -124,6 +123,7 @@ export async function finishRegistration(
   agent: string | null,
 ): Promise<WebAuthnRecord> {
   const challenge = openChallenge(deps, record, 'registration');
+  const { verifyRegistrationResponse } = await simpleWebAuthn();
   const { registrationInfo: info } = await checked(() =>
     verifyRegistrationResponse({
       response: registrationResponseOf(payload),
@@ -176,6 +176,7 @@ export async function finishAuthentication(
   if (userHandle !== undefined && userHandle !== '' && userHandle !== userHandleOf(record.userId))
     throw new WebAuthnRefused('the user handle names another user');
   const stored = Number(factor.counter ?? 0);
+  const { verifyAuthenticationResponse } = await simpleWebAuthn();
   const { authenticationInfo: info } = await checked(() =>
     verifyAuthenticationResponse({
       response: authenticationResponseOf(payload),
