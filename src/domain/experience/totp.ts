@@ -9,19 +9,16 @@
 // session.verification_session_not_found (404), session.mfa.invalid_totp_code (400),
 // session.verification_blocked_too_many_attempts (400).
 import { otpauthUri, qrCodeDataUrl } from '../../crypto/totp.ts';
-import { findUser, type UserRow } from '../../storage/repos/users.ts';
+import { findUser } from '../../storage/repos/users.ts';
 import { LogtoError } from '../errors.ts';
 import { totpStepGate } from '../../storage/repos/mfa-factors.ts';
-import { boundTotp, createTotpSecretRecord, matchBoundTotp, totpProof, verifyNewTotpSecret } from '../verification/totp.ts';
+import { authenticatorAccountOf, boundTotp, createTotpSecretRecord, matchBoundTotp, totpProof, verifyNewTotpSecret } from '../verification/totp.ts';
 import type { ExperienceDeps } from './deps.ts';
 import { identifiedUserId, mfaFailure, mfaLockoutKeys, mfaSuccess, underMfaLockout } from './mfa.ts';
 import { recordById } from './state.ts';
 import { newRecordId, readFactors, takeReadUser, type InteractionContext } from './store.ts';
 import { attempt, type AttemptGate } from './verification.ts';
 
-
-/** The account name an authenticator app shows: the user's email, else username, else phone, else id. */
-const accountOf = (user: UserRow): string => user.primary_email ?? user.username ?? user.primary_phone ?? user.id;
 
 /** The issuer an authenticator app shows: this server's host, as its public URL names it (not the
  *  request's Host header, which the client chooses). */
@@ -38,7 +35,7 @@ export async function createTotpSecret(
     const user = read !== undefined ? read : await findUser(deps.db, userId);
     if (!user) throw new LogtoError('session.identifier_not_found');
     const { record, secret } = createTotpSecretRecord(deps, newRecordId(), userId);
-    shown = { secret, secretQrCode: await qrCodeDataUrl(otpauthUri(secret, issuerOf(deps), accountOf(user))) };
+    shown = { secret, secretQrCode: await qrCodeDataUrl(otpauthUri(secret, issuerOf(deps), authenticatorAccountOf(user))) };
     return record;
   });
   return { verificationId, ...shown! };

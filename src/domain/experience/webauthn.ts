@@ -19,16 +19,12 @@ import type { WebAuthnRecord } from '../verification/webauthn.ts';
 import type { ExperienceDeps } from './deps.ts';
 import { recordById, type ExperienceState } from './state.ts';
 import { newRecordId, takeReadUser, type InteractionContext } from './store.ts';
+import { identifiedUserId } from './mfa.ts';
 import { attempt } from './verification.ts';
-
-function identified(state: ExperienceState): string {
-  if (!state.userId) throw new LogtoError('session.identifier_not_found');
-  return state.userId;
-}
 
 /** The identified user's WebAuthn record with this id. */
 function ownRecord(state: ExperienceState, verificationId: string): WebAuthnRecord {
-  const userId = identified(state);
+  const userId = identifiedUserId(state);
   const record = recordById(state, verificationId, 'WebAuthn');
   if (record.userId !== userId) throw new LogtoError('session.verification_session_not_found');
   return record;
@@ -46,7 +42,7 @@ function verify(
   const unchanged = (stored: WebAuthnRecord) => {
     if (stored.challenge === null || stored.challenge !== answered) throw new LogtoError('session.mfa.pending_info_not_found');
   };
-  return attempt<WebAuthnRecord>(deps, context, { method: 'WebAuthn', action: 'Submit', completes: verificationId, unchanged }, (state) => {
+  return attempt<WebAuthnRecord>(deps, context, { method: 'WebAuthn', action: 'Submit', completes: verificationId, unchanged, forUser: true }, (state) => {
     const record = ownRecord(state, verificationId);
     answered = record.challenge;
     return finish(record);
@@ -56,8 +52,8 @@ function verify(
 /** E15. */
 export async function createWebAuthnRegistration(deps: ExperienceDeps, context: InteractionContext, rp: RelyingParty) {
   let options: Awaited<ReturnType<typeof startRegistration>>['options'] | undefined;
-  const { verificationId } = await attempt<WebAuthnRecord>(deps, context, { method: 'WebAuthn', action: 'Create' }, async (state) => {
-    const userId = identified(state);
+  const { verificationId } = await attempt<WebAuthnRecord>(deps, context, { method: 'WebAuthn', action: 'Create', forUser: true }, async (state) => {
+    const userId = identifiedUserId(state);
     const read = takeReadUser(context, userId);
     const user = read === undefined ? await findUser(deps.db, userId) : read;
     if (!user) throw new LogtoError('session.identifier_not_found');
@@ -82,8 +78,8 @@ export function verifyWebAuthnRegistration(
 /** E17. */
 export async function createWebAuthnAuthentication(deps: ExperienceDeps, context: InteractionContext, rp: RelyingParty) {
   let options: Awaited<ReturnType<typeof startAuthentication>>['options'] | undefined;
-  const { verificationId } = await attempt<WebAuthnRecord>(deps, context, { method: 'WebAuthn', action: 'Create' }, async (state) => {
-    const started = await startAuthentication(deps, rp, identified(state), newRecordId());
+  const { verificationId } = await attempt<WebAuthnRecord>(deps, context, { method: 'WebAuthn', action: 'Create', forUser: true }, async (state) => {
+    const started = await startAuthentication(deps, rp, identifiedUserId(state), newRecordId());
     options = started.options;
     return started.record;
   });

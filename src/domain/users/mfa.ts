@@ -6,6 +6,7 @@
 // user.totp_secret_invalid, user.backup_code_already_in_use, session.mfa.backup_code_can_not_be_alone,
 // user.wrong_backup_code_format (422).
 import { generateTotpSecret, otpauthUri, qrCodeDataUrl } from '../../crypto/totp.ts';
+import { authenticatorAccountOf } from '../verification/totp.ts';
 import * as factors from '../../storage/repos/mfa-factors.ts';
 import type { MfaFactorRow } from '../../storage/repos/mfa-factors.ts';
 import { randomString } from '../../crypto/keyring.ts';
@@ -86,7 +87,7 @@ async function addBackupCodes(deps: UserMfaDeps, userId: string, given: string[]
  *  `issuer` names the server in the authenticator app (the request host). */
 export async function createMfaVerification(deps: UserMfaDeps, userId: string, body: NewMfaVerification, issuer: string): Promise<CreatedMfaVerification> {
   const user = await findUserRow(deps, userId);
-  if (body.type === 'Totp') return addTotp(deps, userId, user.username ?? user.primary_email ?? user.primary_phone ?? user.id, issuer, body.secret);
+  if (body.type === 'Totp') return addTotp(deps, userId, authenticatorAccountOf(user), issuer, body.secret);
   return addBackupCodes(deps, userId, body.codes);
 }
 

@@ -86,3 +86,8 @@ export async function boundTotp(deps: Pick<TotpDeps, 'db'>, userId: string, read
 
 /** The verified record proving the user's TOTP (an MFA proof), once its step is taken. */
 export const totpProof = (id: string, userId: string): TotpRecord => ({ id, type: 'Totp', userId, verified: true });
+
+/** The account name an authenticator app shows for the user: its email, else username, else phone,
+ *  else id. */
+export const authenticatorAccountOf = (user: { id: string; username: string | null; primary_email: string | null; primary_phone: string | null }): string =>
+  user.primary_email ?? user.username ?? user.primary_phone ?? user.id;
