@@ -7,7 +7,8 @@
 // session.verification_blocked_too_many_attempts (400), session.interaction_not_found (404).
 import { createBackupCodeRecord, verifyBackupCode } from '../verification/backup-code.ts';
 import type { ExperienceDeps } from './deps.ts';
-import { identifiedUserId, underMfaLockout } from './mfa.ts';
+import { identifiedUserId } from './mfa.ts';
+import { underMfaLockout } from './mfa-lockout.ts';
 import { newRecordId, type InteractionContext } from './store.ts';
 import { attempt } from './verification.ts';
 

@@ -11,18 +11,16 @@
 // session.interaction_not_found (404).
 import type { Queryable } from '../../storage/db.ts';
 import { factorSummaries } from '../../storage/repos/mfa-factors.ts';
-import { LogtoError, type LogtoErrorCode } from '../errors.ts';
+import { LogtoError } from '../errors.ts';
 import { getSignInExperience } from '../sign-in-experience/index.ts';
 import type { Mfa } from '../sign-in-experience/schema.ts';
 import { methodOf } from '../verification/index.ts';
-import type { Identifier, MfaFactorType, StagedFactor } from '../verification/types.ts';
+import type { MfaFactorType, StagedFactor } from '../verification/types.ts';
 import { audited } from './audit.ts';
 import type { ExperienceDeps } from './deps.ts';
 import { assertMfaVerified, type BoundFactor } from './mfa-rules.ts';
 import { recordById, type ExperienceState, type StagedMfa } from './state.ts';
 import { loadSnapshot, readFactors, updateExperience, type InteractionContext } from './store.ts';
-import { clearFailures, keyOf, recordFailure } from './lockout.ts';
-import { underLockout } from './verification.ts';
 
 /** The user's bound factors: as the request's first read fetched them (`context`), else read now;
  *  none are read when the sign-in experience enables no factor and the caller only judges MFA
@@ -51,10 +49,10 @@ async function guardP(
   settings: Mfa,
 ): Promise<{ userId: string; bound: BoundFactor[] }> {
   if (state.interactionEvent === 'ForgotPassword') throw new LogtoError('session.not_supported_for_forgot_password');
-  if (!state.userId) throw new LogtoError('session.identifier_not_found');
-  const bound = await boundFactors(deps.db, state.userId, settings, { whenEnabled: false, context });
-  assertMfaVerified(settings, bound, state, state.userId);
-  return { userId: state.userId, bound };
+  const userId = identifiedUserId(state);
+  const bound = await boundFactors(deps.db, userId, settings, { whenEnabled: false, context });
+  assertMfaVerified(settings, bound, state, userId);
+  return { userId, bound };
 }
 
 /** E24 (SignIn): the identified user must have proven a factor when it has MFA on. */
@@ -123,56 +121,4 @@ export async function skipMfa(deps: ExperienceDeps, context: InteractionContext)
   await guardP(deps, context, snapshot.state, mfa);
   if (mfa.policy !== 'UserControlled') throw new LogtoError('session.mfa.mfa_policy_not_user_controlled');
   await updateExperience(deps, context, snapshot, (current) => ({ ...current, mfa: { ...current.mfa, mfaSkipped: true } }));
-}
-
-/**
- * The identifier an MFA check's failures count under (the lockout password and code checks share,
- * lockout.ts): the one the user was identified by in this interaction (a password or code record
- * naming the user), else one of the user's own, derived from its id (a username never contains ':').
- */
-export function mfaLockoutIdentifier(state: ExperienceState, userId: string): Identifier {
-  for (const record of state.verificationRecords) {
-    if (record.type === 'Password' && record.userId === userId) return record.identifier;
-  }
-  const code = state.verificationRecords.find((r) => (r.type === 'EmailVerificationCode' || r.type === 'PhoneVerificationCode') && r.verified);
-  if (code && 'identifier' in code) return code.identifier;
-  return { type: 'username', value: `user:${userId}` };
-}
-
-/** The identifiers an MFA check of the user counts under: the one the user signed in with
- *  (mfaLockoutIdentifier) and one of the user's own that no record of the interaction can change. */
-export function mfaLockoutIdentifiers(state: ExperienceState, userId: string): Identifier[] {
-  const own = mfaLockoutIdentifier({ ...state, verificationRecords: [] }, userId); // no record names it
-  const named = mfaLockoutIdentifier(state, userId);
-  return named.type === own.type && named.value === own.value ? [own] : [own, named];
-}
-
-/**
- * Runs an MFA code check (a backup code, a new TOTP secret) under the lockout of both identifiers
- * (mfaLockoutIdentifiers). The user's own key is why a client that swaps the interaction's records
- * (a Password record of another account, verified codes of fresh addresses) to change the first
- * still gets no more than the limit's guesses at the user's factor.
- */
-export function underMfaLockout<T>(deps: ExperienceDeps, state: ExperienceState, userId: string, check: () => Promise<T>): Promise<T> {
-  const [own, named] = mfaLockoutIdentifiers(state, userId);
-  // The user's own key outside: a failure that blocks the named identifier is already answered as
-  // blocked (and the named identifier's lockout is the one shared with the password checks).
-  return underLockout(deps, own!, () => (named ? underLockout(deps, named, check) : check()));
-}
-
-/** A refused MFA code, counted under both identifiers: throws the block when one is (now) blocked,
- *  else `code`. */
-export async function mfaFailure(deps: ExperienceDeps, state: ExperienceState, userId: string, code: LogtoErrorCode): Promise<never> {
-  let blocked = false;
-  for (const identifier of mfaLockoutIdentifiers(state, userId)) blocked = (await recordFailure(deps, identifier)).blocked || blocked;
-  throw new LogtoError(blocked ? 'session.verification_blocked_too_many_attempts' : code);
-}
-
-/** The lockout keys of both identifiers, for a statement that judges them itself (a gate). */
-export const mfaLockoutKeys = (deps: ExperienceDeps, state: ExperienceState, userId: string): string[] =>
-  mfaLockoutIdentifiers(state, userId).map((identifier) => keyOf(deps, identifier));
-
-/** Forgets both identifiers' failures after a success (a running block stays). */
-export async function mfaSuccess(deps: ExperienceDeps, state: ExperienceState, userId: string): Promise<void> {
-  for (const identifier of mfaLockoutIdentifiers(state, userId)) await clearFailures(deps, identifier);
 }
