@@ -138,6 +138,24 @@ describe('U11 delete', () => {
   });
 });
 
+describe('U10 / U11 audit', () => {
+  it('each add and removal is in the audit log with the user, the factor type and the caller, never a secret', async () => {
+    const user = await x.newUser();
+    const added = await api('POST', mfaOf(user.id), { type: 'Totp' });
+    expect(added.status).toBe(200);
+    const [totp] = (await api('GET', mfaOf(user.id))).body;
+    expect((await api('DELETE', `${mfaOf(user.id)}/${totp.id}`)).status).toBe(204);
+    const rowsOf = async (key: string) =>
+      ((await api('GET', `/api/logs?userId=${user.id}&logKey=${key}`)).body as { key: string; payload: Record<string, unknown> }[]).map((l) => l.payload);
+    for (const key of ['User.MfaVerification.Create', 'User.MfaVerification.Delete']) {
+      const rows = await rowsOf(key);
+      expect(rows).toHaveLength(1);
+      expect(rows[0]).toMatchObject({ key, result: 'Success', userId: user.id, method: 'Totp', applicationId: expect.any(String) });
+      expect(JSON.stringify(rows[0])).not.toContain(added.body.secret);
+    }
+  });
+});
+
 describe.skipIf(!onPostgres)('U10 races (PostgreSQL)', () => {
   it('concurrent adds of a TOTP or of a backup-code set: exactly one 200 each, the rest 422', async () => {
     const user = await x.newUser();

@@ -30,7 +30,13 @@ export type InteractionEvent = 'SignIn' | 'Register' | 'ForgotPassword';
  * `Interaction.SignIn.Identifier.Submit`, `Interaction.SignIn.Verification.Password.Submit`,
  * `Interaction.Register.Submit`, `Interaction.ForgotPassword.Submit`.
  */
-export type AuditKey = 'Interaction.Create' | 'Interaction.End' | `Interaction.${InteractionEvent}.${string}`;
+export type AuditKey =
+  | 'Interaction.Create'
+  | 'Interaction.End'
+  | `Interaction.${InteractionEvent}.${string}`
+  // Verity's own: an operator binds or removes a user's MFA factor (Management API U10, U11).
+  | 'User.MfaVerification.Create'
+  | 'User.MfaVerification.Delete';
 
 /** What a caller records. Absent (or null) fields are simply not stored. */
 export interface AuditEntry {

@@ -1,5 +1,5 @@
 // Use cases U9–U11 (management-core-api.md §3 "MFA verifications"): list, add and remove a user's
-// bound MFA factors. A TOTP secret is stored sealed (keyring.encrypt); backup codes only as keyed
+// bound MFA factors; each add and removal is audited (User.MfaVerification.Create / .Delete). A TOTP secret is stored sealed (keyring.encrypt); backup codes only as keyed
 // HMACs, their plaintext answered once. One TOTP and one backup-code set per user are the unique
 // indexes' job (015_mfa.sql), so concurrent adds are decided by the database, not by the checks.
 // Throws LogtoError entity.not_found (404: unknown user or verification), user.totp_already_in_use,
@@ -10,6 +10,7 @@ import { authenticatorAccountOf } from '../verification/totp.ts';
 import * as factors from '../../storage/repos/mfa-factors.ts';
 import type { MfaFactorRow } from '../../storage/repos/mfa-factors.ts';
 import { randomString } from '../../crypto/keyring.ts';
+import { recordAudit } from '../audit/index.ts';
 import { LogtoError } from '../errors.ts';
 import { digestBackupCodes, generateBackupCodes, isBackupCodeSet, type BackupCodeDeps } from '../verification/backup-code.ts';
 import { findUserRow } from './read.ts';
@@ -83,16 +84,37 @@ async function addBackupCodes(deps: UserMfaDeps, userId: string, given: string[]
   return { type: 'BackupCode', codes };
 }
 
+/** Who changed a user's factors, for the audit row: the Management API caller and its request. */
+export interface MfaChangeBy {
+  applicationId: string | null;
+  ip: string | null;
+  userAgent: string | null;
+}
+
+/** The audit row of an operator's change (never a secret or code: the factor type only). */
+const audit = (deps: UserMfaDeps, key: 'User.MfaVerification.Create' | 'User.MfaVerification.Delete', userId: string, type: string, by: MfaChangeBy) =>
+  recordAudit(deps, { key, result: 'Success', userId, method: type, ...by });
+
 /** U10: binds a TOTP (the given secret or a new one) or a backup-code set (given or new).
  *  `issuer` names the server in the authenticator app (the request host). */
-export async function createMfaVerification(deps: UserMfaDeps, userId: string, body: NewMfaVerification, issuer: string): Promise<CreatedMfaVerification> {
+export async function createMfaVerification(
+  deps: UserMfaDeps,
+  userId: string,
+  body: NewMfaVerification,
+  issuer: string,
+  by: MfaChangeBy,
+): Promise<CreatedMfaVerification> {
   const user = await findUserRow(deps, userId);
-  if (body.type === 'Totp') return addTotp(deps, userId, authenticatorAccountOf(user), issuer, body.secret);
-  return addBackupCodes(deps, userId, body.codes);
+  const created =
+    body.type === 'Totp' ? await addTotp(deps, userId, authenticatorAccountOf(user), issuer, body.secret) : await addBackupCodes(deps, userId, body.codes);
+  await audit(deps, 'User.MfaVerification.Create', userId, body.type, by);
+  return created;
 }
 
 /** U11: removes one of the user's factors (another user's factor is not found). */
-export async function deleteMfaVerification(deps: UserMfaDeps, userId: string, verificationId: string): Promise<void> {
+export async function deleteMfaVerification(deps: UserMfaDeps, userId: string, verificationId: string, by: MfaChangeBy): Promise<void> {
   await findUserRow(deps, userId);
-  if (!(await factors.deleteFactor(deps.db, userId, verificationId))) throw new LogtoError('entity.not_found');
+  const type = await factors.deleteFactor(deps.db, userId, verificationId);
+  if (!type) throw new LogtoError('entity.not_found');
+  await audit(deps, 'User.MfaVerification.Delete', userId, type, by);
 }

@@ -1,5 +1,5 @@
 // Management API: a user's MFA verifications (management-core-api.md §3, U9–U11).
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { createMfaVerification, deleteMfaVerification, listMfaVerifications, type UserMfaDeps } from '../../domain/users/mfa.ts';
@@ -30,6 +30,12 @@ const Created = z
   .describe('CreatedUserMfaVerification');
 
 const notFound = { 404: LogtoErrorBody };
+/** The caller an operator's change is audited with. */
+const changeBy = (request: FastifyRequest) => ({
+  applicationId: request.managementCaller?.applicationId ?? null,
+  ip: request.ip,
+  userAgent: request.headers['user-agent'] ?? null,
+});
 const schema = <T>(summary: string, rest: T) => ({ tags: ['users'], summary, security: managementSecurity, ...rest });
 
 export function userMfaRoutes(deps: UserMfaDeps) {
@@ -49,13 +55,13 @@ export function userMfaRoutes(deps: UserMfaDeps) {
           response: { 200: Created, ...managementErrors, ...notFound, 422: LogtoErrorBody },
         }),
       },
-      async (request) => createMfaVerification(deps, request.params.userId, request.body, request.host),
+      async (request) => createMfaVerification(deps, request.params.userId, request.body, request.host, changeBy(request)),
     );
     r.delete(
       '/api/users/:userId/mfa-verifications/:verificationId',
       { schema: schema('U11: remove one of the user’s MFA verifications', { params: ItemParams, response: { 204: z.null().describe('Deleted'), ...managementErrors, ...notFound } }) },
       async (request, reply) => {
-        await deleteMfaVerification(deps, request.params.userId, request.params.verificationId);
+        await deleteMfaVerification(deps, request.params.userId, request.params.verificationId, changeBy(request));
         return reply.code(204).send(null);
       },
     );

@@ -200,8 +200,8 @@ export async function useBackupCode(q: Queryable, userId: string, digests: reado
   return rows.length === 1;
 }
 
-/** Deletes one of the user's factors; false when the user has no factor with that id. */
-export async function deleteFactor(q: Queryable, userId: string, id: string): Promise<boolean> {
-  const rows = await q.query('DELETE FROM user_mfa_factors WHERE user_id = $1 AND id = $2 RETURNING id', [userId, id]);
-  return rows.length === 1;
+/** Deletes one of the user's factors: its type, or null when the user has no factor with that id. */
+export async function deleteFactor(q: Queryable, userId: string, id: string): Promise<MfaFactorType | null> {
+  const rows = await q.query<{ type: MfaFactorType }>('DELETE FROM user_mfa_factors WHERE user_id = $1 AND id = $2 RETURNING type', [userId, id]);
+  return rows[0]?.type ?? null;
 }
