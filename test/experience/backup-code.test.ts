@@ -7,7 +7,7 @@ import { digestBackupCodes, generateBackupCodes, verifyBackupCode } from '../../
 import { replaceBackupCodes } from '../../src/storage/repos/mfa-factors.ts';
 import { onPostgres } from '../helpers/db.ts';
 import type { ExperienceSession } from '../helpers/experience.ts';
-import { PASSWORD, useExperienceSuite } from '../helpers/experience-suite.ts';
+import { useExperienceSuite } from '../helpers/experience-suite.ts';
 import { bindTotp, everyStoredRow } from '../helpers/mfa.ts';
 
 const x = useExperienceSuite();
@@ -19,14 +19,6 @@ const E4 = '/api/experience/submit';
 const MFA = { mfa: { factors: ['Totp', 'BackupCode'], policy: 'UserControlled' } };
 
 /** A session signed in by password (E6, E3) as `username`, not yet through MFA. */
-async function signedIn(username: string): Promise<ExperienceSession> {
-  const s = await x.session('SignIn');
-  const password = await s.call('POST', '/api/experience/verification/password', { identifier: { type: 'username', value: username }, password: PASSWORD });
-  expect(password.status).toBe(200);
-  expect((await s.call('POST', '/api/experience/identification', { verificationId: password.body.verificationId })).status).toBe(204);
-  return s;
-}
-
 /** A user with a TOTP and a backup-code set (bound through U10); its codes. */
 async function userWithCodes(): Promise<{ user: { id: string; username: string }; codes: string[] }> {
   const user = await x.newUser();
@@ -41,7 +33,7 @@ const remaining = async (userId: string): Promise<number> =>
 describe('E19 generate', () => {
   it('answers 10 distinct codes of 10 lowercase hex chars and a verification id', async () => {
     await x.settings(MFA);
-    const s = await signedIn((await x.newUser()).username);
+    const s = await x.identified((await x.newUser()).username);
     const generated = await s.call('POST', E19);
     expect(generated.status).toBe(200);
     expect(Object.keys(generated.body).sort()).toEqual(['codes', 'verificationId']);
@@ -60,13 +52,13 @@ describe('E19 generate', () => {
   });
 
   it('E20 refuses an empty code as guard.invalid_input', async () => {
-    const s = await signedIn((await x.newUser()).username);
+    const s = await x.identified((await x.newUser()).username);
     expect(await s.call('POST', E20, { code: '' })).toMatchObject({ status: 400, body: { code: 'guard.invalid_input' } });
   });
 
   it('E22 refuses a set as the only factor: 422 session.mfa.backup_code_can_not_be_alone', async () => {
     await x.settings(MFA);
-    const s = await signedIn((await x.newUser()).username);
+    const s = await x.identified((await x.newUser()).username);
     const { verificationId } = (await s.call('POST', E19)).body;
     expect(await s.call('POST', E22, { type: 'BackupCode', verificationId })).toMatchObject({
       status: 422,
@@ -78,14 +70,14 @@ describe('E19 generate', () => {
 describe('E20 verify', () => {
   it('a user without codes: 400 session.mfa.invalid_backup_code', async () => {
     await x.settings(MFA);
-    const s = await signedIn((await x.newUser()).username);
+    const s = await x.identified((await x.newUser()).username);
     expect(await s.call('POST', E20, { code: '0123456789' })).toMatchObject({ status: 400, body: { code: 'session.mfa.invalid_backup_code' } });
   });
 
   it('a code proves MFA once: submit 200, the same code again 400, another user’s code 400', async () => {
     await x.settings(MFA);
     const { user, codes } = await userWithCodes();
-    const s = await signedIn(user.username);
+    const s = await x.identified(user.username);
     expect(await s.call('POST', E4)).toMatchObject({ status: 403, body: { code: 'session.mfa.require_mfa_verification' } });
     const verified = await s.call('POST', E20, { code: codes[3] });
     expect(verified.status).toBe(200);
@@ -95,7 +87,7 @@ describe('E20 verify', () => {
     expect(submitted.status).toBe(200);
     await s.finish(submitted.body.redirectTo);
 
-    const again = await signedIn(user.username);
+    const again = await x.identified(user.username);
     expect(await again.call('POST', E20, { code: codes[3] })).toMatchObject({ status: 400, body: { code: 'session.mfa.invalid_backup_code' } });
     expect(await again.call('POST', E4)).toMatchObject({ status: 403, body: { code: 'session.mfa.require_mfa_verification' } });
     // a code is bound to its user: another user's unused code is unknown here
@@ -113,7 +105,7 @@ describe('E20 verify', () => {
     await x.settings({ mfa: { factors: ['WebAuthn', 'BackupCode'], policy: 'UserControlled' } });
     const user = await x.newUser();
     await bindTotp(x.t, user.id);
-    const s = await signedIn(user.username);
+    const s = await x.identified(user.username);
     const generated = (await s.call('POST', E19)).body;
     expect(await s.call('POST', E22, { type: 'BackupCode', verificationId: generated.verificationId })).toMatchObject({ status: 204 });
     // staged only until submit; a staged set is not an MFA proof
@@ -127,7 +119,7 @@ describe('E20 verify', () => {
     for (const code of generated.codes) expect(stored).not.toContain(code);
 
     await x.settings(MFA);
-    const next = await signedIn(user.username);
+    const next = await x.identified(user.username);
     expect((await next.call('POST', E20, { code: generated.codes[9] })).status).toBe(200);
     expect((await next.call('POST', E4)).status).toBe(200);
     expect(await remaining(user.id)).toBe(9);
@@ -137,11 +129,11 @@ describe('E20 verify', () => {
     await x.settings(MFA);
     const { user, codes: old } = await userWithCodes();
     // the old set used up (U10 adds a set only when none has an unused code)
-    for (const code of old) expect((await (await signedIn(user.username)).call('POST', E20, { code })).status).toBe(200);
+    for (const code of old) expect((await (await x.identified(user.username)).call('POST', E20, { code })).status).toBe(200);
     const { codes } = await x.admin('POST', `/api/users/${user.id}/mfa-verifications`, { type: 'BackupCode' });
     expect(await remaining(user.id)).toBe(10);
     expect((await x.admin('GET', `/api/users/${user.id}/mfa-verifications`)).filter((f: { type: string }) => f.type === 'BackupCode')).toHaveLength(1);
-    const s = await signedIn(user.username);
+    const s = await x.identified(user.username);
     expect(await s.call('POST', E20, { code: old[0] })).toMatchObject({ status: 400, body: { code: 'session.mfa.invalid_backup_code' } });
     expect((await s.call('POST', E20, { code: codes[0] })).status).toBe(200);
     expect((await s.call('POST', E4)).status).toBe(200);
@@ -152,7 +144,7 @@ describe('E20 verify', () => {
   it('wrong codes count towards the lockout: blocked within 5 tries, then even a right code is refused and not used', async () => {
     await x.settings(MFA);
     const { user, codes } = await userWithCodes();
-    const s = await signedIn(user.username);
+    const s = await x.identified(user.username);
     const answers: string[] = [];
     for (let i = 0; i < 5; i += 1) answers.push((await s.call('POST', E20, { code: `ffffffff0${i}` })).body.code);
     expect(answers).toContain('session.verification_blocked_too_many_attempts');
@@ -181,7 +173,7 @@ describe.skipIf(!onPostgres)('E20 races (PostgreSQL)', () => {
     await x.settings(MFA);
     const { user, codes } = await userWithCodes();
     const sessions: ExperienceSession[] = [];
-    for (let i = 0; i < 20; i += 1) sessions.push(await signedIn(user.username));
+    for (let i = 0; i < 20; i += 1) sessions.push(await x.identified(user.username));
     const answers = await Promise.all(sessions.map((s) => s.call('POST', E20, { code: codes[0] })));
     expect(answers.filter((a) => a.status === 200)).toHaveLength(1);
     for (const a of answers.filter((a) => a.status !== 200)) {

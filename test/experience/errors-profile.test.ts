@@ -3,13 +3,11 @@
 // uniqueness at E3. This app has an SMTP email connector, and its lockout is raised to 100 failures
 // so that a code's own limit of 10 wrong tries can be reached.
 import { describe, expect, it } from 'vitest';
-import type { ExperienceSession } from '../helpers/experience.ts';
 import { PASSWORD, useExperienceSuite } from '../helpers/experience-suite.ts';
 
 const x = useExperienceSuite({ email: true, env: { VERITY_LOCKOUT_MAX_FAILURES: '100' } });
 
 const E3 = '/api/experience/identification';
-const E6 = '/api/experience/verification/password';
 const E7 = '/api/experience/verification/verification-code';
 const E8 = '/api/experience/verification/verification-code/verify';
 const E24 = '/api/experience/profile';
@@ -18,13 +16,6 @@ const err = (status: number, code: string, data?: unknown) => ({ status, body: {
 const email = () => ({ type: 'email', value: `p.${x.unique()}@example.com` });
 
 /** A SignIn interaction identified as `username` (password record). */
-async function signedIn(username: string): Promise<ExperienceSession> {
-  const s = await x.session('SignIn');
-  const { body } = await s.call('POST', E6, { identifier: { type: 'username', value: username }, password: PASSWORD });
-  expect((await s.call('POST', E3, { verificationId: body.verificationId })).status).toBe(204);
-  return s;
-}
-
 describe('E24 POST /api/experience/profile', () => {
   it('400 session.not_supported_for_forgot_password for every variant', async () => {
     const s = await x.session('ForgotPassword');
@@ -78,7 +69,7 @@ describe('E24 POST /api/experience/profile', () => {
 
   it('422 user.*_exists_in_profile when the identified user already has the field', async () => {
     const user = await x.newUser({ primaryEmail: email().value, primaryPhone: x.phone() });
-    const s = await signedIn(user.username);
+    const s = await x.identified(user.username);
     expect(await s.call('POST', E24, { type: 'username', value: `other_${x.unique()}` })).toMatchObject(err(422, 'user.username_exists_in_profile'));
     expect(await s.call('POST', E24, { type: 'password', value: 'An0ther-Sturdy-One' })).toMatchObject(err(422, 'user.password_exists_in_profile'));
     const emailId = await x.verifiedCode(s, email());
@@ -90,7 +81,7 @@ describe('E24 POST /api/experience/profile', () => {
   it('SignIn: an identified user without an email stages one, written at submit', async () => {
     const user = await x.newUser();
     const mail = email();
-    const s = await signedIn(user.username);
+    const s = await x.identified(user.username);
     expect(await s.call('POST', E24, { type: 'email', verificationId: await x.verifiedCode(s, mail) })).toEqual({ status: 204, body: null });
     expect(await x.admin('GET', `/api/users/${user.id}`)).toMatchObject({ primaryEmail: null });
     expect((await s.call('POST', '/api/experience/submit')).status).toBe(200);
@@ -108,7 +99,7 @@ describe('E24 POST /api/experience/profile', () => {
 describe('E25 PUT /api/experience/profile/password', () => {
   it('400 session.invalid_interaction_type outside ForgotPassword', async () => {
     const user = await x.newUser();
-    for (const s of [await x.session('Register'), await signedIn(user.username)])
+    for (const s of [await x.session('Register'), await x.identified(user.username)])
       expect(await s.call('PUT', E25, { password: 'An0ther-Sturdy-One' })).toMatchObject(err(400, 'session.invalid_interaction_type'));
   });
 

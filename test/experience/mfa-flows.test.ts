@@ -17,13 +17,6 @@ async function ok(s: ExperienceSession, method: string, path: string, body?: unk
   return answer.body;
 }
 
-async function signIn(username: string): Promise<ExperienceSession> {
-  const s = await suite.session('SignIn');
-  const { verificationId } = await ok(s, 'POST', '/api/experience/verification/password', { identifier: { type: 'username', value: username }, password: PASSWORD });
-  await ok(s, 'POST', '/api/experience/identification', { verificationId }, 204);
-  return s;
-}
-
 describe('MFA journeys end to end', () => {
   it('register → forced to bind a passkey and backup codes → sign in with the passkey, then with a backup code', async () => {
     await suite.settings({ mfa: { factors: ['WebAuthn', 'BackupCode'], policy: 'Mandatory' } });
@@ -53,7 +46,7 @@ describe('MFA journeys end to end', () => {
     expect(factors.map((f) => f.type).sort()).toEqual(['BackupCode', 'WebAuthn']);
 
     // Sign-in: the password is not enough; the passkey is the second factor.
-    const s = await signIn(username);
+    const s = await suite.identified(username);
     expect(await s.call('POST', '/api/experience/submit')).toEqual({
       status: 403,
       body: expect.objectContaining({ code: 'session.mfa.require_mfa_verification', data: { availableFactors: ['WebAuthn', 'BackupCode'] } }),
@@ -65,13 +58,13 @@ describe('MFA journeys end to end', () => {
     expect(tokens.claims()!.amr).toEqual(['hwk', 'pwd', 'mfa']);
 
     // Without the passkey: a backup code, used once.
-    const b = await signIn(username);
+    const b = await suite.identified(username);
     await ok(b, 'POST', '/api/experience/verification/backup-code/verify', { code: backup.codes[3] });
     const viaBackup = await b.finish((await ok(b, 'POST', '/api/experience/submit')).redirectTo);
     expect(viaBackup.claims()!.amr).toEqual(['otp', 'pwd', 'mfa']);
     const after = (await suite.admin('GET', `/api/users/${userId}/mfa-verifications`)) as { type: string; remainCodes?: number }[];
     expect(after.find((f) => f.type === 'BackupCode')!.remainCodes).toBe(9);
-    const again = await signIn(username);
+    const again = await suite.identified(username);
     expect((await again.call('POST', '/api/experience/verification/backup-code/verify', { code: backup.codes[3] })).body.code).toBe('session.mfa.invalid_backup_code');
   });
 });

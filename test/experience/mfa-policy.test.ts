@@ -17,15 +17,6 @@ const mfa = (factors: string[], policy: 'UserControlled' | 'Mandatory' = 'UserCo
 const withTotp = (userId: string) => bindTotp(suite.t, userId);
 const codeOf = (secret: string, offset = 0) => totpAt(secret, totpStep(suite.t.clock.now()) + offset);
 
-/** An interaction identified as `username` by its password. */
-async function identified(username: string): Promise<ExperienceSession> {
-  const s = await suite.session('SignIn');
-  const verified = await s.call('POST', '/api/experience/verification/password', { identifier: { type: 'username', value: username }, password: PASSWORD });
-  expect(verified.status).toBe(200);
-  expect((await s.call('POST', '/api/experience/identification', { verificationId: verified.body.verificationId })).status).toBe(204);
-  return s;
-}
-
 /** E13 + E14 with the right code: a verified new-bind TOTP record, and its secret. */
 async function newTotp(s: ExperienceSession): Promise<{ verificationId: string; secret: string }> {
   const created = await s.call('POST', '/api/experience/verification/totp/secret');
@@ -43,7 +34,7 @@ describe('a user with MFA on must prove a factor', () => {
     await mfa(['Totp', 'WebAuthn']);
     const user = await suite.newUser();
     const secret = await withTotp(user.id);
-    const s = await identified(user.username);
+    const s = await suite.identified(user.username);
     expect(await submit(s)).toEqual({
       status: 403,
       body: expect.objectContaining({ code: 'session.mfa.require_mfa_verification', data: { availableFactors: ['Totp'] } }),
@@ -61,7 +52,7 @@ describe('a user with MFA on must prove a factor', () => {
     const user = await suite.newUser();
     await withTotp(user.id);
     await mfa([]);
-    const s = await identified(user.username);
+    const s = await suite.identified(user.username);
     const submitted = await submit(s);
     expect(submitted.status).toBe(200);
     expect((await s.finish(submitted.body.redirectTo)).claims()!.amr).toEqual(['pwd']);
@@ -72,7 +63,7 @@ describe('a user with MFA on must prove a factor', () => {
     const user = await suite.newUser();
     await replaceBackupCodes(suite.t.db, { id: `b${suite.unique()}`.slice(0, 21), userId: user.id, now: suite.t.clock.now(), codes: [{ digest: 'd', keyId: 'k' }] });
     await suite.t.db.query('UPDATE user_backup_codes SET used_at = now() WHERE user_id = $1', [user.id]);
-    const s = await identified(user.username);
+    const s = await suite.identified(user.username);
     expect(await submit(s)).toEqual({ status: 422, body: expect.objectContaining({ code: 'user.missing_mfa', data: { availableFactors: ['Totp'] } }) });
   });
 
@@ -80,7 +71,7 @@ describe('a user with MFA on must prove a factor', () => {
     await mfa(['Totp']);
     const user = await suite.newUser();
     await withTotp(user.id);
-    const s = await identified(user.username);
+    const s = await suite.identified(user.username);
     const refused = { status: 403, body: expect.objectContaining({ code: 'session.mfa.require_mfa_verification' }) };
     expect(await bind(s, 'Totp', 'whatever')).toEqual(refused);
     expect(await s.call('POST', '/api/experience/profile/mfa/mfa-skipped')).toEqual(refused);
@@ -103,7 +94,7 @@ describe('binding (E22)', () => {
   it('answers each refusal with its code', async () => {
     await mfa(['Totp', 'BackupCode']);
     const user = await suite.newUser();
-    const s = await identified(user.username);
+    const s = await suite.identified(user.username);
     const codeOfCall = async (call: Promise<{ status: number; body: { code: string } }>) => {
       const r = await call;
       return `${r.status} ${r.body.code}`;
@@ -126,7 +117,7 @@ describe('binding (E22)', () => {
     await mfa(['Totp']);
     const user = await suite.newUser();
     const secret = await withTotp(user.id);
-    const s = await identified(user.username);
+    const s = await suite.identified(user.username);
     const proof = await s.call('POST', '/api/experience/verification/totp/verify', { code: codeOf(secret) });
     expect(proof.status).toBe(200);
     expect((await bind(s, 'Totp', proof.body.verificationId)).body.code).toBe('session.mfa.pending_info_not_found');
@@ -141,7 +132,7 @@ describe('binding (E22)', () => {
     const user = await suite.newUser();
     await withTotp(user.id);
     const { codes } = await suite.admin('POST', `/api/users/${user.id}/mfa-verifications`, { type: 'BackupCode' });
-    const s = await identified(user.username);
+    const s = await suite.identified(user.username);
     expect((await s.call('POST', '/api/experience/verification/backup-code/verify', { code: codes[0] })).status).toBe(200);
     const { verificationId } = await newTotp(s);
     expect(await bind(s, 'Totp', verificationId)).toEqual({ status: 422, body: expect.objectContaining({ code: 'user.totp_already_in_use' }) });
@@ -152,12 +143,12 @@ describe('binding (E22)', () => {
     const user = await suite.newUser();
     const secret = await withTotp(user.id);
     const old = (await suite.admin('POST', `/api/users/${user.id}/mfa-verifications`, { type: 'BackupCode' })).codes as string[];
-    const s = await identified(user.username);
+    const s = await suite.identified(user.username);
     expect((await s.call('POST', '/api/experience/verification/totp/verify', { code: codeOf(secret) })).status).toBe(200);
     const generated = await s.call('POST', '/api/experience/verification/backup-code/generate');
     expect((await bind(s, 'BackupCode', generated.body.verificationId)).status).toBe(204);
     expect((await submit(s)).status).toBe(200);
-    const next = await identified(user.username);
+    const next = await suite.identified(user.username);
     const verify = (code: string) => next.call('POST', '/api/experience/verification/backup-code/verify', { code });
     expect((await verify(old[0]!)).body.code).toBe('session.mfa.invalid_backup_code');
     expect((await verify(generated.body.codes[0])).status).toBe(200);
@@ -167,7 +158,7 @@ describe('binding (E22)', () => {
   it('writes the staged factors at submit, and refuses one disabled meanwhile', async () => {
     await mfa(['Totp', 'BackupCode']);
     const user = await suite.newUser();
-    const s = await identified(user.username);
+    const s = await suite.identified(user.username);
     const { verificationId, secret } = await newTotp(s);
     expect((await bind(s, 'Totp', verificationId)).status).toBe(204);
     await mfa(['BackupCode', 'WebAuthn']);
@@ -178,7 +169,7 @@ describe('binding (E22)', () => {
     expect(rows.map((r) => r.type)).toEqual(['Totp']);
     // The step whose code proved the new secret is used already: that code does not sign in again.
     expect(Number(rows[0]!.totp_step)).toBe(totpStep(suite.t.clock.now()));
-    const next = await identified(user.username);
+    const next = await suite.identified(user.username);
     expect((await next.call('POST', '/api/experience/verification/totp/verify', { code: codeOf(secret) })).body.code).toBe('session.mfa.invalid_totp_code');
   });
 });
@@ -187,7 +178,7 @@ describe('the policy at submit', () => {
   it('UserControlled: missing_mfa is skippable, and a skip is remembered', async () => {
     await mfa(['Totp', 'WebAuthn']);
     const user = await suite.newUser();
-    const first = await identified(user.username);
+    const first = await suite.identified(user.username);
     expect(await submit(first)).toEqual({
       status: 422,
       body: expect.objectContaining({ code: 'user.missing_mfa', data: { availableFactors: ['Totp', 'WebAuthn'], skippable: true } }),
@@ -195,18 +186,18 @@ describe('the policy at submit', () => {
     expect((await first.call('POST', '/api/experience/profile/mfa/mfa-skipped')).status).toBe(204);
     expect((await submit(first)).status).toBe(200);
     expect((await findUser(suite.t.db, user.id))!.mfa_skipped).toBe(true);
-    const again = await identified(user.username);
+    const again = await suite.identified(user.username);
     expect((await submit(again)).status).toBe(200);
   });
 
   it('Mandatory: binding is forced, a skip is refused and an earlier one does not count', async () => {
     await mfa(['Totp'], 'UserControlled');
     const user = await suite.newUser();
-    const first = await identified(user.username);
+    const first = await suite.identified(user.username);
     await first.call('POST', '/api/experience/profile/mfa/mfa-skipped');
     expect((await submit(first)).status).toBe(200);
     await mfa(['Totp'], 'Mandatory');
-    const s = await identified(user.username);
+    const s = await suite.identified(user.username);
     expect(await s.call('POST', '/api/experience/profile/mfa/mfa-skipped')).toEqual({
       status: 422,
       body: expect.objectContaining({ code: 'session.mfa.mfa_policy_not_user_controlled' }),

@@ -12,7 +12,6 @@ import { PASSWORD, useExperienceSuite } from '../helpers/experience-suite.ts';
 
 const x = useExperienceSuite();
 
-const E3 = '/api/experience/identification';
 const E4 = '/api/experience/submit';
 const E6 = '/api/experience/verification/password';
 const E13 = '/api/experience/verification/totp/secret';
@@ -51,14 +50,7 @@ const wrongCode = (secret: string, step: number) => {
 /** An interaction signed in (E6 password, E3) as a user of `fields`. */
 async function identified(fields: Record<string, unknown> = {}) {
   const user = await x.newUser(fields);
-  const s = await x.session('SignIn');
-  await signIn(s, user.username);
-  return { user, s };
-}
-
-async function signIn(s: ExperienceSession, username: string) {
-  const { body } = await s.call('POST', E6, { identifier: { type: 'username', value: username }, password: PASSWORD });
-  expect((await s.call('POST', E3, { verificationId: body.verificationId })).status).toBe(204);
+  return { user, s: await x.identified(user.username) };
 }
 
 /** A user with a bound TOTP (sealed as submit stores it) and an interaction identified as it. */
@@ -135,8 +127,7 @@ describe('E14 POST /verification/totp/verify with a verificationId (a new secret
     expect(factor!.totp_secret).not.toContain(secret);
     expect(x.t.keyring.decrypt(factor!.totp_secret!)).toBe(secret);
     // the next sign-in needs it, and the app's code proves it
-    const next = await x.session('SignIn');
-    await signIn(next, user.username);
+    const next = await x.identified(user.username);
     expect(await next.call('POST', E4)).toEqual(err(403, 'session.mfa.require_mfa_verification'));
     x.t.clock.advance(2 * STEP_MS);
     expect((await next.call('POST', E14, { code: totpAt(secret, step + 2) })).status).toBe(200);
@@ -211,8 +202,7 @@ describe('E14 without a verificationId (the bound TOTP: an MFA proof)', () => {
     const step = nextStep();
     const { user, s, secret } = await withTotp(step);
     expect((await s.call('POST', E14, { code: totpAt(secret, step) })).status).toBe(200);
-    const other = await x.session('SignIn');
-    await signIn(other, user.username);
+    const other = await x.identified(user.username);
     expect(await other.call('POST', E14, { code: totpAt(secret, step) })).toEqual(invalidCode);
   });
 
@@ -272,8 +262,8 @@ describe.skipIf(!onPostgres)('E14 races (PostgreSQL)', () => {
   it('20 parallel uses of one right code in separate interactions of one user: exactly one 200', async () => {
     const step = nextStep();
     const { user, s, secret } = await withTotp(step);
-    const others = await Promise.all(Array.from({ length: 19 }, () => x.session('SignIn')));
-    for (const o of others) await signIn(o, user.username);
+    const others: ExperienceSession[] = [];
+    for (let i = 0; i < 19; i += 1) others.push(await x.identified(user.username));
     const code = { code: totpAt(secret, step) };
     const answers = await Promise.all([s, ...others].map((o) => o.call('POST', E14, code)));
     expect(answers.filter((a) => a.status === 200)).toHaveLength(1);

@@ -6,18 +6,12 @@ import { ConfigError, loadConfig } from '../../src/config/index.ts';
 import { relyingPartyFor, webAuthnSettingsOf } from '../../src/domain/verification/webauthn-rp.ts';
 import { createAuthenticator } from '../helpers/authenticator.ts';
 import type { ExperienceSession } from '../helpers/experience.ts';
-import { PASSWORD, useExperienceSuite, type ExperienceSuite } from '../helpers/experience-suite.ts';
+import { useExperienceSuite, type ExperienceSuite } from '../helpers/experience-suite.ts';
 
 const W = '/api/experience/verification/web-authn';
 const production = { VERITY_MODE: 'production', VERITY_SECRET: 'x'.repeat(32) };
 
-async function signedIn(x: ExperienceSuite): Promise<ExperienceSession> {
-  const user = await x.newUser();
-  const s = await x.session('SignIn');
-  const verified = await s.call('POST', '/api/experience/verification/password', { identifier: { type: 'username', value: user.username }, password: PASSWORD });
-  expect((await s.call('POST', '/api/experience/identification', { verificationId: verified.body.verificationId })).status).toBe(204);
-  return s;
-}
+const signedIn = async (x: ExperienceSuite): Promise<ExperienceSession> => x.identified((await x.newUser()).username);
 
 describe('configuration', () => {
   it('production takes both settings or neither; every origin is on the RP id', () => {

@@ -7,7 +7,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { CEREMONY_TIMEOUT_MS } from '../../src/domain/verification/webauthn-ceremony.ts';
 import { createAuthenticator, type Ceremony, type SoftAuthenticator } from '../helpers/authenticator.ts';
 import type { ExperienceSession } from '../helpers/experience.ts';
-import { PASSWORD, useExperienceSuite } from '../helpers/experience-suite.ts';
+import { useExperienceSuite } from '../helpers/experience-suite.ts';
 
 const RP: Ceremony = { rpId: 'example.test', origin: 'https://login.example.test' };
 const W = '/api/experience/verification/web-authn';
@@ -17,14 +17,6 @@ type User = Awaited<ReturnType<typeof x.newUser>>;
 beforeEach(() => x.settings({ mfa: { factors: ['WebAuthn', 'Totp'], policy: 'UserControlled' } }));
 
 const refused = (code: string, status = 400) => ({ status, body: expect.objectContaining({ code }) });
-
-async function signedIn(user: User): Promise<ExperienceSession> {
-  const s = await x.session('SignIn');
-  const verified = await s.call('POST', '/api/experience/verification/password', { identifier: { type: 'username', value: user.username }, password: PASSWORD });
-  expect(verified.status).toBe(200);
-  expect((await s.call('POST', '/api/experience/identification', { verificationId: verified.body.verificationId })).status).toBe(204);
-  return s;
-}
 
 async function registration(s: ExperienceSession) {
   const started = await s.call('POST', `${W}/registration`);
@@ -45,7 +37,7 @@ const verifyAuthentication = (s: ExperienceSession, verificationId: string, payl
 
 /** Registers `auth` for the user, binds it and submits: the credential is written. */
 async function enrol(user: User, auth: SoftAuthenticator = createAuthenticator()): Promise<SoftAuthenticator> {
-  const s = await signedIn(user);
+  const s = await x.identified(user.username);
   const { verificationId, registrationOptions } = await registration(s);
   expect(await verifyRegistration(s, verificationId, auth.create(registrationOptions, RP))).toEqual({ status: 200, body: { verificationId } });
   expect((await s.call('POST', '/api/experience/profile/mfa', { type: 'WebAuthn', verificationId })).status).toBe(204);
@@ -68,7 +60,7 @@ const storedCredentials = (userId: string) =>
 describe('a passkey, end to end', () => {
   it('is registered, bound and written at submit, then proves MFA at the next sign-in', async () => {
     const user = await x.newUser();
-    const s = await signedIn(user);
+    const s = await x.identified(user.username);
     const { verificationId, registrationOptions: options } = await registration(s);
     expect(options).toMatchObject({ rp: { id: 'example.test' }, user: { name: user.username }, attestation: 'none', excludeCredentials: [] });
     expect(Buffer.from(options.challenge, 'base64url').length).toBeGreaterThanOrEqual(32);
@@ -79,7 +71,7 @@ describe('a passkey, end to end', () => {
     expect((await s.call('POST', '/api/experience/submit')).status).toBe(200);
     expect(await storedCredentials(user.id)).toEqual([{ credential_id: auth.credentialId, counter: '0', agent: expect.any(String), transports: ['internal'] }]);
 
-    const next = await signedIn(user);
+    const next = await x.identified(user.username);
     expect(await next.call('POST', '/api/experience/submit')).toEqual(refused('session.mfa.require_mfa_verification', 403));
     const challenge = await authentication(next);
     expect(challenge.authenticationOptions).toMatchObject({ rpId: 'example.test', userVerification: 'preferred', allowCredentials: [{ id: auth.credentialId }] });
@@ -96,7 +88,7 @@ describe('a passkey, end to end', () => {
   it('lists the credentials the user already has as excluded', async () => {
     const user = await x.newUser();
     const auth = await enrol(user);
-    const s = await signedIn(user);
+    const s = await x.identified(user.username);
     expect((await registration(s)).registrationOptions.excludeCredentials).toEqual([expect.objectContaining({ id: auth.credentialId })]);
   });
 
@@ -104,7 +96,7 @@ describe('a passkey, end to end', () => {
     const user = await x.newUser();
     const auth = await enrol(user, createAuthenticator({ counting: false }));
     for (let i = 0; i < 2; i += 1) {
-      const s = await signedIn(user);
+      const s = await x.identified(user.username);
       const { verificationId, authenticationOptions } = await authentication(s);
       expect((await verifyAuthentication(s, verificationId, auth.get(authenticationOptions, RP))).status).toBe(200);
     }
@@ -123,7 +115,7 @@ const forgeries: [string, (own: 'webauthn.create' | 'webauthn.get') => Partial<C
 describe('forged registrations are refused (E16)', () => {
   it.each(forgeries)('%s', async (_, forge) => {
     const user = await x.newUser();
-    const s = await signedIn(user);
+    const s = await x.identified(user.username);
     const { verificationId, registrationOptions } = await registration(s);
     const auth = createAuthenticator();
     const forged = auth.create(registrationOptions, { ...RP, ...forge('webauthn.create') });
@@ -132,7 +124,7 @@ describe('forged registrations are refused (E16)', () => {
   });
 
   it('a challenge past its timeout', async () => {
-    const s = await signedIn(await x.newUser());
+    const s = await x.identified((await x.newUser()).username);
     const { verificationId, registrationOptions } = await registration(s);
     x.t.clock.advance(CEREMONY_TIMEOUT_MS);
     expect(await verifyRegistration(s, verificationId, createAuthenticator().create(registrationOptions, RP))).toEqual(
@@ -141,7 +133,7 @@ describe('forged registrations are refused (E16)', () => {
   });
 
   it('a replay: the same record again, or the same response on a new record', async () => {
-    const s = await signedIn(await x.newUser());
+    const s = await x.identified((await x.newUser()).username);
     const first = await registration(s);
     const auth = createAuthenticator();
     const response = auth.create(first.registrationOptions, RP);
@@ -153,13 +145,13 @@ describe('forged registrations are refused (E16)', () => {
 
   it('a credential another user already registered (credentials are unique across users)', async () => {
     const auth = await enrol(await x.newUser());
-    const s = await signedIn(await x.newUser());
+    const s = await x.identified((await x.newUser()).username);
     const { verificationId, registrationOptions } = await registration(s);
     expect(await verifyRegistration(s, verificationId, auth.create(registrationOptions, RP))).toEqual(refused('session.mfa.webauthn_verification_failed'));
   });
 
   it('malformed base64 or CBOR is a refusal, not an error', async () => {
-    const s = await signedIn(await x.newUser());
+    const s = await x.identified((await x.newUser()).username);
     const { verificationId, registrationOptions } = await registration(s);
     const genuine = createAuthenticator().create(registrationOptions, RP);
     for (const response of [
@@ -179,7 +171,7 @@ describe('forged assertions are refused (E18)', () => {
   it.each(forgeries)('%s', async (_, forge) => {
     const user = await x.newUser();
     const auth = await enrol(user);
-    const s = await signedIn(user);
+    const s = await x.identified(user.username);
     const { verificationId, authenticationOptions } = await authentication(s);
     const forged = auth.get(authenticationOptions, { ...RP, ...forge('webauthn.get') });
     expect(await verifyAuthentication(s, verificationId, forged)).toEqual(refused('session.mfa.webauthn_verification_failed'));
@@ -189,7 +181,7 @@ describe('forged assertions are refused (E18)', () => {
   it('a challenge past its timeout', async () => {
     const user = await x.newUser();
     const auth = await enrol(user);
-    const s = await signedIn(user);
+    const s = await x.identified(user.username);
     const { verificationId, authenticationOptions } = await authentication(s);
     x.t.clock.advance(CEREMONY_TIMEOUT_MS);
     expect(await verifyAuthentication(s, verificationId, auth.get(authenticationOptions, RP))).toEqual(refused('session.mfa.webauthn_verification_failed'));
@@ -198,7 +190,7 @@ describe('forged assertions are refused (E18)', () => {
   it('a replay: the same record again, or the same response on a new record', async () => {
     const user = await x.newUser();
     const auth = await enrol(user, createAuthenticator({ counting: false }));
-    const s = await signedIn(user);
+    const s = await x.identified(user.username);
     const first = await authentication(s);
     const response = auth.get(first.authenticationOptions, RP);
     expect((await verifyAuthentication(s, first.verificationId, response)).status).toBe(200);
@@ -210,7 +202,7 @@ describe('forged assertions are refused (E18)', () => {
   it('one challenge answered twice at once: one verify passes', async () => {
     const user = await x.newUser();
     const auth = await enrol(user, createAuthenticator({ counting: false }));
-    const s = await signedIn(user);
+    const s = await x.identified(user.username);
     const { verificationId, authenticationOptions } = await authentication(s);
     const response = auth.get(authenticationOptions, RP);
     const answers = await Promise.all([1, 2, 3].map(() => verifyAuthentication(s, verificationId, response)));
@@ -227,7 +219,7 @@ describe('forged assertions are refused (E18)', () => {
     const other = await enrol(await x.newUser());
     const user = await x.newUser();
     await enrol(user);
-    const s = await signedIn(user);
+    const s = await x.identified(user.username);
     const { verificationId, authenticationOptions } = await authentication(s);
     expect(await verifyAuthentication(s, verificationId, other.get(authenticationOptions, RP))).toEqual(refused('session.mfa.webauthn_verification_failed'));
   });
@@ -235,7 +227,7 @@ describe('forged assertions are refused (E18)', () => {
   it('a user handle naming another user', async () => {
     const user = await x.newUser();
     const auth = await enrol(user);
-    const s = await signedIn(user);
+    const s = await x.identified(user.username);
     const { verificationId, authenticationOptions } = await authentication(s);
     const userHandle = Buffer.from('someone-else').toString('base64url');
     expect(await verifyAuthentication(s, verificationId, auth.get(authenticationOptions, { ...RP, userHandle }))).toEqual(
@@ -248,11 +240,11 @@ describe('forged assertions are refused (E18)', () => {
   it('a sign counter that does not advance, refused and audited', async () => {
     const user = await x.newUser();
     const auth = await enrol(user);
-    const first = await signedIn(user);
+    const first = await x.identified(user.username);
     const one = await authentication(first);
     expect((await verifyAuthentication(first, one.verificationId, auth.get(one.authenticationOptions, RP))).status).toBe(200);
 
-    const s = await signedIn(user);
+    const s = await x.identified(user.username);
     const { verificationId, authenticationOptions } = await authentication(s);
     for (const counter of [1, 0]) {
       expect(await verifyAuthentication(s, verificationId, auth.get(authenticationOptions, { ...RP, counter }))).toEqual(
@@ -287,9 +279,9 @@ describe('what E15–E18 refuse before any ceremony', () => {
   it('an unknown record, or another interaction’s: 404 session.verification_session_not_found', async () => {
     const user = await x.newUser();
     const auth = await enrol(user);
-    const elsewhere = await signedIn(user);
+    const elsewhere = await x.identified(user.username);
     const theirs = await registration(elsewhere);
-    const s = await signedIn(user);
+    const s = await x.identified(user.username);
     const { authenticationOptions } = await authentication(s);
     for (const id of ['no-such-record', theirs.verificationId]) {
       expect(await verifyRegistration(s, id, auth.create(theirs.registrationOptions, RP))).toEqual(refused('session.verification_session_not_found', 404));
@@ -300,7 +292,7 @@ describe('what E15–E18 refuse before any ceremony', () => {
   it('a record of the other ceremony: 400 session.mfa.pending_info_not_found', async () => {
     const user = await x.newUser();
     const auth = await enrol(user);
-    const s = await signedIn(user);
+    const s = await x.identified(user.username);
     const started = await authentication(s);
     expect(await verifyRegistration(s, started.verificationId, auth.create(started.authenticationOptions, RP))).toEqual(
       refused('session.mfa.pending_info_not_found'),
@@ -312,7 +304,7 @@ describe('what E15–E18 refuse before any ceremony', () => {
   });
 
   it('E17 for a user without a passkey: 400 session.mfa.webauthn_verification_not_found', async () => {
-    const s = await signedIn(await x.newUser());
+    const s = await x.identified((await x.newUser()).username);
     expect(await s.call('POST', `${W}/authentication`)).toEqual(refused('session.mfa.webauthn_verification_not_found'));
   });
 });

@@ -44,6 +44,8 @@ export interface ExperienceSuite {
   lastCode(identifier: { type: string; value: string }): string;
   /** E7 then E8 with the right code: a verified record's id. */
   verifiedCode(s: ExperienceSession, identifier: { type: string; value: string }, event?: string): Promise<string>;
+  /** A SignIn interaction identified as `username` by its password (PASSWORD): E1, E6, E3. */
+  identified(username: string): Promise<ExperienceSession>;
 }
 
 export function useExperienceSuite(options: { email?: boolean; env?: Record<string, string> } = {}): ExperienceSuite {
@@ -104,6 +106,14 @@ export function useExperienceSuite(options: { email?: boolean; env?: Record<stri
       });
       if (verified.status !== 200) throw new Error(`E8: ${verified.status} ${JSON.stringify(verified.body)}`);
       return verificationId;
+    };
+    suite.identified = async (username) => {
+      const s = await suite.session('SignIn');
+      const verified = await s.call('POST', '/api/experience/verification/password', { identifier: { type: 'username', value: username }, password: PASSWORD });
+      if (verified.status !== 200) throw new Error(`E6: ${verified.status} ${JSON.stringify(verified.body)}`);
+      const identified = await s.call('POST', '/api/experience/identification', { verificationId: verified.body.verificationId });
+      if (identified.status !== 204) throw new Error(`E3: ${identified.status} ${JSON.stringify(identified.body)}`);
+      return s;
     };
   });
   beforeEach(() => suite.settings(BASE_SETTINGS));
