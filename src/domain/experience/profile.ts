@@ -6,7 +6,7 @@
 // user.*_already_in_use (422), user.*_exists_in_profile (422), password.rejected (422),
 // user.same_password (422), session.invalid_interaction_type (400), user.password_hashing_busy (503).
 import { hashPassword, verifyPassword } from '../../crypto/passwords.ts';
-import { findUser, findUserByIdentifier, type UserRow } from '../../storage/repos/users.ts';
+import { findUserByIdentifier, type UserRow } from '../../storage/repos/users.ts';
 import { LogtoError } from '../errors.ts';
 import { getSignInExperience } from '../sign-in-experience/index.ts';
 import { assertPasswordAccepted } from '../sign-in-experience/password-check.ts';
@@ -15,7 +15,7 @@ import { recordTypeOf } from '../verification/verification-code.ts';
 import type { ExperienceDeps } from './deps.ts';
 import { assertProfileMfa } from './mfa.ts';
 import { recordById, type ExperienceState, type Profile } from './state.ts';
-import { loadSnapshot, takeReadUser, updateExperience, type InteractionContext } from './store.ts';
+import { identifiedUserRow, loadSnapshot, updateExperience, type InteractionContext } from './store.ts';
 
 export type ProfileInput =
   | { type: 'username'; value: string }
@@ -24,11 +24,7 @@ export type ProfileInput =
 
 /** The identified user (as read with the interaction, else now), null when none is identified. */
 async function identifiedUser(deps: ExperienceDeps, context: InteractionContext, state: ExperienceState): Promise<UserRow | null> {
-  if (!state.userId) return null;
-  const read = takeReadUser(context, state.userId);
-  const user = read !== undefined ? read : await findUser(deps.db, state.userId);
-  if (!user) throw new LogtoError('session.identifier_not_found');
-  return user;
+  return state.userId ? identifiedUserRow(deps, context, state.userId) : null;
 }
 
 export async function addProfile(deps: ExperienceDeps, context: InteractionContext, input: ProfileInput): Promise<void> {

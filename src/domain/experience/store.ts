@@ -26,7 +26,7 @@ import { bindingMatches, issueBinding, type IssuedBinding } from '../../oidc/bro
 import type { Db, Queryable } from '../../storage/db.ts';
 import * as repo from '../../storage/repos/experience.ts';
 import type { FactorSummary } from '../../storage/repos/mfa-factors.ts';
-import type { UserRow } from '../../storage/repos/users.ts';
+import { findUser, type UserRow } from '../../storage/repos/users.ts';
 import { carriedWritten, type AuditEvents, type CarriedAudit } from '../audit/index.ts';
 import type { Clock } from '../clock.ts';
 import { LogtoError } from '../errors.ts';
@@ -83,6 +83,15 @@ export function takeReadUser(context: InteractionContext, named: string | repo.N
   if (!kept || kept.by !== want.by || kept.value !== want.value) return undefined;
   context.read!.user = undefined;
   return kept.row;
+}
+
+/** The identified user `userId`'s row: as the request's first read fetched it, else read now.
+ *  Throws session.identifier_not_found when the user is gone. */
+export async function identifiedUserRow(deps: Pick<StoreDeps, 'db'>, context: InteractionContext, userId: string): Promise<UserRow> {
+  const read = takeReadUser(context, userId);
+  const user = read !== undefined ? read : await findUser(deps.db, userId);
+  if (!user) throw new LogtoError('session.identifier_not_found');
+  return user;
 }
 
 /** Verification record ids: 21 lowercase alphanumerics, as Logto's. */

@@ -29,7 +29,7 @@ import { amrOf } from './amr.ts';
 import { boundFactors } from './mfa.ts';
 import { assertMfaFulfilled, assertMfaVerified, assertStagedEnabled, stagedTypes } from './mfa-rules.ts';
 import type { ExperienceState, StagedMfa } from './state.ts';
-import { changeExperience, loadSnapshot, newRecordId, removeExperience, takeReadUser, type InteractionContext, type Snapshot } from './store.ts';
+import { changeExperience, identifiedUserRow, loadSnapshot, newRecordId, removeExperience, type InteractionContext, type Snapshot } from './store.ts';
 
 export async function submitExperience(deps: ExperienceDeps, context: InteractionContext): Promise<{ redirectTo?: string }> {
   const snapshot = await loadSnapshot(deps, context);
@@ -111,9 +111,7 @@ async function submitSignIn(deps: ExperienceDeps, context: InteractionContext, s
   const sie = await getSignInExperience(deps.db);
   const { state } = snapshot;
   if (!state.userId) throw new LogtoError('session.identifier_not_found');
-  const read = takeReadUser(context, state.userId);
-  const user = read !== undefined ? read : await users.findUser(deps.db, state.userId);
-  if (!user) throw new LogtoError('session.identifier_not_found');
+  const user = await identifiedUserRow(deps, context, state.userId);
   await judge(deps.db, context, sie, user, state);
   let done: Submitted | undefined;
   // Staged factors are written with the user in the locked path's transaction.

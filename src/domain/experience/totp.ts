@@ -9,7 +9,6 @@
 // session.verification_session_not_found (404), session.mfa.invalid_totp_code (400),
 // session.verification_blocked_too_many_attempts (400).
 import { otpauthUri, qrCodeDataUrl } from '../../crypto/totp.ts';
-import { findUser } from '../../storage/repos/users.ts';
 import { LogtoError } from '../errors.ts';
 import { totpStepGate } from '../../storage/repos/mfa-factors.ts';
 import { authenticatorAccountOf, boundTotp, createTotpSecretRecord, matchBoundTotp, totpProof, verifyNewTotpSecret } from '../verification/totp.ts';
@@ -17,7 +16,7 @@ import type { ExperienceDeps } from './deps.ts';
 import { identifiedUserId } from './mfa.ts';
 import { mfaFailure, mfaLockoutKeys, mfaSuccess, underMfaLockout } from './mfa-lockout.ts';
 import { recordById } from './state.ts';
-import { newRecordId, readFactors, takeReadUser, type InteractionContext } from './store.ts';
+import { identifiedUserRow, newRecordId, readFactors, type InteractionContext } from './store.ts';
 import { attempt, type AttemptGate } from './verification.ts';
 
 
@@ -32,9 +31,7 @@ export async function createTotpSecret(
   let shown: { secret: string; secretQrCode: string } | undefined;
   const { verificationId } = await attempt(deps, context, { method: 'Totp', action: 'Create', forUser: true }, async (state) => {
     const userId = identifiedUserId(state);
-    const read = takeReadUser(context, userId);
-    const user = read !== undefined ? read : await findUser(deps.db, userId);
-    if (!user) throw new LogtoError('session.identifier_not_found');
+    const user = await identifiedUserRow(deps, context, userId);
     const { record, secret } = createTotpSecretRecord(deps, newRecordId(), userId);
     shown = { secret, secretQrCode: await qrCodeDataUrl(otpauthUri(secret, issuerOf(deps), authenticatorAccountOf(user))) };
     return record;

@@ -5,7 +5,6 @@
 // Throws session.identifier_not_found (404), session.verification_session_not_found (404: unknown
 // id, another type, another user's record), session.interaction_not_found (404), and what
 // verification/webauthn-ceremony.ts throws.
-import { findUser } from '../../storage/repos/users.ts';
 import { LogtoError } from '../errors.ts';
 import {
   finishAuthentication,
@@ -18,7 +17,7 @@ import type { RelyingParty } from '../verification/webauthn-rp.ts';
 import type { WebAuthnRecord } from '../verification/webauthn.ts';
 import type { ExperienceDeps } from './deps.ts';
 import { recordById, type ExperienceState } from './state.ts';
-import { newRecordId, takeReadUser, type InteractionContext } from './store.ts';
+import { identifiedUserRow, newRecordId, type InteractionContext } from './store.ts';
 import { identifiedUserId } from './mfa.ts';
 import { attempt } from './verification.ts';
 
@@ -53,10 +52,7 @@ function verify(
 export async function createWebAuthnRegistration(deps: ExperienceDeps, context: InteractionContext, rp: RelyingParty) {
   let options: Awaited<ReturnType<typeof startRegistration>>['options'] | undefined;
   const { verificationId } = await attempt<WebAuthnRecord>(deps, context, { method: 'WebAuthn', action: 'Create', forUser: true }, async (state) => {
-    const userId = identifiedUserId(state);
-    const read = takeReadUser(context, userId);
-    const user = read === undefined ? await findUser(deps.db, userId) : read;
-    if (!user) throw new LogtoError('session.identifier_not_found');
+    const user = await identifiedUserRow(deps, context, identifiedUserId(state));
     const started = await startRegistration(deps, rp, user, newRecordId());
     options = started.options;
     return started.record;
