@@ -7,19 +7,16 @@
 // session.verification_blocked_too_many_attempts (400), session.interaction_not_found (404).
 import { createBackupCodeRecord, verifyBackupCode } from '../verification/backup-code.ts';
 import type { ExperienceDeps } from './deps.ts';
-import { identifiedUserId } from './mfa.ts';
+import { identifiedUserId, startFactor } from './mfa.ts';
 import { underMfaLockout } from './mfa-lockout.ts';
 import { newRecordId, type InteractionContext } from './store.ts';
 import { attempt } from './verification.ts';
 
 export async function createBackupCodeVerification(deps: ExperienceDeps, context: InteractionContext): Promise<{ verificationId: string; codes: string[] }> {
-  let codes: string[] = [];
-  const { verificationId } = await attempt(deps, context, { method: 'BackupCode', action: 'Create', forUser: true }, async (state) => {
-    const made = createBackupCodeRecord(deps, newRecordId(), identifiedUserId(state));
-    codes = made.codes;
-    return made.record;
+  return startFactor(deps, context, 'BackupCode', async (userId) => {
+    const made = createBackupCodeRecord(deps, newRecordId(), userId);
+    return { record: made.record, shown: { codes: made.codes } };
   });
-  return { verificationId, codes };
 }
 
 export function verifyBackupCodeVerification(deps: ExperienceDeps, context: InteractionContext, code: string): Promise<{ verificationId: string }> {

@@ -14,13 +14,14 @@ import { factorSummaries } from '../../storage/repos/mfa-factors.ts';
 import { LogtoError } from '../errors.ts';
 import { getSignInExperience } from '../sign-in-experience/index.ts';
 import type { Mfa } from '../sign-in-experience/schema.ts';
-import { methodOf } from '../verification/index.ts';
+import { methodOf, type VerificationRecord } from '../verification/index.ts';
 import type { MfaFactorType, StagedFactor } from '../verification/types.ts';
 import { audited } from './audit.ts';
 import type { ExperienceDeps } from './deps.ts';
 import { assertMfaVerified, type BoundFactor } from './mfa-rules.ts';
 import { recordById, type ExperienceState, type StagedMfa } from './state.ts';
 import { loadSnapshot, readFactors, updateExperience, type InteractionContext } from './store.ts';
+import { attempt } from './verification.ts';
 
 /** The user's bound factors: as the request's first read fetched them (`context`), else read now;
  *  none are read when the sign-in experience enables no factor and the caller only judges MFA
@@ -39,6 +40,26 @@ export async function boundFactors(
 export function identifiedUserId(state: ExperienceState): string {
   if (!state.userId) throw new LogtoError('session.identifier_not_found');
   return state.userId;
+}
+
+/**
+ * E13, E15, E17, E19: an audited attempt that starts a factor for the identified user and stores its
+ * record; the answer is the record's id with what the start shows once (a secret and its QR code,
+ * a challenge's options, backup codes).
+ */
+export async function startFactor<R extends VerificationRecord, X extends object>(
+  deps: ExperienceDeps,
+  context: InteractionContext,
+  method: R['type'],
+  start: (userId: string) => Promise<{ record: R; shown: X }>,
+): Promise<{ verificationId: string } & X> {
+  let shown: X | undefined;
+  const { verificationId } = await attempt<R>(deps, context, { method, action: 'Create', forUser: true }, async (state) => {
+    const started = await start(identifiedUserId(state));
+    shown = started.shown;
+    return started.record;
+  });
+  return { verificationId, ...shown! };
 }
 
 /** Guard P: the identified user's id and bound factors, or the guard's error. */

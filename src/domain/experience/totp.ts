@@ -13,7 +13,7 @@ import { LogtoError } from '../errors.ts';
 import { totpStepGate } from '../../storage/repos/mfa-factors.ts';
 import { authenticatorAccountOf, boundTotp, createTotpSecretRecord, matchBoundTotp, totpProof, verifyNewTotpSecret } from '../verification/totp.ts';
 import type { ExperienceDeps } from './deps.ts';
-import { identifiedUserId } from './mfa.ts';
+import { identifiedUserId, startFactor } from './mfa.ts';
 import { mfaFailure, mfaLockoutKeys, mfaSuccess, underMfaLockout } from './mfa-lockout.ts';
 import { recordById } from './state.ts';
 import { identifiedUserRow, newRecordId, readFactors, type InteractionContext } from './store.ts';
@@ -28,15 +28,11 @@ export async function createTotpSecret(
   deps: ExperienceDeps,
   context: InteractionContext,
 ): Promise<{ verificationId: string; secret: string; secretQrCode: string }> {
-  let shown: { secret: string; secretQrCode: string } | undefined;
-  const { verificationId } = await attempt(deps, context, { method: 'Totp', action: 'Create', forUser: true }, async (state) => {
-    const userId = identifiedUserId(state);
+  return startFactor(deps, context, 'Totp', async (userId) => {
     const user = await identifiedUserRow(deps, context, userId);
     const { record, secret } = createTotpSecretRecord(deps, newRecordId(), userId);
-    shown = { secret, secretQrCode: await qrCodeDataUrl(otpauthUri(secret, issuerOf(deps), authenticatorAccountOf(user))) };
-    return record;
+    return { record, shown: { secret, secretQrCode: await qrCodeDataUrl(otpauthUri(secret, issuerOf(deps), authenticatorAccountOf(user))) } };
   });
-  return { verificationId, ...shown! };
 }
 
 /**

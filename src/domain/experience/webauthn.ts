@@ -18,7 +18,7 @@ import type { WebAuthnRecord } from '../verification/webauthn.ts';
 import type { ExperienceDeps } from './deps.ts';
 import { recordById, type ExperienceState } from './state.ts';
 import { identifiedUserRow, newRecordId, type InteractionContext } from './store.ts';
-import { identifiedUserId } from './mfa.ts';
+import { identifiedUserId, startFactor } from './mfa.ts';
 import { attempt } from './verification.ts';
 
 /** The identified user's WebAuthn record with this id. */
@@ -50,14 +50,10 @@ function verify(
 
 /** E15. */
 export async function createWebAuthnRegistration(deps: ExperienceDeps, context: InteractionContext, rp: RelyingParty) {
-  let options: Awaited<ReturnType<typeof startRegistration>>['options'] | undefined;
-  const { verificationId } = await attempt<WebAuthnRecord>(deps, context, { method: 'WebAuthn', action: 'Create', forUser: true }, async (state) => {
-    const user = await identifiedUserRow(deps, context, identifiedUserId(state));
-    const started = await startRegistration(deps, rp, user, newRecordId());
-    options = started.options;
-    return started.record;
+  return startFactor(deps, context, 'WebAuthn', async (userId) => {
+    const started = await startRegistration(deps, rp, await identifiedUserRow(deps, context, userId), newRecordId());
+    return { record: started.record, shown: { registrationOptions: started.options } };
   });
-  return { verificationId, registrationOptions: options! };
 }
 
 /** E16. */
@@ -73,13 +69,10 @@ export function verifyWebAuthnRegistration(
 
 /** E17. */
 export async function createWebAuthnAuthentication(deps: ExperienceDeps, context: InteractionContext, rp: RelyingParty) {
-  let options: Awaited<ReturnType<typeof startAuthentication>>['options'] | undefined;
-  const { verificationId } = await attempt<WebAuthnRecord>(deps, context, { method: 'WebAuthn', action: 'Create', forUser: true }, async (state) => {
-    const started = await startAuthentication(deps, rp, identifiedUserId(state), newRecordId());
-    options = started.options;
-    return started.record;
+  return startFactor(deps, context, 'WebAuthn', async (userId) => {
+    const started = await startAuthentication(deps, rp, userId, newRecordId());
+    return { record: started.record, shown: { authenticationOptions: started.options } };
   });
-  return { verificationId, authenticationOptions: options! };
 }
 
 /** E18: an MFA proof. */
