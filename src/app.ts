@@ -15,6 +15,7 @@ import { registerTextGuard } from './http/text-guard.ts';
 import { managementRoutes } from './http/management/index.ts';
 import { oidcRoutes } from './http/oidc.ts';
 import { experienceRoutes } from './http/experience/index.ts';
+import { accountRoutes } from './http/account/index.ts';
 import { lockoutSettingsOf } from './domain/experience/lockout.ts';
 import { webAuthnSettingsOf } from './domain/verification/webauthn-rp.ts';
 import { otpRoutes } from './http/otp.ts';
@@ -152,6 +153,8 @@ export async function buildApp(deps: AppDeps, options: Pick<FastifyServerOptions
     oidcRoutes(provider, { maxDepth: deps.config.VERITY_JSON_MAX_DEPTH }),
   );
   await app.register(managementRoutes({ ...domain, tokens }));
-  await app.register(experienceRoutes({ ...domain, provider, lockout: lockoutSettingsOf(deps.config), webauthn: webAuthnSettingsOf(deps.config) }));
+  const lockout = lockoutSettingsOf(deps.config);
+  await app.register(experienceRoutes({ ...domain, provider, lockout, webauthn: webAuthnSettingsOf(deps.config) }));
+  await app.register(accountRoutes({ ...domain, lockout }));
   return app;
 }

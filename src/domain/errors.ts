@@ -275,6 +275,19 @@ export const logtoErrors = {
   'user.totp_secret_invalid': { status: 422, message: 'Invalid TOTP secret supplied.' },
   'user.backup_code_already_in_use': { status: 422, message: 'Backup code is already in use.' },
   'user.wrong_backup_code_format': { status: 422, message: 'Backup code format is invalid.' },
+  // --- Account API (account-verifications-api.md, my-account-api.md)
+  'account_center.not_enabled': { status: 400, message: 'Account center is not enabled.' },
+  'account_center.filed_not_editable': { status: 400, message: 'The field is not editable.' },
+  'verification_record.not_found': { status: 400, message: 'Verification record not found.' },
+  'verification_record.permission_denied': { status: 401, message: 'Permission denied, please re-authenticate.' },
+  'user.username_required': { status: 400, message: 'Username is a required identifier, you can not set it to null.' },
+  'user.email_required': { status: 400, message: 'Email is a required identifier, you can not set it to null.' },
+  'user.phone_required': { status: 400, message: 'Phone is a required identifier, you can not set it to null.' },
+  'user.email_or_phone_required': { status: 400, message: 'Email or phone is a required identifier, at least one is required.' },
+  'user.identity_already_in_use': { status: 422, message: 'The social account has been associated with an existing user.' },
+  'user.identity_not_exist': { status: 404, message: 'The social account has not been registered yet.' },
+  'session.insufficient_info': { status: 400, message: 'Insufficient sign-in info.' },
+  'session.invalid_connector_id': { status: 422, message: 'Unable to find available connector with id {{connectorId}}.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type LogtoErrorCode = keyof typeof logtoErrors;

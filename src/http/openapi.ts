@@ -34,6 +34,13 @@ export async function registerOpenApi(app: FastifyInstance, version: string) {
               'Set by /oidc/auth (signed, with _interaction.sig). Every Experience route but PUT /api/experience also needs the ' +
               'HttpOnly _interaction_binding cookie that PUT /api/experience sets (identification replaces it)',
           },
+          UserAccessToken: {
+            type: 'http',
+            scheme: 'bearer',
+            description:
+              'The opaque access token an application received at sign-in (no resource indicator), with scope openid. ' +
+              'Sensitive my-account routes also need the logto-verification-id header: a verified record of POST /api/verifications/*',
+          },
           ManagementApi: {
             type: 'oauth2',
             description: 'Client credentials of a MachineToMachine application, resource https://default.logto.app/api, scope all',
@@ -51,6 +58,9 @@ export async function registerOpenApi(app: FastifyInstance, version: string) {
         { name: 'sso connectors', description: 'Management API: enterprise SSO connectors (OIDC, SAML)' },
         { name: 'roles', description: 'Management API: machine-to-machine roles and the applications holding them' },
         { name: 'experience', description: 'Experience API: headless sign-in, registration and password reset' },
+        { name: 'account verifications', description: 'Account API: step-up verification records of the signed-in user' },
+        { name: 'my account', description: 'Account API: the signed-in user’s own profile, password, email, phone and identities' },
+        { name: 'account center', description: 'Management API: which fields the Account API shows and lets users change' },
         { name: 'status', description: 'Health and metrics' },
       ],
     },

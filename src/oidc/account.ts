@@ -12,6 +12,11 @@ export const OIDC_CLAIMS: Record<string, string[]> = {
   profile: ['name', 'username', 'picture', 'updated_at'],
   email: ['email', 'email_verified'],
   phone: ['phone_number', 'phone_number_verified'],
+  // OIDC Core 5.4; Logto's own two, which the Account API also reads as its field scopes
+  // (my-account-api.md "Scope ↔ data map").
+  address: ['address'],
+  custom_data: ['custom_data'],
+  identities: ['identities'],
 };
 
 /** Every OIDC scope the provider knows (resource scopes such as `all` are not among them). */
@@ -31,6 +36,10 @@ export function claimsOf(user: UserRow): AccountClaims {
   if (user.avatar !== null) claims.picture = user.avatar;
   if (user.primary_email !== null) Object.assign(claims, { email: user.primary_email, email_verified: true });
   if (user.primary_phone !== null) Object.assign(claims, { phone_number: e164(user.primary_phone), phone_number_verified: true });
+  const address = user.profile.address;
+  if (address && typeof address === 'object') claims.address = address as AccountClaims['address'];
+  claims.custom_data = user.custom_data;
+  claims.identities = user.identities;
   return claims;
 }
 

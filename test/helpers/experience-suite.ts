@@ -35,8 +35,9 @@ export interface ExperienceSuite {
   settings(patch: Record<string, unknown>): Promise<void>;
   /** A user made through the Management API (password PASSWORD unless given). */
   newUser(fields?: Record<string, unknown>): Promise<{ id: string; username: string; primaryEmail?: string; primaryPhone?: string }>;
-  /** A fresh interaction (cookie jar) on the sign-in page, started with `event` unless null. */
-  session(event?: 'SignIn' | 'Register' | 'ForgotPassword' | null): Promise<ExperienceSession>;
+  /** A fresh interaction (cookie jar) on the sign-in page, started with `event` unless null; the
+   *  authorization request asks for `scope` (default: openid profile email phone). */
+  session(event?: 'SignIn' | 'Register' | 'ForgotPassword' | null, scope?: string): Promise<ExperienceSession>;
   unique(): string;
   /** A phone number no other test in the file uses (digits only). */
   phone(): string;
@@ -77,8 +78,8 @@ export function useExperienceSuite(options: { email?: boolean; env?: Record<stri
       unique,
       settings: async (patch: Record<string, unknown>) => void (await admin('PATCH', '/api/sign-in-exp', patch)),
       newUser: (fields: Record<string, unknown> = {}) => admin('POST', '/api/users', { username: `u_${unique()}`, password: PASSWORD, ...fields }),
-      session: async (event: 'SignIn' | 'Register' | 'ForgotPassword' | null = 'SignIn') => {
-        const s = await startExperience(t.url, t.config.issuer, rp);
+      session: async (event: 'SignIn' | 'Register' | 'ForgotPassword' | null = 'SignIn', scope?: string) => {
+        const s = await startExperience(t.url, t.config.issuer, rp, scope);
         if (event) {
           const started = await s.call('PUT', '/api/experience', { interactionEvent: event });
           if (started.status !== 204) throw new Error(`E1: ${started.status}`);

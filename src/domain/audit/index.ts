@@ -36,7 +36,10 @@ export type AuditKey =
   | `Interaction.${InteractionEvent}.${string}`
   // Verity's own: an operator binds or removes a user's MFA factor (Management API U10, U11).
   | 'User.MfaVerification.Create'
-  | 'User.MfaVerification.Delete';
+  | 'User.MfaVerification.Delete'
+  // Verity's own: the Account API's verification attempts (`Account.Verification.<method>.<action>`)
+  // and the signed-in user's changes to its own account (`Account.<field>.<action>`).
+  | `Account.${string}`;
 
 /** What a caller records. Absent (or null) fields are simply not stored. */
 export interface AuditEntry {

@@ -13,6 +13,7 @@ import { connectorRoutes } from './connectors.ts';
 import { ssoConnectorRoutes } from './sso-connectors.ts';
 import { signInExperienceRoutes } from './sign-in-experience.ts';
 import { logRoutes } from './logs.ts';
+import { accountCenterRoutes } from './account-center.ts';
 
 export function managementRoutes(
   deps: ManagementCodeDeps & ManagementAuthDeps & { mode: 'development' | 'production'; dataDir: string; egress: Egress },
@@ -33,5 +34,6 @@ export function managementRoutes(
     await app.register(connectorRoutes(deps));
     await app.register(ssoConnectorRoutes(deps));
     await app.register(logRoutes(deps));
+    await app.register(accountCenterRoutes(deps));
   };
 }

@@ -60,6 +60,7 @@ export const PURGES: readonly Purge[] = [
   { table: 'oidc_models', sql: batchDelete('oidc_models', 'expires_at'), cutoff: (now) => now },
   { table: 'identifier_lockouts', sql: batchDelete('identifier_lockouts', 'window_ends_at'), cutoff: (now) => now },
   { table: 'experience_interactions', sql: batchDelete('experience_interactions', 'expires_at'), cutoff: (now) => now },
+  { table: 'verification_records', sql: batchDelete('verification_records', 'expires_at'), cutoff: (now) => now },
   {
     table: 'verification_codes',
     // Every status but PENDING is final and sets finished_at (a pending code past its expiry is
