@@ -5,16 +5,19 @@
 // exchanged at /oidc/token with the verifier. The verification is a password (username) or a code
 // emailed to the address, read from the code book the bench's email recorder writes (experience.ts),
 // or a password then the TOTP of the user's authenticator (each TOTP user has its own secret,
-// derived from its number; the TOTP request's latency is timed as step `totp`).
+// derived from its number; the TOTP request's latency is timed as step `totp`). The `password-account`
+// flow goes on, as an account page would, with the access token it got: the Account API's step-up
+// password verification (POST /api/verifications/password, timed as step `account-verify`) and the
+// user's own account (GET /api/my-account, step `account-read`).
 // Any unexpected answer throws, so it counts as an error.
 import crypto from 'node:crypto';
 import { base32Encode, totpAt, totpStep } from '../src/crypto/totp.ts';
 import type { Client, JsonResponse } from './client.ts';
 import type { CodeBook } from './codebook.ts';
 import { expect } from './flows.ts';
-import type { Flow } from './load.ts';
+import type { Flow, StepTimer } from './load.ts';
 
-export type SignInMethod = 'password' | 'code' | 'password-totp';
+export type SignInMethod = 'password' | 'code' | 'password-totp' | 'password-account';
 
 /** What a flow needs to sign bench users in. Plain data (crosses into the load worker). */
 export interface ExperienceSpec {
@@ -75,6 +78,7 @@ const local = (url: string) => {
 
 export function experienceFlow(client: Client, spec: ExperienceSpec, book: CodeBook, firstUser: number): Flow {
   const totp = spec.method === 'password-totp';
+  const scope = spec.method === 'password-account' ? 'openid profile email' : 'openid profile';
   return async (n, step) => {
     const slot = (firstUser + n) % (totp ? spec.totpUsers : spec.users);
     const user = totp ? benchTotpUser(slot) : benchUser(slot);
@@ -95,7 +99,7 @@ export function experienceFlow(client: Client, spec: ExperienceSpec, book: CodeB
       client_id: spec.clientId,
       redirect_uri: spec.redirectUri,
       response_type: 'code',
-      scope: 'openid profile',
+      scope,
       state,
       code_challenge: crypto.createHash('sha256').update(verifier).digest('base64url'),
       code_challenge_method: 'S256',
@@ -145,5 +149,25 @@ export function experienceFlow(client: Client, spec: ExperienceSpec, book: CodeB
     const tokens = await client.send({ method: 'POST', path: '/oidc/token', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form.toString() });
     expect(tokens, 200, 'POST /oidc/token');
     if (!tokens.body?.id_token || !tokens.body?.access_token) throw new Error(`POST /oidc/token: ${JSON.stringify(tokens.body).slice(0, 200)}`);
+    if (spec.method === 'password-account') await accountSteps(client, tokens.body.access_token as string, spec.password, step);
   };
+}
+
+/** The Account API steps of a `password-account` flow, each timed on its own. */
+async function accountSteps(client: Client, accessToken: string, password: string, step: StepTimer): Promise<void> {
+  const authorization = `Bearer ${accessToken}`;
+  let started = performance.now();
+  const verified = await client.send({
+    method: 'POST',
+    path: '/api/verifications/password',
+    headers: { ...JSON_TYPE, authorization },
+    body: JSON.stringify({ password }),
+  });
+  expect(verified, 201, 'POST /api/verifications/password');
+  step('account-verify', performance.now() - started);
+  started = performance.now();
+  const account = await client.send({ method: 'GET', path: '/api/my-account', headers: { authorization } });
+  expect(account, 200, 'GET /api/my-account');
+  if (typeof account.body?.username !== 'string') throw new Error(`GET /api/my-account: ${JSON.stringify(account.body).slice(0, 200)}`);
+  step('account-read', performance.now() - started);
 }

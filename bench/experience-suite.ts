@@ -10,7 +10,10 @@
 //   password flows/s ≥ 0.6 × argon2id verifications/s (each concurrency), ≤ 15 statements per flow;
 //   code flows/s ≥ 250 at concurrency 16, ≤ 20 statements per flow; RSS after the suite ≤ 200 MB;
 //   password + TOTP flows/s ≥ 0.9 × password-only flows/s (each concurrency), the TOTP step's
-//   p50 ≤ 2 ms at concurrency 1 (its p50/p99 at every concurrency printed on their own).
+//   p50 ≤ 2 ms at concurrency 1 (its p50/p99 at every concurrency printed on their own);
+//   password + Account API flows/s (a second argon2id verification: POST /api/verifications/password,
+//   then GET /api/my-account) ≥ 0.45 × password-only flows/s, the two Account requests adding ≤ 10
+//   statements per flow, their p50/p99 printed on their own.
 import os from 'node:os';
 import { probePasswordPool, startArgon2Baseline } from './argon2-baseline.ts';
 import { startBaseline } from './baseline.ts';
@@ -32,6 +35,8 @@ export const CODE_STATEMENTS = 20;
 export const MEMORY_MB = 200;
 export const TOTP_FACTOR = 0.9;
 export const TOTP_STEP_P50_MS = 2;
+export const ACCOUNT_FACTOR = 0.45;
+export const ACCOUNT_EXTRA_STATEMENTS = 10;
 /** Every bench user's password (the growth suite's users too). */
 export const PASSWORD = 'Bench-Passw0rd-2026';
 
@@ -87,6 +92,7 @@ export async function experienceSuite(ctx: SuiteContext, options: { book: CodeBo
     ...unit('code', pairs, (spec) => ctx.driver.run({ kind: 'pair', url: pairs!.url, spec, firstPhone: 0 })),
     ...verityUnits('code'),
     ...unit('password-totp', pg, signIn(pg!, 'password-totp')),
+    ...unit('password-account', pg, signIn(pg!, 'password-account')),
   ];
 
   console.log('== Experience API sign-in, authorization request to tokens: one flow = 7 HTTP requests (password), 8 (code) ==\n');
@@ -101,7 +107,13 @@ export async function experienceSuite(ctx: SuiteContext, options: { book: CodeBo
   if (withTotp.length > 0) {
     console.log('password + TOTP sign-in (one more request: POST …/totp/verify); baseline: the password-only flow on the same server, same run');
     console.log(`${table([...of('password', 'verity-pg'), ...withTotp], 'verity-pg')}\n`);
-    console.log(`${totpSteps(withTotp)}\n`);
+    console.log(`${stepsOf(withTotp, 'TOTP step alone (the verify request inside each password + TOTP flow)', ['totp'])}\n`);
+  }
+  const withAccount = of('password-account', 'verity-pg').map((r) => ({ ...r, target: 'pw+acct-pg' }));
+  if (withAccount.length > 0) {
+    console.log('password sign-in + Account API (two more requests: POST /api/verifications/password, GET /api/my-account); baseline: the password-only flow on the same server, same run');
+    console.log(`${table([...of('password', 'verity-pg'), ...withAccount], 'verity-pg')}\n`);
+    console.log(`${stepsOf(withAccount, 'Account API steps alone (inside each password + Account flow)', ['account-verify', 'account-read'])}\n`);
   }
   console.log('CPU ms per flow and ratios Verity ÷ baseline at the same concurrency, as in the OTP table (PGlite rows too).\n');
   console.log(`${whereTheTimeGoes(rows, poolMs)}\n`);
@@ -154,15 +166,27 @@ export async function experienceSuite(ctx: SuiteContext, options: { book: CodeBo
       console.log(`${title(`the TOTP step adds ≤ ${TOTP_STEP_P50_MS} ms p50 at concurrency 1`)}: ${fix(p50, 2)} ms  →  ${verdict}`);
     }
   }
+  const account = statementsOf('password-account');
+  if (withAccount.length > 0) {
+    console.log(ratioCheck(title(`password + Account API flows/s ≥ ${ACCOUNT_FACTOR} × password-only flows/s, same concurrency`), ACCOUNT_FACTOR, withAccount, of('password', 'verity-pg'), ['flows/s', 'flows/s']));
+  }
+  if (account && password) {
+    const extra = counted.perFlow.get(account)! - counted.perFlow.get(password)!;
+    const verdict = extra <= ACCOUNT_EXTRA_STATEMENTS ? 'PASS' : 'MISS';
+    console.log(`${title(`the two Account API requests add ≤ ${ACCOUNT_EXTRA_STATEMENTS} statements per flow`)}: ${fix(extra, 1)}  →  ${verdict}`);
+  }
 }
 
-/** The TOTP step (POST /api/experience/verification/totp/verify) on its own, per concurrency. */
-function totpSteps(rows: readonly Row[]): string {
-  const out = ['TOTP step alone (the verify request inside each password + TOTP flow):'];
+/** Timed steps of a flow (a request inside it) on their own, per concurrency. */
+function stepsOf(rows: readonly Row[], what: string, names: readonly string[]): string {
+  const out = [`${what}:`];
   for (const row of rows) {
-    const step = row.measured.steps.totp;
-    if (!step) continue;
-    out.push(`  c${String(row.concurrency).padEnd(3)} p50 ${fix(quantile(step, 0.5), 2)} ms, p99 ${fix(quantile(step, 0.99), 2)} ms (${step.length} steps)`);
+    for (const name of names) {
+      const step = row.measured.steps[name];
+      if (!step) continue;
+      const label = names.length > 1 ? ` ${name.padEnd(15)}` : '';
+      out.push(`  c${String(row.concurrency).padEnd(3)}${label} p50 ${fix(quantile(step, 0.5), 2)} ms, p99 ${fix(quantile(step, 0.99), 2)} ms (${step.length} steps)`);
+    }
   }
   return out.join('\n');
 }

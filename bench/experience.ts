@@ -15,6 +15,7 @@ import { createUser } from '../src/domain/users/create.ts';
 import type { Keyring } from '../src/crypto/keyring.ts';
 import type { Db } from '../src/storage/db.ts';
 import { insertTotp } from '../src/storage/repos/mfa-factors.ts';
+import { updateAccountCenter } from '../src/domain/account/account-center.ts';
 import { randomString } from '../src/crypto/keyring.ts';
 import { benchTotpSecret, benchTotpUser, benchUser, type ExperienceSpec } from './experience-flow.ts';
 import { building } from './lifecycle.ts';
@@ -85,6 +86,8 @@ export async function prepareExperience(
     skipped.push((await createUser(full, { username, primaryEmail: email, passwordDigest: passwordHash, passwordAlgorithm: 'Argon2id' })).id);
   }
   await deps.db.query('UPDATE users SET mfa_skipped = true WHERE id = ANY($1::text[])', [skipped]);
+  // The Account API, for the password-account flow: on, the fields it reads readable.
+  await updateAccountCenter(deps, { enabled: true, fields: { username: 'ReadOnly', email: 'ReadOnly', name: 'ReadOnly', password: 'Edit' } });
   const now = new Date();
   for (let i = 0; i < totpUsers; i += 1) {
     const { username, email } = benchTotpUser(i);

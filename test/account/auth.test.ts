@@ -50,6 +50,15 @@ describe('Account API auth', () => {
     expect((await suite.account('GET', '/api/my-account', revoked.accessToken)).body.code).toBe('auth.unauthorized');
   });
 
+  it('refuses a token that lives with its session once the session is over (no offline_access), as userinfo does', async () => {
+    const user = await suite.signedInUser('openid profile');
+    const lasting = await suite.signIn(user.username, 'openid offline_access profile');
+    expect((await suite.account('GET', '/api/my-account', user.accessToken)).status).toBe(200);
+    await suite.t.db.query(`DELETE FROM oidc_models WHERE kind = 'Session' AND payload->>'accountId' = $1`, [user.id]);
+    expect((await suite.account('GET', '/api/my-account', user.accessToken)).body.code).toBe('auth.unauthorized');
+    expect((await suite.account('GET', '/api/my-account', lasting.accessToken)).status).toBe(200);
+  });
+
   it('answers 400 account_center.not_enabled while the Account Center is off, on both families', async () => {
     const user = await suite.signedInUser();
     await suite.accountCenter({ enabled: false });

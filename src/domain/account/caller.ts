@@ -1,6 +1,7 @@
 // Owns who calls the Account API (README "Account", my-account-api.md "Request pipeline" steps 2–4):
 // the bearer is an opaque access token our provider issued to an application at sign-in (no
-// resource indicator), alive and not revoked, naming a user that exists and is not suspended, with
+// resource indicator), alive and not revoked (nor ended with its session, for a token that lives
+// only as long as it: the provider's userinfo refuses those too), naming a user that exists and is not suspended, with
 // scope `openid`; then the Account Center must be on. One statement reads the token, its user and
 // the Account Center settings (repos/user-tokens.ts).
 // Throws LogtoError auth.authorization_header_missing, auth.authorization_token_type_not_supported,
@@ -44,7 +45,7 @@ export async function authenticateAccountCaller(db: Queryable, request: CallerRe
   const value = header.slice('Bearer '.length).trim();
   // Opaque tokens are 43 base64url characters; anything far from that is not one of ours.
   const token = value && value.length <= 256 ? await findUserAccessToken(db, value) : null;
-  if (!token || !token.accountId || !token.user || token.user.is_suspended) throw new LogtoError('auth.unauthorized');
+  if (!token || token.sessionEnded || !token.accountId || !token.user || token.user.is_suspended) throw new LogtoError('auth.unauthorized');
   const scopes = new Set(token.scope.split(' ').filter(Boolean));
   if (!scopes.has('openid')) throw new LogtoError('auth.forbidden');
   if (!token.accountCenter?.enabled) throw new LogtoError('account_center.not_enabled');
