@@ -1,7 +1,8 @@
 // Property: no input, however hostile, gets a 5xx. Every route of /api/swagger.json (every path ×
 // method) and every /oidc endpoint gets NUL, lone surrogates, backslashes and LIKE wildcards, huge
 // and negative numbers, wrong types, long strings and deep nesting in path ids, query parameters and
-// bodies, with valid credentials and without; every 4xx must carry its family's error body. The app
+// bodies, with valid credentials and without (the Account API's: a signed-in user's token and a
+// proof of its identity); every 4xx must carry its family's error body. The app
 // has a loopback SMS gateway and SMTP server, so the documented 5xx answers (no connector, gateway
 // failure) cannot arise. Seeded: the same requests on every run.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,6 +17,8 @@ import { oidcCases, type FuzzRequest } from './oidc-cases.ts';
 import { operationCases, operationsOf, type Credentials, type OpenApiDocument } from './openapi-cases.ts';
 
 const SEED = 0x5eed_2024;
+const ACCOUNT_FIELDS = ['name', 'avatar', 'username', 'profile', 'email', 'phone', 'password', 'social', 'customData'];
+const ACCOUNT_PASSWORD = 'Fz9#account-Pw';
 /** Hostile values beyond the core ones drawn for each slot. */
 const EXTRA_PER_SLOT = 4;
 const CONCURRENCY = 4;
@@ -25,6 +28,9 @@ let smtp: SmtpCapture;
 let token: string;
 let rp: RelyingParty;
 let experience: ExperienceSession;
+/** A signed-in user's access token (the Account API) and a proof of its identity. */
+let userToken: string;
+let identityProof: string;
 const ids: Record<string, string> = {};
 
 async function json(method: string, path: string, body?: unknown, headers: Record<string, string> = { authorization: `Bearer ${token}` }) {
@@ -56,6 +62,19 @@ beforeAll(async () => {
   // A failed sign-in leaves an audit log entry to read by id.
   await experience.call('POST', '/api/experience/verification/password', { identifier: { type: 'username', value: 'nobody' }, password: 'wrong' });
   ids.log = (await json('GET', '/api/logs'))[0].id;
+  // The Account API: on, every field editable, a user signed in with every scope and its password proven.
+  await json('PATCH', '/api/account-center', { enabled: true, fields: Object.fromEntries(ACCOUNT_FIELDS.map((f) => [f, 'Edit'])) });
+  await json('POST', '/api/users', { username: 'fuzz_account', password: ACCOUNT_PASSWORD, primaryEmail: 'fuzz.account@example.com' });
+  const signIn = await startExperience(t.url, t.config.issuer, rp, 'openid profile email phone address custom_data identities');
+  await signIn.call('PUT', '/api/experience', { interactionEvent: 'SignIn' });
+  const verified = await signIn.call('POST', '/api/experience/verification/password', {
+    identifier: { type: 'username', value: 'fuzz_account' },
+    password: ACCOUNT_PASSWORD,
+  });
+  await signIn.call('POST', '/api/experience/identification', { verificationId: verified.body.verificationId });
+  userToken = (await signIn.finish((await signIn.call('POST', '/api/experience/submit')).body.redirectTo)).access_token;
+  identityProof = (await json('POST', '/api/verifications/password', { password: ACCOUNT_PASSWORD }, { authorization: `Bearer ${userToken}` }))
+    .verificationRecordId;
 }, 60_000);
 
 afterAll(async () => {
@@ -69,6 +88,7 @@ const credentials: Credentials = {
     if (scheme === 'ManagementApi') return { authorization: `Bearer ${token}` };
     if (scheme === 'ApiKeyAuth') return { 'x-api-key': t.apiKey };
     if (scheme === 'InteractionCookie') return { cookie: experience.jar.header(`${t.url}/api/experience`) };
+    if (scheme === 'UserAccessToken') return { authorization: `Bearer ${userToken}`, 'logto-verification-id': identityProof };
     return {};
   },
   pathValue(path, parameter) {
