@@ -18,7 +18,8 @@ export interface ExperienceSession {
 export async function startExperience(url: string, issuer: string, rp: RelyingParty, scope = 'openid profile email phone'): Promise<ExperienceSession> {
   const config = await relyingPartyConfig(rp, issuer);
   const jar = new CookieJar();
-  const request = await authorizationRequest(config, rp, scope);
+  // As Logto's SDKs do: a refresh token is asked for with offline_access and prompt=consent.
+  const request = await authorizationRequest(config, rp, scope, scope.split(' ').includes('offline_access') ? { prompt: 'consent' } : {});
   const { uid } = await startSignIn(jar, request.url);
   const call = async (method: string, path: string, body?: unknown) => {
     const response = await browse(jar, `${url}${path}`, {
