@@ -93,6 +93,8 @@ describe('A3 lockout', () => {
     for (let i = 1; i <= 4; i++) expect(await verify(wrongCode(code))).toEqual({ status: 400, code: 'verification_code.code_mismatch' });
     expect(await verify(wrongCode(code))).toEqual(BLOCKED);
     expect(await verify(code)).toEqual(BLOCKED);
+    const [stored] = await suite.t.db.query<{ data: any }>('SELECT data FROM verification_records WHERE id = $1', [sent.body.verificationRecordId]);
+    expect(stored!.data.verified).toBe(false);
     expect(await e6({ type: 'email', value: user.primaryEmail }, PASSWORD)).toEqual(BLOCKED);
     // and A1, which counts under the user's email too
     expect(await a1(user, PASSWORD)).toEqual(BLOCKED);

@@ -90,14 +90,9 @@ export function verifyAccountCode(
   const method = recordTypeOf(identifier.type);
   return auditedAttempt(deps, caller, { method, action: 'Submit', identifier }, async () => {
     const record = (await findAccountRecord(deps, caller, recordId))?.record;
-    if (!record || record.type !== method) throw new LogtoError('verification_record.not_found');
+    if (!record || record.type === 'Password' || record.type !== method) throw new LogtoError('verification_record.not_found');
     const scope = accountCodeScope(record.id);
-    const verified = await underLockout(
-      deps,
-      identifier,
-      (guard) => verifyIdentifierCode(deps, scope, record as AccountCodeRecord, identifier, code, guard),
-      true,
-    );
+    const verified = await underLockout(deps, identifier, (guard) => verifyIdentifierCode(deps, scope, record, identifier, code, guard), true);
     await completeAccountRecord(deps, caller, record, verified);
     return { verificationRecordId: record.id };
   });
