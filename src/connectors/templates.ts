@@ -1,4 +1,5 @@
-// Owns message templates: the default text per purpose and the {{pin}} / {{code}} placeholders.
+// Owns message templates: the default text per purpose, the {{pin}} / {{code}} placeholders, and
+// which usage types a connector without a template of their own answers with its Generic one.
 
 export const defaultTemplates: Record<string, { text: string; subject?: string }> = {
   otp: { text: 'Your verification code is {{pin}}' },
@@ -6,7 +7,26 @@ export const defaultTemplates: Record<string, { text: string; subject?: string }
   Register: { text: 'Your registration code is {{code}}. It expires in 10 minutes.', subject: 'Verify your email' },
   ForgotPassword: { text: 'Your password reset code is {{code}}. It expires in 10 minutes.', subject: 'Reset your password' },
   Generic: { text: 'Your verification code is {{code}}. It expires in 10 minutes.', subject: 'Your verification code' },
+  // The Account API's codes: one proving the user's own email or phone, one proving a new one.
+  UserPermissionValidation: {
+    text: 'Your code to confirm it is you is {{code}}. It expires in 10 minutes.',
+    subject: 'Confirm it is you',
+  },
+  BindNewIdentifier: {
+    text: 'Your code to link this address to your account is {{code}}. It expires in 10 minutes.',
+    subject: 'Verify your new address',
+  },
 };
+
+/** Usage types that connectors created before them may lack: such a connector sends its Generic
+ *  template instead (as Logto's connectors do). */
+const GENERIC_FALLBACK = new Set(['UserPermissionValidation', 'BindNewIdentifier']);
+
+/** A connector's template for `usageType` (`lookup` is the connector's own), else its Generic one
+ *  for the usage types that fall back; undefined when it has neither. */
+export function connectorTemplate<T>(lookup: (usageType: string) => T | undefined, usageType: string): T | undefined {
+  return lookup(usageType) ?? (GENERIC_FALLBACK.has(usageType) ? lookup('Generic') : undefined);
+}
 
 const placeholder = /\{\{\s*(pin|code)\s*\}\}/g;
 

@@ -4,7 +4,7 @@
 // connector.not_found (501), connector.template_not_found, connector.rate_limit_exceeded (429),
 // connector.general (the send failed; the code is removed, so nothing is left to verify);
 // checking: verification_code.not_found / code_mismatch / exceed_max_try / expired (400).
-import { renderTemplate } from '../../connectors/templates.ts';
+import { connectorTemplate, renderTemplate } from '../../connectors/templates.ts';
 import type { Channel, SenderDirectory } from '../../connectors/types.ts';
 import type { Metrics } from '../../observability/metrics.ts';
 import { checkCode, discardUndelivered, issueCode, type CheckGuard, type CheckResult, type CodeDeps, type CodeOwner, type CodeRow } from '../codes/index.ts';
@@ -25,7 +25,8 @@ export interface SendCodeInput {
   recipient: string;
   /** The address the message goes to. */
   to: string;
-  /** Template usage type: Generic, SignIn, Register, ForgotPassword. */
+  /** Template usage type: Generic, SignIn, Register, ForgotPassword, UserPermissionValidation,
+   *  BindNewIdentifier (the last two fall back to Generic: connectors/templates.ts). */
   usageType: string;
   ip: string | null;
   ttlSeconds: number;
@@ -36,7 +37,7 @@ export async function sendCode(deps: SendCodeDeps, input: SendCodeInput): Promis
   const { channel, recipient } = input;
   const delivery = await deps.senders.resolve(channel);
   if (!delivery) throw new LogtoError('connector.not_found');
-  const template = delivery.template(input.usageType);
+  const template = connectorTemplate((usageType) => delivery.template(usageType), input.usageType);
   if (!template) throw new LogtoError('connector.template_not_found');
   // A connector that would fail at once (circuit open) is answered before a code is issued.
   if (delivery.sender.ready?.() === false) throw new LogtoError('connector.general');

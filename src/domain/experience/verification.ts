@@ -9,11 +9,11 @@ import type { VerificationRecord } from '../verification/index.ts';
 import { createNewPasswordIdentity } from '../verification/new-password-identity.ts';
 import { verifyPasswordIdentifier } from '../verification/password.ts';
 import type { Identifier, InteractionEvent } from '../verification/types.ts';
-import { recordTypeOf, sendIdentifierCode, verifyIdentifierCode } from '../verification/verification-code.ts';
+import { experienceCodeScope, recordTypeOf, sendIdentifierCode, verifyIdentifierCode } from '../verification/verification-code.ts';
 import { recordCarried } from '../audit/index.ts';
 import { audited } from './audit.ts';
 import type { ExperienceDeps } from './deps.ts';
-import { assertNotBlocked, clearFailures, lockoutGuard, recordFailure, type LockoutGuard } from './lockout.ts';
+import { assertNotBlocked, clearFailures, lockoutGuard, recordFailure, type LockoutDeps, type LockoutGuard } from './lockout.ts';
 import { recordById, withRecord, type ExperienceState } from './state.ts';
 import type { Gate } from '../../storage/repos/experience.ts';
 import { loadSnapshot, newRecordId, updateExperience, updateExperienceGated, type InteractionContext } from './store.ts';
@@ -22,27 +22,31 @@ import { loadSnapshot, newRecordId, updateExperience, updateExperienceGated, typ
 const COUNTED = new Set(['session.invalid_credentials', 'verification_code.code_mismatch', 'session.mfa.invalid_totp_code', 'session.mfa.invalid_backup_code']);
 
 /**
- * Runs a check under the identifier's lockout: blocked → refused before the check; counted failure →
- * recorded. A check that takes the guard (`folded`) reads the lockout row with its own first
- * statement and has the guard judge it before checking anything; otherwise it is read here first.
+ * Runs a check under the lockout of one identifier or several (the Account API's password check
+ * counts under each identifier of the user): any blocked → refused before the check; counted
+ * failure → recorded under each, answered as blocked when one is now blocked; success → each
+ * one's failures forgotten. A check of one identifier that takes the guard (`folded`) reads the
+ * lockout row with its own first statement and has the guard judge it before checking anything;
+ * otherwise the rows are read here first.
  */
 export async function underLockout<T>(
-  deps: ExperienceDeps,
-  identifier: Identifier,
+  deps: LockoutDeps,
+  identifiers: Identifier | readonly Identifier[],
   check: (guard: LockoutGuard | undefined) => Promise<T>,
   folded = false,
 ): Promise<T> {
-  const guard = folded ? lockoutGuard(deps, identifier) : undefined;
-  const seen = guard ? undefined : await assertNotBlocked(deps, identifier);
+  const list = 'type' in identifiers ? [identifiers] : identifiers;
+  const guard = folded && list.length === 1 ? lockoutGuard(deps, list[0]!) : undefined;
+  const seen = guard ? undefined : await Promise.all(list.map((identifier) => assertNotBlocked(deps, identifier)));
   try {
     const result = await check(guard);
     // A folded check that somehow never judged: assume failures are on record (a delete at most).
-    await clearFailures(deps, identifier, seen ?? guard?.seen ?? { failures: true });
+    await Promise.all(list.map((identifier, n) => clearFailures(deps, identifier, seen?.[n] ?? guard?.seen ?? { failures: true })));
     return result;
   } catch (error) {
     if (error instanceof LogtoError && COUNTED.has(error.code)) {
-      const { blocked } = await recordFailure(deps, identifier);
-      if (blocked) throw new LogtoError('session.verification_blocked_too_many_attempts');
+      const recorded = await Promise.all(list.map((identifier) => recordFailure(deps, identifier)));
+      if (recorded.some(({ blocked }) => blocked)) throw new LogtoError('session.verification_blocked_too_many_attempts');
     }
     throw error;
   }
@@ -140,7 +144,7 @@ export function sendVerificationCode(
   templateType: InteractionEvent,
 ) {
   return attempt(deps, context, { method: recordTypeOf(identifier.type), action: 'Create', identifier }, () =>
-    sendIdentifierCode(deps, context, newRecordId(), identifier, templateType),
+    sendIdentifierCode(deps, { scope: experienceCodeScope(context.uid), ip: context.ip }, newRecordId(), identifier, templateType),
   );
 }
 
@@ -155,7 +159,7 @@ export function verifyVerificationCode(
   // An unknown id is an attempt too: it is audited like a wrong code.
   return attempt(deps, context, { method, action: 'Submit', identifier, completes: verificationId }, async (state) => {
     const record = recordById(state, verificationId, method);
-    return underLockout(deps, identifier, (guard) => verifyIdentifierCode(deps, context, record, identifier, code, guard), true);
+    return underLockout(deps, identifier, (guard) => verifyIdentifierCode(deps, experienceCodeScope(context.uid), record, identifier, code, guard), true);
   });
 }
 

@@ -1,6 +1,7 @@
 // Verification methods EmailVerificationCode and PhoneVerificationCode (E7 send, E8 verify): a code
-// from the platform's code engine, bound to this interaction (owner scope `experience:<uid>`) and
-// to the identifier it was sent to; the interaction event chooses the message template.
+// from the platform's code engine, bound to its owner (owner scope `experience:<uid>` for an
+// interaction, `account:<recordId>` for an Account API record) and to the identifier it was sent
+// to; the caller chooses the message template (the interaction event, or an Account template).
 // Throws LogtoError connector.* (sendCode), verification_code.email_mismatch / phone_mismatch,
 // verification_code.* (checkSentCode).
 import { z } from 'zod';
@@ -19,7 +20,14 @@ export const PhoneCodeRecord = codeRecord('PhoneVerificationCode');
 export type CodeRecord = z.infer<typeof EmailCodeRecord> | z.infer<typeof PhoneCodeRecord>;
 
 export const recordTypeOf = (type: 'email' | 'phone') => (type === 'email' ? 'EmailVerificationCode' : 'PhoneVerificationCode');
-const ownerOf = (uid: string) => ({ scope: `experience:${uid}`, applicationId: null });
+/** Who a code belongs to: the engine's owner scope, and the request's IP for the send limits. */
+export interface CodeOwnerContext {
+  scope: string;
+  ip: string | null;
+}
+/** The owner scope of an interaction's codes. */
+export const experienceCodeScope = (uid: string) => `experience:${uid}`;
+const ownerOf = (scope: string) => ({ scope, applicationId: null });
 /** The code engine's recipient: lower-cased email, digits-only phone. */
 const recipientOf = (identifier: Identifier) => (identifier.type === 'email' ? identifier.value.toLowerCase() : identifier.value);
 
@@ -48,18 +56,30 @@ function method<R extends CodeRecord>(type: R['type'], schema: z.ZodType<R>): Ve
 export const emailCodeMethod = method('EmailVerificationCode', EmailCodeRecord);
 export const phoneCodeMethod = method('PhoneVerificationCode', PhoneCodeRecord);
 
-export async function sendIdentifierCode(
+/** What every code record holds, whichever API stores it. */
+interface SentCodeRecord {
+  id: string;
+  type: 'EmailVerificationCode' | 'PhoneVerificationCode';
+  identifier: Identifier;
+  codeId: string;
+  templateType: string;
+  verified: boolean;
+}
+
+/** Sends a code to the identifier with the connector's `templateType` template; the record `R` (an
+ *  Experience or Account code record) names it, unverified. */
+export async function sendIdentifierCode<R extends SentCodeRecord = CodeRecord>(
   deps: SendCodeDeps,
-  context: { uid: string; ip: string | null },
+  context: CodeOwnerContext,
   id: string,
   rawIdentifier: Identifier & { type: 'email' | 'phone' },
-  templateType: InteractionEvent,
-): Promise<CodeRecord> {
+  templateType: R['templateType'],
+): Promise<R> {
   const identifier = normalizeIdentifier(rawIdentifier) as Identifier & { type: 'email' | 'phone' };
   const channel = identifier.type === 'email' ? 'email' : 'sms';
   const to = identifier.type === 'email' ? identifier.value : `+${identifier.value}`;
   const code = await sendCode(deps, {
-    owner: ownerOf(context.uid),
+    owner: ownerOf(context.scope),
     channel,
     recipient: recipientOf(identifier),
     to,
@@ -68,7 +88,7 @@ export async function sendIdentifierCode(
     ttlSeconds: TTL_SECONDS,
     maxAttempts: MAX_TRIES,
   });
-  return { id, type: recordTypeOf(identifier.type), identifier, codeId: code.id, templateType, verified: false } as CodeRecord;
+  return { id, type: recordTypeOf(identifier.type), identifier, codeId: code.id, templateType, verified: false } as R;
 }
 
 /** The caller's lockout guard (experience/lockout.ts LockoutGuard): the code check reads the row
@@ -76,19 +96,19 @@ export async function sendIdentifierCode(
 type LockoutRead = { read(): Promise<void> } & CheckGuard;
 
 /** The record, verified; the identifier must be the one the code was sent to. */
-export async function verifyIdentifierCode(
+export async function verifyIdentifierCode<R extends SentCodeRecord = CodeRecord>(
   deps: SendCodeDeps,
-  context: { uid: string },
-  record: CodeRecord,
+  scope: string,
+  record: R,
   rawIdentifier: Identifier,
   code: string,
   lockout?: LockoutRead,
-): Promise<CodeRecord> {
+): Promise<R> {
   const identifier = normalizeIdentifier(rawIdentifier);
   if (recipientOf(identifier) !== recipientOf(record.identifier)) {
     await lockout?.read(); // a block is answered first, as when it was read before anything else
     throw new LogtoError(identifier.type === 'email' ? 'verification_code.email_mismatch' : 'verification_code.phone_mismatch');
   }
-  await checkSentCode(deps, record.codeId, ownerOf(context.uid), identifier.type === 'email' ? 'email' : 'sms', code, lockout);
+  await checkSentCode(deps, record.codeId, ownerOf(scope), identifier.type === 'email' ? 'email' : 'sms', code, lockout);
   return { ...record, verified: true };
 }
