@@ -139,11 +139,11 @@ describe('M3 PATCH /api/my-account/profile', () => {
 
   it('merges the keys sent into the stored profile (address replaced whole, unknown keys dropped)', async () => {
     const user = await suite.signedInUser();
-    const first = await patch(user.accessToken, { givenName: 'Ada', address: { country: 'SE', locality: 'Lund' }, shoeSize: '42' });
+    const first = await patch(user.accessToken, { givenName: 'Ada', nickname: 'ada', address: { country: 'SE', locality: 'Lund' }, shoeSize: '42' });
     expect(first.status).toBe(200);
-    expect(first.body).toEqual({ givenName: 'Ada', address: { country: 'SE', locality: 'Lund' } });
+    expect(first.body).toEqual({ givenName: 'Ada', nickname: 'ada', address: { country: 'SE', locality: 'Lund' } });
     const second = await patch(user.accessToken, { familyName: 'Lovelace', givenName: 'Augusta', address: { region: 'Skåne' } });
-    expect(second.body).toEqual({ givenName: 'Augusta', familyName: 'Lovelace', address: { region: 'Skåne' } });
+    expect(second.body).toEqual({ givenName: 'Augusta', nickname: 'ada', familyName: 'Lovelace', address: { region: 'Skåne' } });
     const [row] = await suite.t.db.query<{ profile: unknown }>('SELECT profile FROM users WHERE id = $1', [user.id]);
     expect(row!.profile).toEqual(second.body);
   });
