@@ -25,6 +25,8 @@ let smtp: SmtpCapture;
 let token: string;
 let rp: RelyingParty;
 let experience: ExperienceSession;
+/** A signed-in user's opaque access token (the Account API's credential). */
+let userToken: string;
 const ids: Record<string, string> = {};
 
 async function json(method: string, path: string, body?: unknown, headers: Record<string, string> = { authorization: `Bearer ${token}` }) {
@@ -56,7 +58,23 @@ beforeAll(async () => {
   // A failed sign-in leaves an audit log entry to read by id.
   await experience.call('POST', '/api/experience/verification/password', { identifier: { type: 'username', value: 'nobody' }, password: 'wrong' });
   ids.log = (await json('GET', '/api/logs'))[0].id;
+  userToken = await signedInUserToken();
 }, 60_000);
+
+/** The Account Center on with every field editable, and a user signed in through the Experience API
+ *  with every Account API scope: the Account API routes are fuzzed past their pipeline. */
+async function signedInUserToken(): Promise<string> {
+  const fields = Object.fromEntries(['name', 'avatar', 'username', 'profile', 'email', 'phone', 'password', 'social', 'customData'].map((k) => [k, 'Edit']));
+  await json('PATCH', '/api/account-center', { enabled: true, fields });
+  const password = 'Vq8#mLp2!zR';
+  const user = await json('POST', '/api/users', { username: `fuzz_${Date.now().toString(36)}`, password, primaryEmail: 'fuzz.account@example.com' });
+  const s = await startExperience(t.url, t.config.issuer, rp, 'openid profile email phone address custom_data identities');
+  await s.call('PUT', '/api/experience', { interactionEvent: 'SignIn' });
+  const verified = await s.call('POST', '/api/experience/verification/password', { identifier: { type: 'username', value: user.username }, password });
+  await s.call('POST', '/api/experience/identification', { verificationId: verified.body.verificationId });
+  const submitted = await s.call('POST', '/api/experience/submit');
+  return (await s.finish(submitted.body.redirectTo)).access_token;
+}
 
 afterAll(async () => {
   await t?.close();
@@ -69,6 +87,7 @@ const credentials: Credentials = {
     if (scheme === 'ManagementApi') return { authorization: `Bearer ${token}` };
     if (scheme === 'ApiKeyAuth') return { 'x-api-key': t.apiKey };
     if (scheme === 'InteractionCookie') return { cookie: experience.jar.header(`${t.url}/api/experience`) };
+    if (scheme === 'UserAccessToken') return { authorization: `Bearer ${userToken}` };
     return {};
   },
   pathValue(path, parameter) {
