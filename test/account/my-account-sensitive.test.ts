@@ -187,6 +187,8 @@ describe('M5 POST /api/my-account/primary-email, M6 DELETE', () => {
       expect([name, ...codeOf(await setEmail(user.accessToken, header, email, id))]).toEqual([name, 400, 'verification_record.not_found']);
     }
     expect(codeOf(await setEmail(user.accessToken, header, 'not-an-email', cases.unknown))).toEqual([400, 'guard.invalid_input']);
+    const long = `${'a'.repeat(120)}@example.com`;
+    expect(codeOf(await setEmail(user.accessToken, header, long, await codeRecord(suite, user.id, 'email', long)))).toEqual([400, 'guard.invalid_input']);
   });
 
   it('422 user.email_already_in_use when another user has it in any case', async () => {
@@ -255,6 +257,7 @@ describe('M7 POST /api/my-account/primary-phone, M8 DELETE', () => {
       'verification_record.not_found',
     ]);
     expect(codeOf(await setPhone(user.accessToken, header, `+${phone}`, 'r'))).toEqual([400, 'guard.invalid_input']);
+    expect(codeOf(await setPhone(user.accessToken, header, '1'.repeat(129), 'r'))).toEqual([400, 'guard.invalid_input']);
     expect(codeOf(await setPhone(user.accessToken, header, other.primaryPhone, await codeRecord(suite, user.id, 'phone', other.primaryPhone)))).toEqual([
       422,
       'user.phone_already_in_use',

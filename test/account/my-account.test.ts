@@ -126,11 +126,13 @@ describe('M2 PATCH /api/my-account', () => {
     expect((await patch(user.accessToken, { username: user.username })).status).toBe(200);
   });
 
-  it('answers 400 guard.invalid_input for a relative avatar, a bad username or a wrong type', async () => {
+  it('answers 400 guard.invalid_input for a relative avatar, a bad username, a wrong type or an over-long value', async () => {
     const user = await suite.signedInUser();
-    for (const body of [{ avatar: 'a.png' }, { username: '1abc' }, { username: 'a-b' }, { name: 5 }]) {
+    const long = (n: number) => 'a'.repeat(n);
+    for (const body of [{ avatar: 'a.png' }, { username: '1abc' }, { username: 'a-b' }, { name: 5 }, { username: long(129) }, { name: long(129) }, { avatar: `https://x.org/${long(2040)}` }]) {
       expect(codeOf(await patch(user.accessToken, body))).toEqual([400, 'guard.invalid_input']);
     }
+    expect((await patch(user.accessToken, { name: long(128) })).status).toBe(200);
   });
 });
 

@@ -31,12 +31,14 @@ export type UserProfile = Partial<Record<(typeof PROFILE_KEYS)[number], string>>
   address?: Partial<Record<(typeof ADDRESS_KEYS)[number], string>>;
 };
 
-/** M2's body: each field optional, null clears it. */
+/** M2's body: each field optional, null clears it. Lengths are capped as Logto's columns are
+ *  (varchar 128 / 2048), so an over-long value is a 400 here instead of Logto's database error (and
+ *  a username can never outgrow its unique index). */
 export const MyAccountPatch = z
   .object({
-    name: z.string().nullable().optional(),
-    avatar: z.string().url().nullable().optional(),
-    username: z.string().regex(/^[A-Z_a-z]\w*$/).nullable().optional(),
+    name: z.string().max(128).nullable().optional(),
+    avatar: z.string().max(2048).url().nullable().optional(),
+    username: z.string().max(128).regex(/^[A-Z_a-z]\w*$/).nullable().optional(),
   })
   .describe('UpdateMyAccountRequest');
 export type MyAccountPatch = z.infer<typeof MyAccountPatch>;

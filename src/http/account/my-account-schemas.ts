@@ -25,16 +25,18 @@ export const GetMyAccountResponse = z
     customData: z.record(z.string(), z.unknown()).optional(),
     identities: z.record(z.string(), Identity).optional(),
   })
-  .describe('GetMyAccountResponse: only the keys the token scopes and the Account Center fields allow');
+  .describe('GetMyAccountResponse');
 
 export const PasswordBody = z.object({ password: z.string().min(1) }).describe('UpdateMyPasswordRequest');
 
+// Emails and phones are capped at 128 as Logto's columns are (and as the Management API's are): a
+// longer one is a 400 here, never a database error.
 export const PrimaryEmailBody = z
-  .object({ email: z.string().regex(/^\S+@\S+\.\S+$/), newIdentifierVerificationRecordId: z.string() })
+  .object({ email: z.string().max(128).regex(/^\S+@\S+\.\S+$/), newIdentifierVerificationRecordId: z.string() })
   .describe('UpdateMyPrimaryEmailRequest');
 
 export const PrimaryPhoneBody = z
-  .object({ phone: z.string().regex(/^\d+$/), newIdentifierVerificationRecordId: z.string() })
+  .object({ phone: z.string().max(128).regex(/^\d+$/), newIdentifierVerificationRecordId: z.string() })
   .describe('UpdateMyPrimaryPhoneRequest');
 
 export const IdentityBody = z.object({ newIdentifierVerificationRecordId: z.string() }).describe('AddMyIdentityRequest');
