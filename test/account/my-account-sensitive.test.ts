@@ -67,9 +67,11 @@ describe('the identity proof, the Account Center field and the scope, in that or
     const openid = await suite.signIn(user.username, 'openid');
     const header = proof(await passwordRecord(suite, user.id));
     for (const route of ROUTES) {
-      await suite.accountCenter({ fields: { ...ALL_EDITABLE, [route.field]: 'ReadOnly' } });
-      const refused = await suite.account(route.method, route.path, openid.accessToken, route.body, header);
-      expect([route.name, ...codeOf(refused)]).toEqual([route.name, 400, 'account_center.filed_not_editable']);
+      for (const control of ['Off', 'ReadOnly']) {
+        await suite.accountCenter({ fields: { ...ALL_EDITABLE, [route.field]: control } });
+        const refused = await suite.account(route.method, route.path, openid.accessToken, route.body, header);
+        expect([route.name, control, ...codeOf(refused)]).toEqual([route.name, control, 400, 'account_center.filed_not_editable']);
+      }
     }
     await suite.accountCenter({ fields: ALL_EDITABLE });
     for (const route of ROUTES.filter((r) => r.scope)) {
