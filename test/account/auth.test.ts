@@ -43,8 +43,7 @@ describe('Account API auth', () => {
     expect((await suite.account('GET', '/api/my-account', gone.accessToken)).body.code).toBe('auth.unauthorized');
 
     const revoked = await suite.signedInUser();
-    const config = (await suite.session('SignIn')).config;
-    const { revocation_endpoint } = config.serverMetadata();
+    const { revocation_endpoint } = revoked.config.serverMetadata();
     const form = new URLSearchParams({ token: revoked.accessToken, client_id: suite.rp.id });
     expect((await fetch(revocation_endpoint!, { method: 'POST', body: form })).status).toBe(200);
     expect((await suite.account('GET', '/api/my-account', revoked.accessToken)).body.code).toBe('auth.unauthorized');

@@ -16,7 +16,6 @@ describe('Account API flow', () => {
   it('verifies, changes the password and the primary email, ending the other sessions', async () => {
     const user = await suite.signedInUser();
     const elsewhere = await suite.signIn(user.username);
-    const config = (await suite.session('SignIn')).config;
 
     // A1 → M4 with the proof as the header
     const proof = await suite.passwordProof(user.accessToken);
@@ -25,8 +24,8 @@ describe('Account API flow', () => {
     // this session goes on (its access token, its refresh token); the other one is over
     expect((await suite.account('GET', '/api/my-account', user.accessToken)).status).toBe(200);
     expect((await suite.account('GET', '/api/my-account', elsewhere.accessToken)).body.code).toBe('auth.unauthorized');
-    await expect(client.refreshTokenGrant(config, elsewhere.refreshToken!)).rejects.toThrow();
-    const refreshed = await client.refreshTokenGrant(config, user.refreshToken!);
+    await expect(client.refreshTokenGrant(elsewhere.config, elsewhere.refreshToken!)).rejects.toThrow();
+    const refreshed = await client.refreshTokenGrant(user.config, user.refreshToken!);
     expect((await suite.account('GET', '/api/my-account', refreshed.access_token)).status).toBe(200);
     // the new password signs in, the old one does not
     await expect(suite.signIn(user.username, undefined, PASSWORD)).rejects.toThrow(/E6: 422/);

@@ -7,7 +7,6 @@ import * as client from 'openid-client';
 import { describe, expect, it } from 'vitest';
 import { ALL_EDITABLE, useAccountSuite } from '../helpers/account.ts';
 import { codeRecord, passwordRecord, proof } from '../helpers/account-records.ts';
-import { signInOffline } from '../helpers/account-sessions.ts';
 import { BASE_SETTINGS, PASSWORD } from '../helpers/experience-suite.ts';
 
 const suite = useAccountSuite();
@@ -118,16 +117,16 @@ describe('M4 POST /api/my-account/password', () => {
 
   it('ends the other sessions and tokens and keeps the caller’s; the new password signs in and the old does not', async () => {
     const user = await suite.newUser();
-    const first = await signInOffline(suite, user.username);
-    const second = await signInOffline(suite, user.username);
+    const first = await suite.signIn(user.username);
+    const second = await suite.signIn(user.username);
     const header = proof(await passwordRecord(suite, user.id));
     expect((await change(first.accessToken, header, NEW_PASSWORD)).status).toBe(204);
 
     expect(codeOf(await suite.account('GET', '/api/my-account', second.accessToken))).toEqual([401, 'auth.unauthorized']);
-    await expect(client.refreshTokenGrant(second.config, second.refreshToken)).rejects.toMatchObject({ error: 'invalid_grant' });
+    await expect(client.refreshTokenGrant(second.config, second.refreshToken!)).rejects.toMatchObject({ error: 'invalid_grant' });
 
     expect((await suite.account('GET', '/api/my-account', first.accessToken)).status).toBe(200);
-    const refreshed = await client.refreshTokenGrant(first.config, first.refreshToken);
+    const refreshed = await client.refreshTokenGrant(first.config, first.refreshToken!);
     expect((await suite.account('GET', '/api/my-account', refreshed.access_token)).body.id).toBe(user.id);
 
     await expect(suite.signIn(user.username, 'openid', NEW_PASSWORD)).resolves.toBeTruthy();

@@ -2,6 +2,7 @@
 // Management token, an SPA relying party), the Account Center switched on with every field
 // editable before each test, users signed in through the Experience API and the provider to a real
 // opaque access token (openid-client), and calls to /api/verifications and /api/my-account with it.
+import type * as client from 'openid-client';
 import { beforeEach } from 'vitest';
 import { PASSWORD, useExperienceSuite, type ExperienceSuite } from './experience-suite.ts';
 
@@ -22,13 +23,16 @@ export const ALL_EDITABLE = {
 export const ALL_SCOPES = 'openid offline_access profile email phone address custom_data identities';
 
 export interface SignedIn {
+  /** openid-client's view of the provider for the suite's application (refresh, revoke). */
+  config: client.Configuration;
   accessToken: string;
   refreshToken: string | undefined;
   idToken: string | undefined;
 }
 
 export interface AccountSuite extends ExperienceSuite {
-  /** Signs `username` in (password PASSWORD unless given) and returns its tokens. */
+  /** Signs `username` in (password PASSWORD unless given) and returns its tokens (a refresh token
+   *  too when `scope` has offline_access, as ALL_SCOPES does). */
   signIn(username: string, scope?: string, password?: string): Promise<SignedIn>;
   /** A new user (Management API, password PASSWORD) with an email and a phone, signed in with `scope`. */
   signedInUser(scope?: string): Promise<{ id: string; username: string; primaryEmail: string; primaryPhone: string } & SignedIn>;
@@ -59,7 +63,7 @@ export function useAccountSuite(options: { env?: Record<string, string> } = {}):
     const submitted = await s.call('POST', '/api/experience/submit');
     if (submitted.status !== 200) throw new Error(`E4: ${submitted.status} ${JSON.stringify(submitted.body)}`);
     const tokens = await s.finish(submitted.body.redirectTo);
-    return { accessToken: tokens.access_token, refreshToken: tokens.refresh_token, idToken: tokens.id_token };
+    return { config: s.config, accessToken: tokens.access_token, refreshToken: tokens.refresh_token, idToken: tokens.id_token };
   };
   suite.signedInUser = async (scope = ALL_SCOPES) => {
     const n = suite.unique();

@@ -64,3 +64,24 @@ export async function scansOf(q: Queryable, statement: Statement): Promise<ScanN
   walk(root);
   return scans;
 }
+
+/**
+ * The plan of the first statement `fn` sends (statementOf): the indexes it reads, the tables of
+ * `big` it scans sequentially, and the statement (to name it in an assertion).
+ */
+export async function planReads(
+  q: Queryable,
+  fn: (q: Queryable) => Promise<unknown>,
+  big: ReadonlySet<string>,
+): Promise<{ indexes: string[]; seq: string[]; sql: string }> {
+  const statement = await statementOf(fn);
+  const indexes: string[] = [];
+  const seq: string[] = [];
+  const walk = (node: PlanNode) => {
+    if (node['Index Name']) indexes.push(node['Index Name']);
+    if (node['Node Type'] === 'Seq Scan' && big.has(node['Relation Name'] ?? '')) seq.push(node['Relation Name']!);
+    for (const child of node.Plans ?? []) walk(child);
+  };
+  walk(await planOf(q, statement.sql, statement.params));
+  return { indexes, seq, sql: statement.sql };
+}

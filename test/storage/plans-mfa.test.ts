@@ -9,7 +9,7 @@ import type { Queryable } from '../../src/storage/db.ts';
 import * as repo from '../../src/storage/repos/mfa-factors.ts';
 import { findInteraction, replaceExperienceGated } from '../../src/storage/repos/experience.ts';
 import { onPostgres, useTestDb } from '../helpers/db.ts';
-import { planOf, statementOf, type PlanNode } from '../helpers/plans.ts';
+import { planReads } from '../helpers/plans.ts';
 
 const USERS = 100_000;
 const t = useTestDb({ poolSize: 2 });
@@ -35,24 +35,10 @@ const SEED = `
     SELECT md5('x' || i), '{}', now() + interval '1 hour' FROM generate_series(1, 50000) AS i;
   ANALYZE users; ANALYZE user_mfa_factors; ANALYZE user_backup_codes; ANALYZE identifier_lockouts; ANALYZE experience_interactions;`;
 
-/** Indexes read, and sequential scans of the big tables. */
-function inspect(plan: PlanNode): { indexes: string[]; seq: string[] } {
-  const indexes: string[] = [];
-  const seq: string[] = [];
-  const walk = (node: PlanNode) => {
-    if (node['Index Name']) indexes.push(node['Index Name']);
-    if (node['Node Type'] === 'Seq Scan' && BIG.has(node['Relation Name'] ?? '')) seq.push(node['Relation Name']!);
-    for (const child of node.Plans ?? []) walk(child);
-  };
-  walk(plan);
-  return { indexes, seq };
-}
-
 /** The plan of the first statement `fn` sends: no sequential scan of a big table; the indexes read. */
 async function reads(fn: (q: Queryable) => Promise<unknown>): Promise<string[]> {
-  const statement = await statementOf(fn);
-  const { indexes, seq } = inspect(await planOf(t.db, statement.sql, statement.params));
-  expect(seq, statement.sql).toEqual([]);
+  const { indexes, seq, sql } = await planReads(t.db, fn, BIG);
+  expect(seq, sql).toEqual([]);
   return indexes;
 }
 

@@ -7,14 +7,11 @@
 // forgets the failures of each.
 // Throws LogtoError session.verification_blocked_too_many_attempts (400) and the check's own code.
 import type { UserRow } from '../../storage/repos/users.ts';
-import type { LockoutDeps } from '../experience/lockout.ts';
+import { ownLockoutIdentifier, type LockoutDeps } from '../experience/lockout.ts';
 import { underLockout } from '../experience/verification.ts';
 import type { Identifier } from '../verification/types.ts';
 
 type LockoutUser = Pick<UserRow, 'id' | 'username' | 'primary_email' | 'primary_phone'>;
-
-/** The user's own key: derived from its id (a username never contains ':'), as mfa-lockout.ts does. */
-export const ownLockoutIdentifier = (userId: string): Identifier => ({ type: 'username', value: `user:${userId}` });
 
 /** Every identifier the user's password failures count under (see the header). */
 export function userLockoutIdentifiers(user: LockoutUser): Identifier[] {

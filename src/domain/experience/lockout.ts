@@ -61,6 +61,11 @@ export function normaliseIdentifier(identifier: LockoutIdentifier): string {
   }
 }
 
+/** A user's own lockout identifier, derived from its id (a username never contains ':'): failures
+ *  that concern the user whatever identifier was typed count under it (MFA checks, the Account API's
+ *  password check). */
+export const ownLockoutIdentifier = (userId: string): LockoutIdentifier => ({ type: 'username', value: `user:${userId}` });
+
 /** The key of the identifier's row: HMAC under the server secret, with a prefix of its own. */
 export function keyOf(deps: Pick<LockoutDeps, 'keyring'>, identifier: LockoutIdentifier): string {
   return deps.keyring.hmac('codes', `lockout:${identifier.type}:${normaliseIdentifier(identifier)}`);

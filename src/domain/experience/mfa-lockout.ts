@@ -6,7 +6,7 @@
 import { LogtoError, type LogtoErrorCode } from '../errors.ts';
 import type { Identifier } from '../verification/types.ts';
 import type { ExperienceDeps } from './deps.ts';
-import { clearFailures, keyOf, recordFailure } from './lockout.ts';
+import { clearFailures, keyOf, ownLockoutIdentifier, recordFailure } from './lockout.ts';
 import type { ExperienceState } from './state.ts';
 import { underLockout } from './verification.ts';
 
@@ -21,7 +21,7 @@ export function mfaLockoutIdentifier(state: ExperienceState, userId: string): Id
   }
   const code = state.verificationRecords.find((r) => (r.type === 'EmailVerificationCode' || r.type === 'PhoneVerificationCode') && r.verified);
   if (code && 'identifier' in code) return code.identifier;
-  return { type: 'username', value: `user:${userId}` };
+  return ownLockoutIdentifier(userId);
 }
 
 /** The identifiers an MFA check of the user counts under: the one the user signed in with

@@ -14,6 +14,8 @@ export const IdentifierType = z.enum(['username', 'email', 'phone']);
 export type IdentifierType = z.infer<typeof IdentifierType>;
 export const Identifier = z.object({ type: IdentifierType, value: z.string() });
 export type Identifier = z.infer<typeof Identifier>;
+/** The identifier a code is sent to (Experience E7/E8, Account A2/A3): any non-empty value. */
+export const CodeIdentifier = z.object({ type: z.enum(['email', 'phone']), value: z.string().min(1) });
 
 /** What every stored record has. */
 export interface RecordBase {

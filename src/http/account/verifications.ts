@@ -12,10 +12,10 @@ import {
   verifyAccountPassword,
   verifySocialVerification,
 } from '../../domain/account/verifications.ts';
+import { CodeIdentifier } from '../../domain/verification/types.ts';
 import { callerOf } from './context.ts';
 import { errorsOf, security, verificationTags as tags } from './route-schemas.ts';
 
-const CodeIdentifier = z.object({ type: z.enum(['email', 'phone']), value: z.string().min(1) });
 const Created = z.object({ verificationRecordId: z.string(), expiresAt: z.string() }).describe('CreateVerificationByPassword201Response');
 const Verified = z.object({ verificationRecordId: z.string() }).describe('VerifyVerificationByVerificationCode200Response');
 

@@ -9,12 +9,11 @@ import {
   verifyPassword,
   verifyVerificationCode,
 } from '../../domain/experience/verification.ts';
-import { Identifier, InteractionEvent } from '../../domain/verification/types.ts';
+import { CodeIdentifier, Identifier, InteractionEvent } from '../../domain/verification/types.ts';
 import { contextOf } from './context.ts';
 import { errorsOf, security, tags, Verification } from './route-schemas.ts';
 
 const errors = errorsOf(400, 401, 404, 422, 429, 501);
-const CodeIdentifier = z.object({ type: z.enum(['email', 'phone']), value: z.string().min(1) });
 
 export function verificationRoutes(deps: ExperienceDeps) {
   return async (app: FastifyInstance) => {
