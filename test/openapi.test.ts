@@ -30,10 +30,19 @@ describe('/api/swagger.json', () => {
         'POST /api/verification-codes', 'POST /api/verification-codes/verify',
         'PUT /api/experience', 'POST /api/experience/verification/password', 'POST /api/experience/identification',
         'POST /api/experience/submit', 'GET /api/logs', 'GET /api/roles', 'GET /api/sso-connectors',
+        'POST /api/verifications/password', 'POST /api/verifications/verification-code', 'POST /api/verifications/verification-code/verify',
+        'POST /api/verifications/social', 'POST /api/verifications/social/verify', 'GET /api/my-account', 'PATCH /api/my-account',
+        'PATCH /api/my-account/profile', 'POST /api/my-account/password', 'POST /api/my-account/primary-email',
+        'DELETE /api/my-account/primary-email', 'POST /api/my-account/primary-phone', 'DELETE /api/my-account/primary-phone',
+        'POST /api/my-account/identities', 'DELETE /api/my-account/identities/{target}', 'GET /api/account-center', 'PATCH /api/account-center',
       ]),
     );
-    // nothing under /oidc (the provider documents itself through discovery) and no undocumented shapes
-    expect(ops.filter((op) => op.includes('/oidc'))).toEqual([]);
+    // nothing under /oidc (the provider documents itself through discovery), no CORS preflight, and no undocumented shapes
+    expect(ops.filter((op) => op.includes('/oidc') || op.startsWith('OPTIONS'))).toEqual([]);
+    for (const op of ops.filter((o) => /\/api\/(verifications|my-account)/.test(o))) {
+      const [method, p] = op.split(' ') as [string, string];
+      expect(doc.paths[p][method.toLowerCase()].security, op).toEqual([{ UserAccessToken: [] }]);
+    }
     for (const [p, methods] of Object.entries(doc.paths as Record<string, Record<string, any>>)) {
       for (const [method, op] of Object.entries(methods)) {
         const success = Object.keys(op.responses ?? {}).filter((s) => s.startsWith('2'));

@@ -10,7 +10,7 @@
 //   - A3 that code: the record verified. Wrong codes count under the identifier's lockout, as E8's.
 //   - A4/A5 social: no Social connector exists yet (they land with the social-connector issue), so
 //     A4 refuses every connector and A5 finds no record.
-// A1–A3 write one audit row per attempt (verification-audit.ts).
+// A1–A3 write one audit row per attempt (audit.ts).
 // Throws LogtoError session.invalid_credentials (422), session.verification_blocked_too_many_attempts
 // (400), user.password_hashing_busy (503), connector.* (sendCode: 501 not_found, 429, 400),
 // verification_record.not_found (400), verification_code.* (400), session.insufficient_info (400),
@@ -32,7 +32,7 @@ import {
   type AccountCodeRecord,
   type CreatedRecord,
 } from './records.ts';
-import { auditedAttempt } from './verification-audit.ts';
+import { auditedAttempt } from './audit.ts';
 
 export type CodeIdentifier = Identifier & { type: 'email' | 'phone' };
 
