@@ -1,11 +1,12 @@
 // Every statement of the Account API's storage — the caller's token with its user, session and the
 // Account Center (repos/user-tokens.ts), revoking a user's other sessions, and the verification
-// records (repos/verification-records.ts) — reads its big tables only through an index that matches
+// records (repos/verification-records.ts), the lockout rows of A1 — reads its big tables only through an index that matches
 // it: on 100 k users with 400 k provider models and 200 k verification records, seeded and
 // analysed, each statement the repository actually sends is EXPLAINed, and none may scan one of
 // those tables sequentially. Dropping an index makes this fail.
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Queryable } from '../../src/storage/db.ts';
+import { findLockouts } from '../../src/storage/repos/lockouts.ts';
 import { findUserAccessToken, revokeOtherSessions } from '../../src/storage/repos/user-tokens.ts';
 import * as records from '../../src/storage/repos/verification-records.ts';
 import { onPostgres, useTestDb } from '../helpers/db.ts';
@@ -13,7 +14,7 @@ import { planReads } from '../helpers/plans.ts';
 
 const USERS = 100_000;
 const t = useTestDb({ poolSize: 2 });
-const BIG = new Set(['users', 'oidc_models', 'verification_records']);
+const BIG = new Set(['users', 'oidc_models', 'verification_records', 'identifier_lockouts']);
 
 const userId = (i: number | string) => `substr(md5('u' || ${i}), 1, 12)`;
 // Every user a session, a grant, an access token and a refresh token; two records each.
@@ -28,7 +29,9 @@ const SEED = `
   INSERT INTO verification_records (id, owner_id, bound, data, created_at, expires_at)
     SELECT md5('r' || i || n), ${userId('i')}, n = 1, '{}', now(), now() + interval '10 minutes'
       FROM generate_series(1, ${USERS}) AS i, generate_series(1, 2) AS n;
-  ANALYZE users; ANALYZE oidc_models; ANALYZE verification_records;`;
+  INSERT INTO identifier_lockouts (identifier_hash, failures, window_ends_at)
+    SELECT md5('k' || i), 1, now() + interval '1 hour' FROM generate_series(1, 50000) AS i;
+  ANALYZE users; ANALYZE oidc_models; ANALYZE verification_records; ANALYZE identifier_lockouts;`;
 
 /** The plan of the first statement `fn` sends: no sequential scan of a big table; the indexes read. */
 async function reads(fn: (q: Queryable) => Promise<unknown>): Promise<string[]> {
@@ -52,6 +55,10 @@ describe.skipIf(!onPostgres)('plans of the Account API statements on seeded tabl
 
   it('finds the user’s other sessions and tokens through oidc_models_account', async () => {
     expect(await reads((q) => revokeOtherSessions(q, user, { grantId: 'g4321', sessionUid: 's4321' }))).toContain('oidc_models_account');
+  });
+
+  it('reads the lockout rows of all the user’s identifiers (A1) in one statement, by primary key', async () => {
+    expect(await reads((q) => findLockouts(q, ['k1', 'k2', 'k3', 'k4']))).toEqual(['identifier_lockouts_pkey']);
   });
 
   it('reads and completes a record by primary key', async () => {

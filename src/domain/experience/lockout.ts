@@ -15,7 +15,7 @@
 import type { Config } from '../../config/index.ts';
 import type { Keyring } from '../../crypto/keyring.ts';
 import type { Queryable } from '../../storage/db.ts';
-import { addFailure, deleteFailures, findLockout, type LockoutLimits } from '../../storage/repos/lockouts.ts';
+import { addFailure, deleteFailures, findLockout, findLockouts, type LockoutLimits } from '../../storage/repos/lockouts.ts';
 import type { Clock } from '../clock.ts';
 import { LogtoError } from '../errors.ts';
 
@@ -78,6 +78,14 @@ export function keyOf(deps: Pick<LockoutDeps, 'keyring'>, identifier: LockoutIde
  */
 export async function assertNotBlocked(deps: LockoutDeps, identifier: LockoutIdentifier): Promise<{ failures: boolean }> {
   return judged(deps, await findLockout(deps.db, keyOf(deps, identifier)));
+}
+
+/** assertNotBlocked for several identifiers, read in one statement; what each one's row shows, in order. */
+export async function assertNoneBlocked(deps: LockoutDeps, identifiers: readonly LockoutIdentifier[]): Promise<{ failures: boolean }[]> {
+  const keys = identifiers.map((identifier) => keyOf(deps, identifier));
+  const rows = await findLockouts(deps.db, keys);
+  const now = deps.clock.now();
+  return keys.map((key) => judged(deps, rows.get(key) ?? null, now));
 }
 
 function judged(deps: Pick<LockoutDeps, 'clock'>, row: { blockedUntil: Date | null } | null, now = deps.clock.now()): { failures: boolean } {

@@ -13,7 +13,7 @@ import { experienceCodeScope, recordTypeOf, sendIdentifierCode, verifyIdentifier
 import { recordCarried } from '../audit/index.ts';
 import { audited } from './audit.ts';
 import type { ExperienceDeps } from './deps.ts';
-import { assertNotBlocked, clearFailures, lockoutGuard, recordFailure, type LockoutDeps, type LockoutGuard } from './lockout.ts';
+import { assertNoneBlocked, assertNotBlocked, clearFailures, lockoutGuard, recordFailure, type LockoutDeps, type LockoutGuard } from './lockout.ts';
 import { recordById, withRecord, type ExperienceState } from './state.ts';
 import type { Gate } from '../../storage/repos/experience.ts';
 import { loadSnapshot, newRecordId, updateExperience, updateExperienceGated, type InteractionContext } from './store.ts';
@@ -27,7 +27,7 @@ const COUNTED = new Set(['session.invalid_credentials', 'verification_code.code_
  * failure → recorded under each, answered as blocked when one is now blocked; success → each
  * one's failures forgotten. A check of one identifier that takes the guard (`folded`) reads the
  * lockout row with its own first statement and has the guard judge it before checking anything;
- * otherwise the rows are read here first.
+ * otherwise the rows are read here first (several in one statement).
  */
 export async function underLockout<T>(
   deps: LockoutDeps,
@@ -37,7 +37,7 @@ export async function underLockout<T>(
 ): Promise<T> {
   const list = 'type' in identifiers ? [identifiers] : identifiers;
   const guard = folded && list.length === 1 ? lockoutGuard(deps, list[0]!) : undefined;
-  const seen = guard ? undefined : await Promise.all(list.map((identifier) => assertNotBlocked(deps, identifier)));
+  const seen = guard ? undefined : list.length === 1 ? [await assertNotBlocked(deps, list[0]!)] : await assertNoneBlocked(deps, list);
   try {
     const result = await check(guard);
     // A folded check that somehow never judged: assume failures are on record (a delete at most).

@@ -67,6 +67,16 @@ export async function findLockout(q: Queryable, identifierHash: string): Promise
   return { blockedUntil: rows[0].blocked_until ? new Date(rows[0].blocked_until) : null };
 }
 
+/** The rows of several identifiers in one statement (by primary key): each hash's row, absent when
+ *  it has no recorded failure. */
+export async function findLockouts(q: Queryable, identifierHashes: readonly string[]): Promise<Map<string, { blockedUntil: Date | null }>> {
+  const rows = await q.query<{ identifier_hash: string; blocked_until: Date | null }>(
+    'SELECT identifier_hash, blocked_until FROM identifier_lockouts WHERE identifier_hash = ANY($1::text[])',
+    [identifierHashes],
+  );
+  return new Map(rows.map((r) => [r.identifier_hash, { blockedUntil: r.blocked_until ? new Date(r.blocked_until) : null }]));
+}
+
 /**
  * Forgets the failures of an identifier, unless a block is running at `now`: a success that raced
  * with the failure that blocked must not lift the block.
