@@ -5,8 +5,8 @@
 // one) LISTENs; on PGlite its own in-process listen does. Writes made through this process's Db
 // also mark their tables at once (db.ts), so a read right after a write here never waits for the
 // notification to come back; on PostgreSQL such a write returns only once this process's listener has
-// heard it (at most SETTLE_MS), so whoever the writer answers finds the other processes told too
-// (they are signalled at the same commit).
+// heard it (at most SETTLE_MS): the other processes were signalled at the same commit, and each
+// hears it on its own (normally before whoever the writer answers can ask them; never promised).
 //
 // Fail closed: until the listener is LISTENing, and whenever its connection breaks, version() is
 // null and every cache reads through; the caches are flushed when it breaks and again once it is
@@ -53,7 +53,7 @@ export interface ChangeFeed {
   /** Resolves once the listener has heard a notification for each of `tables` from now on, so every
    *  other listener was told too; at once when the listener is not up, and after SETTLE_MS at most.
    *  A writer asks before its write (the notification may come back before the write's own answer)
-   *  and awaits it after committing: whoever it answers then finds every process told. */
+   *  and awaits it after committing: every other listener was signalled at that commit too. */
   settled(tables: readonly string[]): Promise<void>;
   /** Calls fn with each changed table (and '*' when everything is flushed); returns the unsubscriber. */
   subscribe(fn: (table: string) => void): () => void;

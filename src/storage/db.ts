@@ -278,7 +278,7 @@ export function openPg(options: PgOptions): Db {
         // after COMMIT (or its failure): a reader from now on sees the change
         for (const tables of written) wrote(tables);
       }
-      // the connection is back in the pool; the answer waits until every process was told
+      // the connection is back in the pool; the answer waits until this process's listener heard it
       await Promise.all(told);
       return value;
     },
