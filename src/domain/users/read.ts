@@ -1,6 +1,7 @@
 // Use cases: GET /api/users/{userId}, GET /api/users (search, newest first), GET …/has-password.
 // Throws LogtoError entity.not_found (404), request.invalid_input (400: bad search syntax, or a
 // pattern PostgreSQL rejects).
+import { listSsoIdentities } from '../../storage/repos/identities.ts';
 import * as repo from '../../storage/repos/users.ts';
 import { LogtoError } from '../errors.ts';
 import { runningSearch, type Search } from '../search.ts';
@@ -13,14 +14,25 @@ export async function findUserRow(deps: Pick<UserDeps, 'db'>, id: string): Promi
   return row;
 }
 
-/** The user; with includeSsoIdentities, also its SSO identities (none exist: no SSO tables yet). */
+/** The user; with includeSsoIdentities, also its enterprise SSO identities (Logto's shape). */
 export async function getUser(
   deps: UserDeps,
   id: string,
   includeSsoIdentities = false,
 ): Promise<UserView & { ssoIdentities?: Record<string, unknown>[] }> {
   const user = toUserView(await findUserRow(deps, id));
-  return includeSsoIdentities ? { ...user, ssoIdentities: [] } : user;
+  if (!includeSsoIdentities) return user;
+  const ssoIdentities = (await listSsoIdentities(deps.db, id)).map((row) => ({
+    tenantId: 'default',
+    id: row.id,
+    userId: row.user_id,
+    issuer: row.issuer,
+    identityId: row.identity_id,
+    detail: row.detail,
+    createdAt: new Date(row.created_at).getTime(),
+    ssoConnectorId: row.sso_connector_id,
+  }));
+  return { ...user, ssoIdentities };
 }
 
 export async function userHasPassword(deps: UserDeps, id: string): Promise<{ hasPassword: boolean }> {

@@ -61,6 +61,7 @@ export const PURGES: readonly Purge[] = [
   { table: 'identifier_lockouts', sql: batchDelete('identifier_lockouts', 'window_ends_at'), cutoff: (now) => now },
   { table: 'experience_interactions', sql: batchDelete('experience_interactions', 'expires_at'), cutoff: (now) => now },
   { table: 'verification_records', sql: batchDelete('verification_records', 'expires_at'), cutoff: (now) => now },
+  { table: 'saml_assertions_consumed', sql: batchDelete('saml_assertions_consumed', 'expires_at'), cutoff: (now) => now },
   {
     table: 'verification_codes',
     // Every status but PENDING is final and sets finished_at (a pending code past its expiry is
