@@ -106,9 +106,9 @@ describe('C1 for Social connectors', () => {
 describe('C1 under concurrency', () => {
   it('concurrent creations of one target: exactly one succeeds', async () => {
     const target = unique('race');
-    const results = await Promise.all(Array.from({ length: 5 }, () => create('oauth2', oauth2Config(), { metadata: { target } })));
+    const results = await Promise.all(Array.from({ length: 10 }, () => create('oauth2', oauth2Config(), { metadata: { target } })));
     expect(results.filter((r) => r.status === 200)).toHaveLength(1);
-    expect(results.filter((r) => r.status === 422).map((r) => r.body.code)).toEqual(Array(4).fill('connector.multiple_target_with_same_platform'));
+    expect(results.filter((r) => r.status === 422).map((r) => r.body.code)).toEqual(Array(9).fill('connector.multiple_target_with_same_platform'));
     expect((await api('GET', `/api/connectors?target=${target}`)).body).toHaveLength(1);
   });
 });
