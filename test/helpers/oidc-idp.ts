@@ -25,6 +25,8 @@ export interface IdpAccount {
   picture?: string;
   phone_number?: string;
   phone_number_verified?: boolean;
+  /** Any other claim (released when its scope below is granted). */
+  [claim: string]: unknown;
 }
 
 export interface IdpClient {
@@ -118,7 +120,7 @@ export async function startOidcIdp(): Promise<OidcIdp> {
     claims: {
       openid: ['sub'],
       email: ['email', 'email_verified'],
-      profile: ['name', 'picture'],
+      profile: ['name', 'picture', 'given_name', 'family_name', 'preferred_username', 'locale'],
       phone: ['phone_number', 'phone_number_verified'],
     },
     // The profile goes into the ID token, as Google's does.
