@@ -44,6 +44,8 @@ export interface Misbehaviour {
   expired?: boolean;
   expiredSecondsAgo?: number;
   foreignKey?: boolean;
+  /** The token response carries this many more bytes (a field `padding`), the ID token untouched. */
+  padTokenResponse?: number;
 }
 
 export interface OidcIdp {
@@ -154,8 +156,10 @@ export async function startOidcIdp(): Promise<OidcIdp> {
     counts.set(ctx.path, (counts.get(ctx.path) ?? 0) + 1);
     await next();
     const body = ctx.body as { id_token?: unknown } | undefined;
-    if (misbehaviour && ctx.path === '/token' && ctx.status === 200 && body && typeof body.id_token === 'string')
-      ctx.body = { ...body, id_token: await spoil(body.id_token, misbehaviour) };
+    if (!misbehaviour || ctx.path !== '/token' || ctx.status !== 200 || !body || typeof body.id_token !== 'string') return;
+    const { padTokenResponse, ...claims } = misbehaviour;
+    const idToken = Object.values(claims).some((v) => v !== undefined) ? await spoil(body.id_token, claims) : body.id_token;
+    ctx.body = { ...body, id_token: idToken, ...(padTokenResponse ? { padding: 'x'.repeat(padTokenResponse) } : {}) };
   });
 
   /** GET /interaction/:uid?sub=…: signs in as `sub` and grants what was asked. */

@@ -90,4 +90,21 @@ describe('social connectors and the egress policy', () => {
     expect((await start(64 * 1024)).uri).toContain(`${oidc.issuer}/auth`);
     await expect(start(100)).rejects.toMatchObject({ code: 'connector.general', data: { message: expect.stringContaining('larger than') } });
   });
+
+  it('sends openid-client’s requests (token, JWKS) through the same caps', async () => {
+    const account = oidc.addAccount({ email: 'o@egress.test', email_verified: true });
+    const run = async () => {
+      const connector = await found(socialConnectorsOf(t, { maxBytes: 32 * 1024 }), oidcId);
+      const { uri, session } = await connector.authorizationUri({ state: newState(), redirectUri: REDIRECT_URI });
+      const { params } = await oidc.login(uri, account.sub);
+      return connector.userInfo(session, params);
+    };
+    expect((await run()).email).toBe('o@egress.test');
+    oidc.misbehave({ padTokenResponse: 64 * 1024 });
+    try {
+      await expect(run()).rejects.toMatchObject({ code: 'connector.general', data: { message: expect.stringContaining('larger than') } });
+    } finally {
+      oidc.misbehave(null);
+    }
+  });
 });
