@@ -40,11 +40,12 @@ export interface AttributeMapping {
   name?: string;
 }
 
-/** node-saml's InResponseTo cache, knowing exactly one request id: the one this record sent. */
+/** node-saml's InResponseTo cache, knowing exactly one request id: the one this record sent (its age
+ *  is the record's business: the record lives as long as the interaction). */
 function oneRequest(requestId: string | null): CacheProvider {
   return {
     saveAsync: async () => null,
-    getAsync: async (key) => (requestId !== null && key === requestId ? 'pending' : null),
+    getAsync: async (key) => (requestId !== null && key === requestId ? new Date().toISOString() : null),
     removeAsync: async () => null,
   };
 }
