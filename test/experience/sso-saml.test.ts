@@ -4,7 +4,9 @@
 // them. Every refused response has its positive control: the same flow with a valid response passes.
 import * as client from 'openid-client';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { useExperienceSuite } from '../helpers/experience-suite.ts';
+import { PASSWORD, useExperienceSuite } from '../helpers/experience-suite.ts';
+import { bindTotp } from '../helpers/mfa.ts';
+import type { AssertionOptions } from '../helpers/saml-idp.ts';
 import { idpAnswer, postToAcs, REDIRECT_URI, samlConnector, samlVerified, startSso } from '../helpers/sso-flow.ts';
 
 const suite = useExperienceSuite();
@@ -48,5 +50,136 @@ describe('SAML sign-in', () => {
     const acs = await postToAcs(suite.t.url, connector.id, idpAnswer(started.request!, { nameId: 'x' }), started.request!.relayState);
     expect(acs.status).toBe(302);
     expect(acs.location).toBe(`${REDIRECT_URI}?state=my-state`);
+  });
+
+  it('creates the user just in time: SignIn answers user.identity_not_exist, Register creates it from the IdP user', async () => {
+    const d = domain();
+    const connector = await samlConnector(suite, d);
+    const email = `grace@${d}`;
+    // Mandatory sign-up fields do not stop an SSO user (the IdP's user is the profile).
+    await suite.settings({ signUp: { identifiers: ['username'], password: true, verify: false } });
+    const s = await suite.session('SignIn');
+    const verificationId = await samlVerified(suite, s, connector.id, { nameId: `grace-${d}`, email, name: 'Grace Hopper' });
+    const signIn = await s.call('POST', '/api/experience/identification', { verificationId });
+    expect(signIn).toMatchObject({ status: 404, body: { code: 'user.identity_not_exist' } });
+    expect((await s.call('PUT', '/api/experience/interaction-event', { interactionEvent: 'Register' })).status).toBe(204);
+    expect((await s.call('POST', '/api/experience/identification', { verificationId })).status).toBe(201);
+    const sub = await signedInSub(s);
+    const user = await suite.admin('GET', `/api/users/${sub}?includeSsoIdentities=true`);
+    expect(user).toMatchObject({ primaryEmail: email, name: 'Grace Hopper' });
+    expect(user.ssoIdentities).toEqual([expect.objectContaining({ identityId: `grace-${d}`, ssoConnectorId: connector.id })]);
+    const logs = await suite.admin('GET', `/api/logs?userId=${sub}`);
+    expect(logs.map((l: { key: string }) => l.key)).toContain('Interaction.Register.Identifier.Submit');
+  });
+
+  it('bypasses MFA verification and mandatory MFA for the SSO user (a password sign-in of the same user must verify)', async () => {
+    const d = domain();
+    const connector = await samlConnector(suite, d);
+    const email = `mfa@${d}`;
+    const user = await suite.newUser({ primaryEmail: email });
+    await bindTotp(suite.t, user.id);
+    await suite.settings({ mfa: { factors: ['Totp', 'BackupCode'], policy: 'Mandatory' } });
+    const control = await suite.identified(user.username);
+    expect(await control.call('POST', '/api/experience/submit')).toMatchObject({ status: 403, body: { code: 'session.mfa.require_mfa_verification' } });
+    const s = await suite.session('SignIn');
+    const verificationId = await samlVerified(suite, s, connector.id, { nameId: `mfa-${d}`, email });
+    expect((await s.call('POST', '/api/experience/identification', { verificationId })).status).toBe(204);
+    expect(await signedInSub(s)).toBe(user.id);
+  });
+
+  it('never links by an email no IdP asserted: without one, an unknown identity is user.identity_not_exist', async () => {
+    const d = domain();
+    const connector = await samlConnector(suite, d);
+    await suite.newUser({ primaryEmail: `noemail@${d}` });
+    const s = await suite.session('SignIn');
+    const verificationId = await samlVerified(suite, s, connector.id, { nameId: `noemail-${d}` });
+    expect(await s.call('POST', '/api/experience/identification', { verificationId })).toMatchObject({ status: 404, body: { code: 'user.identity_not_exist' } });
+  });
+});
+
+describe('refused SAML responses (each beside the same flow with a valid response)', () => {
+  type Bend = Partial<Omit<AssertionOptions, 'issuer' | 'request' | 'nameId'>>;
+  async function answer(bend: Bend | ((relay: string) => Bend)) {
+    const connector = await samlConnector(suite, domain());
+    const s = await suite.session('SignIn');
+    const started = await startSso(s, connector.id);
+    const request = started.request!;
+    const options = typeof bend === 'function' ? bend(request.relayState) : bend;
+    const acs = await postToAcs(suite.t.url, connector.id, idpAnswer(request, { nameId: `n-${suite.unique()}`, ...options }), request.relayState);
+    const verify = await s.call('POST', `/api/experience/verification/sso/${connector.id}/verify`, { verificationId: started.body.verificationId, connectorData: {} });
+    return { acs, verify };
+  }
+  const refused = { status: 400, body: { code: 'connector.authorization_failed' } };
+
+  it.each<[string, Bend]>([
+    ['valid', {}],
+    ['expired within the allowed clock skew', { validForSeconds: -20 }],
+  ])('accepts a %s response (the control)', async (_name, bend) => {
+    const { acs, verify } = await answer(bend);
+    expect(acs.status).toBe(302);
+    expect(verify.status).toBe(200);
+  });
+
+  it.each<[string, Bend, string]>([
+    ['unsigned', { signedBy: 'none' }, 'Invalid signature'],
+    ['signed by another key', { signedBy: 'other' }, 'Invalid signature'],
+    ['for another audience', { audience: 'https://another-sp.test/entity' }, 'audience'],
+    ['for another recipient', { recipient: 'https://another-sp.test/acs' }, 'recipient'],
+    ['for another destination', { destination: 'https://another-sp.test/acs' }, 'destination'],
+    ['expired beyond the allowed clock skew (60 s)', { validForSeconds: -120 }, 'No valid subject confirmation'],
+    ['in response to another request', { inResponseTo: '_another' }, 'InResponseTo'],
+    ['wrapped: an unsigned assertion injected beside the signed one', { wrap: { as: 'mallory', how: 'sibling' } }, 'multiple assertions'],
+    ['wrapped: the signed assertion hidden in Extensions, an unsigned one in its place', { wrap: { as: 'mallory', how: 'extensions' } }, 'Invalid signature'],
+    ['with a DOCTYPE', { doctype: true }, 'DOCTYPE'],
+  ])('refuses a response %s', async (_name, bend, reason) => {
+    const { acs, verify } = await answer(bend);
+    expect(acs).toMatchObject(refused);
+    expect(acs.body.data.message).toContain(reason);
+    // Nothing was kept: E12 finds no accepted response.
+    expect(verify).toMatchObject({ status: 500, body: { code: 'connector.authorization_failed' } });
+  });
+
+  it('refuses a replayed response: the same post again, and the same assertion id in a new signed response', async () => {
+    const connector = await samlConnector(suite, domain());
+    const assertionId = `_replay${suite.unique()}`;
+    const first = await suite.session('SignIn');
+    const started = await startSso(first, connector.id);
+    const response = idpAnswer(started.request!, { nameId: 'r', assertionId });
+    expect((await postToAcs(suite.t.url, connector.id, response, started.request!.relayState)).status).toBe(302);
+    // The same bytes again: the record's session already holds a response.
+    expect(await postToAcs(suite.t.url, connector.id, response, started.request!.relayState)).toMatchObject({
+      status: 404,
+      body: { code: 'session.connector_validation_session_not_found' },
+    });
+    // A new request answered with a new signed response reusing the assertion id: refused by the
+    // replay table; the control with a fresh id passes.
+    const second = await suite.session('SignIn');
+    const again = await startSso(second, connector.id);
+    const reused = await postToAcs(suite.t.url, connector.id, idpAnswer(again.request!, { nameId: 'r', assertionId }), again.request!.relayState);
+    expect(reused).toMatchObject(refused);
+    expect(reused.body.data.message).toContain('used before');
+    const fresh = await postToAcs(suite.t.url, connector.id, idpAnswer(again.request!, { nameId: 'r' }), again.request!.relayState);
+    expect(fresh.status).toBe(302);
+  });
+});
+
+describe('the assertion consumer route: every status and code', () => {
+  it('answers 404 connector.not_found, 404 session.connector_validation_session_not_found, 400 guard.invalid_input', async () => {
+    const connector = await samlConnector(suite, domain());
+    const s = await suite.session('SignIn');
+    const started = await startSso(s, connector.id);
+    const response = idpAnswer(started.request!, { nameId: 'a' });
+    const oidc = await suite.admin('POST', '/api/sso-connectors', { providerName: 'OIDC', connectorName: `oidc-${suite.unique()}` });
+    expect(await postToAcs(suite.t.url, 'nosuchconnector', response, started.request!.relayState)).toMatchObject({ status: 404, body: { code: 'connector.not_found' } });
+    expect((await postToAcs(suite.t.url, oidc.id, response, started.request!.relayState)).status).toBe(404); // no usable config
+    const noSession = { status: 404, body: { code: 'session.connector_validation_session_not_found' } };
+    expect(await postToAcs(suite.t.url, connector.id, response, undefined)).toMatchObject(noSession);
+    expect(await postToAcs(suite.t.url, connector.id, response, `${s.uid}.wrongtoken`)).toMatchObject(noSession);
+    expect(await postToAcs(suite.t.url, connector.id, response, `nosuchinteraction.${started.request!.relayState.split('.').pop()}`)).toMatchObject(noSession);
+    const other = await samlConnector(suite, domain());
+    expect(await postToAcs(suite.t.url, other.id, response, started.request!.relayState)).toMatchObject(noSession);
+    expect(await postToAcs(suite.t.url, connector.id, '', started.request!.relayState)).toMatchObject({ status: 400, body: { code: 'guard.invalid_input' } });
+    // The control: the right connector and relay state.
+    expect((await postToAcs(suite.t.url, connector.id, response, started.request!.relayState)).status).toBe(302);
   });
 });
