@@ -3,6 +3,7 @@
 // no cookies of ours, as a cross-site post) → E12, and the IdP-side steps of an OIDC sign-in.
 import type { ExperienceSession } from './experience.ts';
 import type { ExperienceSuite } from './experience-suite.ts';
+import type { OidcIdp } from './oidc-idp.ts';
 import { certBody, readAuthnRequest, SAML_KEYS, samlResponse, type AssertionOptions, type SamlRequest } from './saml-idp.ts';
 
 export const SAML_IDP_ENTITY_ID = 'https://idp.saml.test/metadata';
@@ -19,10 +20,11 @@ export async function samlConnector(suite: ExperienceSuite, domain: string, extr
   });
 }
 
-/** E11: {status, body, request (the IdP's reading of the AuthnRequest, on success)}. */
+/** E11: {status, body, request (the SAML IdP's reading of the AuthnRequest, when there is one)}. */
 export async function startSso(s: ExperienceSession, connectorId: string, state = 'st-1') {
   const started = await s.call('POST', `/api/experience/verification/sso/${connectorId}/authorization-uri`, { state, redirectUri: REDIRECT_URI });
-  return { ...started, request: started.status === 200 ? readAuthnRequest(started.body.authorizationUri) : undefined };
+  const saml = started.status === 200 && new URL(started.body.authorizationUri).searchParams.has('SAMLRequest');
+  return { ...started, request: saml ? readAuthnRequest(started.body.authorizationUri) : undefined };
 }
 
 /** The IdP's form post to the ACS URL: {status, location, body}. */
@@ -57,3 +59,32 @@ export async function samlVerified(
   if (verified.status !== 200) throw new Error(`E12: ${verified.status} ${JSON.stringify(verified.body)}`);
   return verified.body.verificationId;
 }
+
+/** An OIDC-family connector (`providerName`) for `domain`, with a client registered at the test IdP. */
+export async function oidcConnector(
+  suite: ExperienceSuite,
+  idp: OidcIdp,
+  domain: string,
+  options: { providerName?: 'OIDC' | 'Okta' | 'AzureAdOidc'; config?: Record<string, unknown>; syncProfile?: boolean } = {},
+): Promise<{ id: string }> {
+  const { clientId, clientSecret } = idp.addClient({ redirectUris: [REDIRECT_URI] });
+  return suite.admin('POST', '/api/sso-connectors', {
+    providerName: options.providerName ?? 'OIDC',
+    connectorName: `oidc-${suite.unique()}`,
+    config: { clientId, clientSecret, issuer: idp.issuer, ...options.config },
+    domains: [domain],
+    ...(options.syncProfile === undefined ? {} : { syncProfile: options.syncProfile }),
+  });
+}
+
+/** E11 → the user signs in at the IdP as `sub` → the IdP's redirect parameters (and E11's answer). */
+export async function oidcCallback(s: ExperienceSession, idp: OidcIdp, connectorId: string, sub: string) {
+  const started = await startSso(s, connectorId);
+  if (started.status !== 200) throw new Error(`E11: ${started.status} ${JSON.stringify(started.body)}`);
+  const { params } = await idp.login(started.body.authorizationUri, sub);
+  return { verificationId: started.body.verificationId as string, params };
+}
+
+/** E12 with the IdP's redirect parameters. */
+export const verifySso = (s: ExperienceSession, connectorId: string, verificationId: string, connectorData: Record<string, string>) =>
+  s.call('POST', `/api/experience/verification/sso/${connectorId}/verify`, { verificationId, connectorData });
