@@ -1,11 +1,10 @@
 // Enterprise SSO over OpenID Connect (experience-api.md E5, E11, E12, E3): a second oidc-provider on
 // loopback plays the company's IdP; Verity is its relying party through openid-client, and the test
 // is Verity's relying party through openid-client too. Every refused callback has its control.
-import * as client from 'openid-client';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { useExperienceSuite } from '../helpers/experience-suite.ts';
 import { startOidcIdp, type OidcIdp } from '../helpers/oidc-idp.ts';
-import { oidcCallback, oidcConnector, postToAcs, verifySso } from '../helpers/sso-flow.ts';
+import { oidcCallback, oidcConnector, postToAcs, verifySso, signedInSub } from '../helpers/sso-flow.ts';
 
 const suite = useExperienceSuite();
 let idp: OidcIdp;
@@ -19,13 +18,6 @@ beforeEach(() => {
 });
 
 const domain = () => `oidc-${suite.unique()}.example.org`;
-
-async function signedInSub(s: Awaited<ReturnType<typeof suite.session>>) {
-  const submitted = await s.call('POST', '/api/experience/submit');
-  expect(submitted.status).toBe(200);
-  const tokens = await s.finish(submitted.body.redirectTo);
-  return (await client.fetchUserInfo(s.config, tokens.access_token, client.skipSubjectCheck)).sub;
-}
 
 describe('OIDC sign-in', () => {
   it('finds the connector by email domain, auto-links the user with the verified email, then signs the returning user in', async () => {

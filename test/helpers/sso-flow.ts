@@ -1,6 +1,7 @@
 // Enterprise SSO sign-in as a sign-in page and an IdP drive it: SSO connectors made through the
 // Management API, E11 → the IdP → (SAML: the IdP's form post to the ACS URL, from a browser that sends
 // no cookies of ours, as a cross-site post) → E12, and the IdP-side steps of an OIDC sign-in.
+import * as client from 'openid-client';
 import type { ExperienceSession } from './experience.ts';
 import type { ExperienceSuite } from './experience-suite.ts';
 import type { OidcIdp } from './oidc-idp.ts';
@@ -88,3 +89,11 @@ export async function oidcCallback(s: ExperienceSession, idp: OidcIdp, connector
 /** E12 with the IdP's redirect parameters. */
 export const verifySso = (s: ExperienceSession, connectorId: string, verificationId: string, connectorData: Record<string, string>) =>
   s.call('POST', `/api/experience/verification/sso/${connectorId}/verify`, { verificationId, connectorData });
+
+/** E4, then the provider's redirect back to the client and the code exchange: the signed-in user's id. */
+export async function signedInSub(s: ExperienceSession): Promise<string> {
+  const submitted = await s.call('POST', '/api/experience/submit');
+  if (submitted.status !== 200) throw new Error(`E4: ${submitted.status} ${JSON.stringify(submitted.body)}`);
+  const tokens = await s.finish(submitted.body.redirectTo);
+  return (await client.fetchUserInfo(s.config, tokens.access_token, client.skipSubjectCheck)).sub;
+}
