@@ -20,6 +20,7 @@ export function samlAcsRoutes(deps: ExperienceDeps) {
       {
         schema: {
           tags: ['experience'],
+          consumes: ['application/x-www-form-urlencoded'],
           summary: "SAML assertion consumer service: the IdP's response to an E11 AuthnRequest (HTTP-POST binding)",
           params: z.object({ connectorId: z.string().min(1) }),
           body: z.object({ SAMLResponse: z.string().min(1), RelayState: z.string().optional() }).describe('SamlAssertion'),
