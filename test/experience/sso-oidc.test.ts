@@ -118,4 +118,24 @@ describe('refused OIDC callbacks (each beside the same callback accepted)', () =
     const connector = await oidcConnector(suite, idp, domain());
     expect(await postToAcs(suite.t.url, connector.id, 'PHg+PC94Pg==', 'a.b')).toMatchObject({ status: 400, body: { code: 'connector.unexpected_type' } });
   });
+
+  it('answers 500 connector.invalid_config when the IdP cannot be reached (E11 and E12), 200 while it can', async () => {
+    const down = await startOidcIdp();
+    let closed = false;
+    try {
+      const connector = await oidcConnector(suite, down, domain());
+      const account = down.addAccount({ email: `d@${domain()}`, email_verified: true });
+      const s = await suite.session('SignIn');
+      const { verificationId, params } = await oidcCallback(s, down, connector.id, account.sub);
+      await down.close();
+      closed = true;
+      expect(await verifySso(s, connector.id, verificationId, params)).toMatchObject({ status: 500, body: { code: 'connector.invalid_config' } });
+      expect(await s.call('POST', `/api/experience/verification/sso/${connector.id}/authorization-uri`, { state: 's', redirectUri: 'https://app.example.test/cb' })).toMatchObject({
+        status: 500,
+        body: { code: 'connector.invalid_config' },
+      });
+    } finally {
+      if (!closed) await down.close();
+    }
+  });
 });

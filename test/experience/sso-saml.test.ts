@@ -5,8 +5,9 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { useExperienceSuite } from '../helpers/experience-suite.ts';
 import { bindTotp } from '../helpers/mfa.ts';
-import type { AssertionOptions } from '../helpers/saml-idp.ts';
-import { idpAnswer, postToAcs, REDIRECT_URI, samlConnector, samlVerified, startSso, signedInSub } from '../helpers/sso-flow.ts';
+import { startHttpServer } from '../helpers/http-server.ts';
+import { idpMetadata, type AssertionOptions } from '../helpers/saml-idp.ts';
+import { idpAnswer, postToAcs, REDIRECT_URI, SAML_IDP_ENTITY_ID, samlConnector, samlVerified, startSso, signedInSub } from '../helpers/sso-flow.ts';
 
 const suite = useExperienceSuite();
 beforeEach(() => suite.settings({ singleSignOnEnabled: true }));
@@ -86,6 +87,33 @@ describe('SAML sign-in', () => {
     const s = await suite.session('SignIn');
     const verificationId = await samlVerified(suite, s, connector.id, { nameId: `noemail-${d}` });
     expect(await s.call('POST', '/api/experience/identification', { verificationId })).toMatchObject({ status: 404, body: { code: 'user.identity_not_exist' } });
+  });
+});
+
+describe('SAML metadata from a URL', () => {
+  it('reads the IdP from its metadata URL at E11 (through the egress policy), and answers 500 connector.invalid_metadata when it is gone', async () => {
+    const metadata = await startHttpServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/samlmetadata+xml' }).end(idpMetadata(SAML_IDP_ENTITY_ID, 'https://idp.saml.test/sso-from-metadata'));
+    });
+    let closed = false;
+    try {
+      const d = domain();
+      const connector = await suite.admin('POST', '/api/sso-connectors', {
+        providerName: 'SAML',
+        connectorName: `saml-url-${suite.unique()}`,
+        config: { metadataUrl: `${metadata.url}/metadata.xml` },
+        domains: [d],
+      });
+      const s = await suite.session('SignIn');
+      const started = await startSso(s, connector.id);
+      expect(started.body.authorizationUri).toMatch(/^https:\/\/idp\.saml\.test\/sso-from-metadata\?SAMLRequest=/);
+      expect(await samlVerified(suite, s, connector.id, { nameId: `url-${d}` })).toEqual(expect.any(String));
+      await metadata.close();
+      closed = true;
+      expect(await startSso(s, connector.id)).toMatchObject({ status: 500, body: { code: 'connector.invalid_metadata' } });
+    } finally {
+      if (!closed) await metadata.close();
+    }
   });
 });
 

@@ -114,3 +114,14 @@ export function samlResponse(o: AssertionOptions): string {
     `<samlp:Status><samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Success"/></samlp:Status>${assertions}</samlp:Response>`;
   return Buffer.from(xml).toString('base64');
 }
+
+/** The IdP's metadata document (EntityDescriptor with the signing certificate and a redirect SSO endpoint). */
+export function idpMetadata(entityId: string, ssoUrl: string, cert = SAML_KEYS.idp.cert): string {
+  return (
+    `<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" entityID="${escape(entityId)}">` +
+    '<md:IDPSSODescriptor protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol">' +
+    `<md:KeyDescriptor use="signing"><ds:KeyInfo xmlns:ds="http://www.w3.org/2000/09/xmldsig#"><ds:X509Data><ds:X509Certificate>${certBody(cert)}</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>` +
+    `<md:SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="${escape(ssoUrl)}"/>` +
+    '</md:IDPSSODescriptor></md:EntityDescriptor>'
+  );
+}
