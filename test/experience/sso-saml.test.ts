@@ -49,8 +49,9 @@ describe('SAML sign-in', () => {
     const d = domain();
     const connector = await samlConnector(suite, d);
     const email = `grace@${d}`;
-    // Mandatory sign-up fields do not stop an SSO user (the IdP's user is the profile).
-    await suite.settings({ signUp: { identifiers: ['username'], password: true, verify: false } });
+    // Mandatory sign-up fields and mandatory MFA do not stop an SSO user (the IdP's user is the profile;
+    // the IdP's policy governs it).
+    await suite.settings({ signUp: { identifiers: ['username'], password: true, verify: false }, mfa: { factors: ['Totp'], policy: 'Mandatory' } });
     const s = await suite.session('SignIn');
     const verificationId = await samlVerified(suite, s, connector.id, { nameId: `grace-${d}`, email, name: 'Grace Hopper' });
     const signIn = await s.call('POST', '/api/experience/identification', { verificationId });

@@ -49,11 +49,11 @@ export async function oidcClient(config: Json, limits: IdpFetchOptions, skewSeco
   const insecure = new URL(issuer).protocol === 'http:';
   try {
     const found = await client.discovery(new URL(issuer), clientId, { client_secret: clientSecret, [client.clockTolerance]: skewSeconds }, undefined, {
-      [client.customFetch]: egressFetch(limits.egress as Pick<Egress, 'fetch'>, limits),
+      [client.customFetch]: egressFetch(limits.egress, limits),
       // An operator who configured an http issuer chose it; the egress policy still decides the address.
       execute: insecure ? [client.allowInsecureRequests] : [],
     });
-    found[client.customFetch] = egressFetch(limits.egress as Pick<Egress, 'fetch'>, limits);
+    found[client.customFetch] = egressFetch(limits.egress, limits);
     return found;
   } catch (error) {
     throw new OidcRefusal('idp', `OIDC discovery failed: ${(error as Error).message}`, { cause: error });
