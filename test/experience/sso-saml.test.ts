@@ -204,3 +204,18 @@ describe('the assertion consumer route: every status and code', () => {
     expect((await postToAcs(suite.t.url, connector.id, response, started.request!.relayState)).status).toBe(302);
   });
 });
+
+describe('races', () => {
+  it('two first sign-ins of one identity at once both reach the user, with one identity row', async () => {
+    const d = domain();
+    const connector = await samlConnector(suite, d);
+    const email = `race@${d}`;
+    const user = await suite.newUser({ primaryEmail: email });
+    const sessions = await Promise.all([suite.session('SignIn'), suite.session('SignIn')]);
+    const ids = await Promise.all(sessions.map((s) => samlVerified(suite, s, connector.id, { nameId: `race-${d}`, email })));
+    const answers = await Promise.all(sessions.map((s, n) => s.call('POST', '/api/experience/identification', { verificationId: ids[n] })));
+    expect(answers.map((a) => a.status)).toEqual([204, 204]);
+    expect(await Promise.all(sessions.map((s) => signedInSub(s)))).toEqual([user.id, user.id]);
+    expect((await suite.admin('GET', `/api/users/${user.id}?includeSsoIdentities=true`)).ssoIdentities).toHaveLength(1);
+  });
+});

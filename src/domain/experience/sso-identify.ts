@@ -66,7 +66,7 @@ export async function signInWithSso(
   if (!sie.singleSignOnEnabled) throw new LogtoError('user.sign_in_method_not_enabled');
   const sso = verifiedSso(record);
   const connector = await usableSsoConnector(deps, sso.connectorId);
-  const { userId, linked } = await changeExperience(deps, context, async (state, q) => {
+  const identify = () => changeExperience(deps, context, async (state, q) => {
     const current = verifiedSso(recordById(state, sso.id, 'EnterpriseSso'));
     const known = await findUserBySsoIdentity(q, current.issuer, current.userInfo.id);
     const user = known?.user ?? (current.userInfo.email ? await findUserByIdentifier(q, { type: 'email', value: current.userInfo.email }) : null);
@@ -78,6 +78,12 @@ export async function signInWithSso(
     const profile = connector.syncProfile ? { ...state.profile, ...profileOf(current) } : state.profile;
     const next = { ...withRecord(state, { ...current, userId: user.id }), userId: user.id, profile };
     return { state: next, result: { userId: user.id, linked: !known } };
+  });
+  // Two first sign-ins of one identity at once: the loser's link fails on the unique index; once
+  // more, it finds the identity linked (to the same user: the one with that email) and signs in.
+  const { userId, linked } = await identify().catch((error: unknown) => {
+    if (error instanceof LogtoError && error.code === 'user.identity_already_in_use') return identify();
+    throw error;
   });
   if (linked)
     await recordAudit(deps, {
