@@ -25,6 +25,8 @@ export interface IdpAccount {
   picture?: string;
   phone_number?: string;
   phone_number_verified?: boolean;
+  /** Any other claim (released when its scope below is granted). */
+  [claim: string]: unknown;
 }
 
 export interface IdpClient {
@@ -33,12 +35,14 @@ export interface IdpClient {
 }
 
 /** How the next ID tokens are spoiled (each field replaces that claim; `expired` moves exp and iat an
- *  hour back; `foreignKey` signs with a key the IdP does not publish). */
+ *  hour back, `expiredSecondsAgo` puts exp that many seconds in the past; `foreignKey` signs with a key
+ *  the IdP does not publish). */
 export interface Misbehaviour {
   aud?: string;
   iss?: string;
   nonce?: string;
   expired?: boolean;
+  expiredSecondsAgo?: number;
   foreignKey?: boolean;
 }
 
@@ -116,7 +120,7 @@ export async function startOidcIdp(): Promise<OidcIdp> {
     claims: {
       openid: ['sub'],
       email: ['email', 'email_verified'],
-      profile: ['name', 'picture'],
+      profile: ['name', 'picture', 'given_name', 'family_name', 'preferred_username', 'locale'],
       phone: ['phone_number', 'phone_number_verified'],
     },
     // The profile goes into the ID token, as Google's does.
@@ -137,9 +141,10 @@ export async function startOidcIdp(): Promise<OidcIdp> {
     if (how.aud !== undefined) claims.aud = how.aud;
     if (how.iss !== undefined) claims.iss = how.iss;
     if (how.nonce !== undefined) claims.nonce = how.nonce;
-    if (how.expired) {
+    const ago = how.expired ? 3600 : how.expiredSecondsAgo;
+    if (ago !== undefined) {
       const now = Math.floor(Date.now() / 1000);
-      Object.assign(claims, { iat: now - 7200, exp: now - 3600 });
+      Object.assign(claims, { iat: now - ago - 600, exp: now - ago });
     }
     const key: CryptoKey = how.foreignKey ? foreign.privateKey : privateKey;
     return new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid }).sign(key);

@@ -103,6 +103,16 @@ describe('C1 for Social connectors', () => {
   });
 });
 
+describe('C1 under concurrency', () => {
+  it('concurrent creations of one target: exactly one succeeds', async () => {
+    const target = unique('race');
+    const results = await Promise.all(Array.from({ length: 10 }, () => create('oauth2', oauth2Config(), { metadata: { target } })));
+    expect(results.filter((r) => r.status === 200)).toHaveLength(1);
+    expect(results.filter((r) => r.status === 422).map((r) => r.body.code)).toEqual(Array(9).fill('connector.multiple_target_with_same_platform'));
+    expect((await api('GET', `/api/connectors?target=${target}`)).body).toHaveLength(1);
+  });
+});
+
 describe('C4 for Social connectors', () => {
   it('a standard instance keeps its target (400 connector.can_not_modify_target) and may change its name', async () => {
     const target = unique('keep');

@@ -5,12 +5,13 @@
 // connector.cannot_overwrite_metadata_for_non_standard_connector (400),
 // connector.invalid_type_for_syncing_profile, connector.id_already_exists (422), and social-rules.ts's.
 import { randomString, type Keyring } from '../../crypto/keyring.ts';
-import type { Db } from '../../storage/db.ts';
+import type { Db, Queryable } from '../../storage/db.ts';
 import {
   deleteConnectorRow,
   findConnectorRow,
   insertConnector,
   listConnectorRows,
+  lockSocialCreation,
   updateConnectorRow,
   type ConnectorRow,
 } from '../../storage/repos/connectors.ts';
@@ -99,8 +100,8 @@ export async function createConnector(deps: ConnectorDeps, input: CreateConnecto
   const id = input.id ?? newConnectorId();
   const clash = input.id ? await findConnectorRow(deps.db, id) : null;
   if (clash && clash.type !== factory.metadata.type) throw new LogtoError('connector.id_already_exists');
-  try {
-    const row = await insertConnector(deps.db, {
+  const insert = (q: Queryable) =>
+    insertConnector(q, {
       id,
       connector_id: factory.metadata.id,
       type: factory.metadata.type,
@@ -109,6 +110,16 @@ export async function createConnector(deps: ConnectorDeps, input: CreateConnecto
       metadata: metadata ?? {},
       created_at: deps.clock.now(),
     });
+  try {
+    // Social: checked again under a lock with the insert, so concurrent creations cannot both pass.
+    const row =
+      factory.metadata.type === 'Social'
+        ? await deps.db.tx(async (q) => {
+            await lockSocialCreation(q);
+            await checkSocialCreation(q, factory, metadata);
+            return insert(q);
+          })
+        : await insert(deps.db);
     deps.senders?.invalidate();
     return toConnector(deps, row);
   } catch (error) {
