@@ -30,6 +30,8 @@ describe('/api/swagger.json', () => {
         'POST /api/verification-codes', 'POST /api/verification-codes/verify',
         'PUT /api/experience', 'POST /api/experience/verification/password', 'POST /api/experience/identification',
         'POST /api/experience/submit', 'GET /api/logs', 'GET /api/roles', 'GET /api/sso-connectors',
+        'GET /api/experience/sso-connectors', 'POST /api/experience/verification/sso/{connectorId}/authorization-uri',
+        'POST /api/experience/verification/sso/{connectorId}/verify', 'POST /api/authn/single-sign-on/saml/{connectorId}',
         'POST /api/verifications/password', 'POST /api/verifications/verification-code', 'POST /api/verifications/verification-code/verify',
         'POST /api/verifications/social', 'POST /api/verifications/social/verify', 'GET /api/my-account', 'PATCH /api/my-account',
         'PATCH /api/my-account/profile', 'POST /api/my-account/password', 'POST /api/my-account/primary-email',
