@@ -33,6 +33,10 @@ describe('SAML sign-in', () => {
     expect(read.ssoIdentities).toHaveLength(1);
     expect(read.ssoIdentities[0]).toMatchObject({ issuer: 'https://idp.saml.test/metadata', identityId: `ada-${d}`, ssoConnectorId: connector.id });
     expect(read.ssoIdentities[0].detail).toMatchObject({ email: `changed@${d}` });
+    // The audit log: the link once, each federated sign-in.
+    const keys = (await suite.admin('GET', `/api/logs?userId=${user.id}`)).map((l: { key: string }) => l.key);
+    expect(keys.filter((k: string) => k === 'Interaction.SignIn.Identifier.EnterpriseSso.Link')).toHaveLength(1);
+    expect(keys.filter((k: string) => k === 'Interaction.SignIn.Identifier.Submit')).toHaveLength(2);
   });
 
   it('sends the browser back to the redirect URI with its state', async () => {

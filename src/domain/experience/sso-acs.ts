@@ -39,6 +39,28 @@ function waitingRecord(state: ExperienceState, connectorId: string, relayToken: 
   return record as EnterpriseSsoRecord & { session: { protocol: 'saml' } };
 }
 
+/** The audit row of one response for an interaction: the refusal's reason (never a secret) says more
+ *  to an operator than the catalogue message. */
+function auditAssertion(
+  deps: ExperienceDeps,
+  where: { uid: string; applicationId: string | null; event: ExperienceState['interactionEvent'] },
+  request: { ip: string | null; userAgent: string | null },
+  error?: unknown,
+) {
+  const note = error instanceof LogtoError ? (error.data as { message?: string } | undefined)?.message : undefined;
+  const code = error instanceof LogtoError ? error.code : 'internal';
+  return recordAudit(deps, {
+    key: `Interaction.${where.event}.Verification.EnterpriseSso.Assertion`,
+    result: error ? 'Error' : 'Success',
+    interactionId: where.uid,
+    applicationId: where.applicationId,
+    method: 'EnterpriseSso',
+    ip: request.ip,
+    userAgent: request.userAgent,
+    ...(error ? { error: { code, ...(note ? { message: note } : {}) } } : {}),
+  });
+}
+
 export async function consumeSamlResponse(
   deps: ExperienceDeps,
   connectorId: string,
@@ -48,20 +70,6 @@ export async function consumeSamlResponse(
   const relay = body.RelayState ?? '';
   const dot = relay.lastIndexOf('.');
   const uid = dot > 0 ? relay.slice(0, dot) : '';
-  const audit = (event: ExperienceState['interactionEvent'], error?: unknown) => {
-    // The refusal's reason (never a secret) says more to an operator than the catalogue message.
-    const note = error instanceof LogtoError ? (error.data as { message?: string } | undefined)?.message : undefined;
-    const code = error instanceof LogtoError ? error.code : 'internal';
-    return recordAudit(deps, {
-      key: `Interaction.${event}.Verification.EnterpriseSso.Assertion`,
-      result: error ? 'Error' : 'Success',
-      interactionId: uid,
-      method: 'EnterpriseSso',
-      ip: request.ip,
-      userAgent: request.userAgent,
-      ...(error ? { error: { code, ...(note ? { message: note } : {}) } } : {}),
-    });
-  };
   const connector = await usableSsoConnector(deps, connectorId);
   if (connector.provider.providerType !== 'saml') throw new LogtoError('connector.unexpected_type');
   if (!uid) throw noSession();
@@ -70,6 +78,7 @@ export async function consumeSamlResponse(
   const state = ExperienceState.parse(row.state);
   const relayToken = relay.slice(dot + 1);
   const record = waitingRecord(state, connectorId, relayToken);
+  const where = { uid, applicationId: row.application_id, event: state.interactionEvent };
   try {
     const idp = await samlIdpOf(deps, connector);
     const sp = serviceProviderOf(deps.sso.publicUrl, connector.id);
@@ -96,10 +105,10 @@ export async function consumeSamlResponse(
       url.searchParams.append('state', waiting.session.state);
       return url.href;
     });
-    await audit(state.interactionEvent);
+    await auditAssertion(deps, where, request);
     return { redirectTo };
   } catch (error) {
-    await audit(state.interactionEvent, error);
+    await auditAssertion(deps, where, request, error);
     throw error;
   }
 }
