@@ -138,4 +138,24 @@ describe('refused OIDC callbacks (each beside the same callback accepted)', () =
       if (!closed) await down.close();
     }
   });
+
+  it('sends every request to the IdP (discovery, token, keys) through the egress module, with a deadline and a size cap', async () => {
+    const connector = await oidcConnector(suite, idp, domain());
+    const account = idp.addAccount({ email: `eg@${domain()}`, email_verified: true });
+    const seen: { path: string; timeoutMs?: number; maxBytes?: number }[] = [];
+    const original = suite.t.egress.fetch;
+    suite.t.egress.fetch = (url, init) => {
+      if (String(url).startsWith(idp.issuer)) seen.push({ path: new URL(url).pathname, timeoutMs: init?.timeoutMs, maxBytes: init?.maxBytes });
+      return original(url, init);
+    };
+    try {
+      const s = await suite.session('SignIn');
+      const { verificationId, params } = await oidcCallback(s, idp, connector.id, account.sub);
+      expect((await verifySso(s, connector.id, verificationId, params)).status).toBe(200);
+    } finally {
+      suite.t.egress.fetch = original;
+    }
+    expect(new Set(seen.map((r) => r.path))).toEqual(new Set(['/.well-known/openid-configuration', '/token', '/jwks']));
+    for (const request of seen) expect(request).toMatchObject({ timeoutMs: expect.any(Number), maxBytes: expect.any(Number) });
+  });
 });
