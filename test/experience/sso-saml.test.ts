@@ -39,6 +39,20 @@ describe('SAML sign-in', () => {
     expect(keys.filter((k: string) => k === 'Interaction.SignIn.Identifier.Submit')).toHaveLength(2);
   });
 
+  it("takes the identity from the attribute the connector's attributeMapping names", async () => {
+    const d = domain();
+    const connector = await samlConnector(suite, d);
+    await suite.admin('PATCH', `/api/sso-connectors/${connector.id}`, {
+      config: { ...(await suite.admin('GET', `/api/sso-connectors/${connector.id}`)).config, attributeMapping: { id: 'email' } },
+    });
+    const s = await suite.session('SignIn');
+    const verificationId = await samlVerified(suite, s, connector.id, { nameId: 'transient-123', email: `map@${d}` });
+    expect((await s.call('PUT', '/api/experience/interaction-event', { interactionEvent: 'Register' })).status).toBe(204);
+    expect((await s.call('POST', '/api/experience/identification', { verificationId })).status).toBe(201);
+    const sub = await signedInSub(s);
+    expect((await suite.admin('GET', `/api/users/${sub}?includeSsoIdentities=true`)).ssoIdentities[0]).toMatchObject({ identityId: `map@${d}` });
+  });
+
   it('sends the browser back to the redirect URI with its state', async () => {
     const connector = await samlConnector(suite, domain());
     const s = await suite.session('SignIn');
