@@ -15,8 +15,10 @@ import { registerTextGuard } from './http/text-guard.ts';
 import { managementRoutes } from './http/management/index.ts';
 import { oidcRoutes } from './http/oidc.ts';
 import { experienceRoutes } from './http/experience/index.ts';
+import { samlAcsRoutes } from './http/sso-acs.ts';
 import { accountRoutes } from './http/account/index.ts';
 import { lockoutSettingsOf } from './domain/experience/lockout.ts';
+import { ssoSettingsOf } from './domain/sso/connector.ts';
 import { webAuthnSettingsOf } from './domain/verification/webauthn-rp.ts';
 import { otpRoutes } from './http/otp.ts';
 import { createSocialConnectors, socialLimitsOf } from './domain/social/store.ts';
@@ -157,7 +159,9 @@ export async function buildApp(deps: AppDeps, options: Pick<FastifyServerOptions
   );
   await app.register(managementRoutes({ ...domain, tokens }));
   const lockout = lockoutSettingsOf(deps.config);
-  await app.register(experienceRoutes({ ...domain, provider, lockout, webauthn: webAuthnSettingsOf(deps.config) }));
+  const experience = { ...domain, provider, lockout, webauthn: webAuthnSettingsOf(deps.config), sso: ssoSettingsOf(deps.config) };
+  await app.register(experienceRoutes(experience));
+  await app.register(samlAcsRoutes(experience));
   await app.register(accountRoutes({ ...domain, lockout }));
   return app;
 }

@@ -121,6 +121,10 @@ export const configSchema = z.object({
       for (const origin of origins) if (!isOrigin(origin)) ctx.addIssue({ code: 'custom', message: `${origin}: must be an origin (scheme://host[:port])` });
     }),
 
+  /** Clock skew, in seconds, allowed between Verity and an enterprise SSO IdP: SAML NotBefore/NotOnOrAfter
+   *  and OIDC ID token iat/exp are accepted this far off (bounded: a long skew stretches a replay window). */
+  VERITY_SSO_CLOCK_SKEW_SECONDS: int(60, 0, 600),
+
   /** Failed client authentications (wrong secret) of one client at /oidc/token and the other client-authenticated
    *  endpoints within VERITY_CLIENT_AUTH_WINDOW_SECONDS from which on (this one included) its failures are answered slowly. */
   VERITY_CLIENT_AUTH_MAX_FAILURES: int(10, 1, 100_000),

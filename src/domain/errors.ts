@@ -292,6 +292,9 @@ export const logtoErrors = {
   'user.identity_already_in_use': { status: 422, message: 'The social account has been associated with an existing user.' },
   'user.identity_not_exist': { status: 404, message: 'The social account has not been registered yet.' },
   'session.insufficient_info': { status: 400, message: 'Insufficient sign-in info.' },
+  'session.sso_enabled': { status: 422, message: 'Single sign-on is enabled for this email domain. Please sign in with SSO.' },
+  // Enterprise SSO sign-in (E11, E12): what the IdP or its answer made impossible, as Logto's 500 connector.<code>.
+  'connector.authorization_failed': { status: 500, message: 'The user is not authorized by the identity provider.' },
   'session.invalid_connector_id': { status: 422, message: 'Unable to find available connector with id {{connectorId}}.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 

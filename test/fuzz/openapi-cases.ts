@@ -6,7 +6,7 @@ import { hostileFor, instanceOf, slotsOf, withRawValue, type Hostile, type JsonS
 import type { FuzzRequest } from './oidc-cases.ts';
 
 interface Operation {
-  parameters?: { name: string; in: 'path' | 'query' | 'header' | 'cookie'; schema?: JsonSchema }[];
+  parameters?: { name: string; in: 'path' | 'query' | 'header' | 'cookie'; required?: boolean; schema?: JsonSchema }[];
   requestBody?: { content?: Record<string, { schema?: JsonSchema }> };
   security?: Record<string, string[]>[];
 }
@@ -67,7 +67,10 @@ export function operationCases(
     });
   const baseJson = baseBody === undefined ? undefined : JSON.stringify(baseBody);
 
-  add('base', urlWith({}), baseJson);
+  // The base request gives each required query parameter its hint (E5's email).
+  const required = (op.parameters ?? []).filter((p) => p.in === 'query' && p.required && typeof creds.bodyHints[p.name] === 'string');
+  const baseQuery = required.map((p) => `${encodeURIComponent(p.name)}=${encodeURIComponent(creds.bodyHints[p.name] as string)}`).join('&');
+  add('base', urlWith({}, baseQuery), baseJson);
   for (const name of pathParams) for (const h of values(true)) add(`path ${name}=${h.name}`, urlWith({ [name]: h.url || 'x' }), baseJson);
   for (const name of queryParams) {
     for (const h of values(true)) add(`query ${name}=${h.name}`, urlWith({}, `${encodeURIComponent(name)}=${h.url}`), baseJson);

@@ -83,7 +83,7 @@ afterAll(async () => {
 });
 
 const credentials: Credentials = {
-  bodyHints: { providerName: 'OIDC', connectorId: 'simple-mail-transfer-protocol' },
+  bodyHints: { providerName: 'OIDC', connectorId: 'simple-mail-transfer-protocol', email: 'fuzz@example.org' },
   headersFor(scheme): Record<string, string> {
     if (scheme === 'ManagementApi') return { authorization: `Bearer ${token}` };
     if (scheme === 'ApiKeyAuth') return { 'x-api-key': t.apiKey };

@@ -1,8 +1,10 @@
 // What the Experience API use cases need, as one explicit object.
 import type Provider from 'oidc-provider';
 import type { PasswordPool } from '../../crypto/passwords.ts';
+import type { Egress } from '../../net/egress.ts';
 import type { AuditEvents } from '../audit/index.ts';
 import type { SendCodeDeps } from '../delivery/send-code.ts';
+import type { SsoSettings } from '../sso/connector.ts';
 import type { WebAuthnSettings } from '../verification/webauthn-rp.ts';
 import type { LockoutSettings } from './lockout.ts';
 
@@ -14,6 +16,10 @@ export interface ExperienceDeps extends SendCodeDeps {
   webauthn: WebAuthnSettings;
   /** The OIDC provider the finished interaction goes back to (submit). */
   provider: Provider;
+  /** Outgoing requests to enterprise SSO IdPs (net/egress.ts). */
+  egress: Egress;
+  /** Enterprise SSO sign-in (domain/sso/connector.ts). */
+  sso: SsoSettings;
   /** Listener for audit rows (the webhook seam). */
   events?: AuditEvents;
 }

@@ -5,7 +5,8 @@
 // auth.forbidden (403), user.sign_in_method_not_enabled (422),
 // session.not_supported_for_forgot_password (422), session.verification_failed (400),
 // user.user_not_exist (404), user.suspended (401), session.identity_conflict (409),
-// user.missing_profile (422), user.*_already_in_use (422), session.interaction_not_found (404).
+// user.missing_profile (422), user.*_already_in_use (422), session.interaction_not_found (404),
+// session.sso_enabled (422); with an EnterpriseSso record, what sso-identify.ts throws.
 import * as users from '../../storage/repos/users.ts';
 import type { Queryable } from '../../storage/db.ts';
 import { LogtoError } from '../errors.ts';
@@ -18,6 +19,8 @@ import { audited, type Carry } from './audit.ts';
 import type { ExperienceDeps } from './deps.ts';
 import { eventAllowed } from './interaction.ts';
 import { missingProfile } from './profile-rules.ts';
+import { signInWithSso, isSsoRecord, ssoRegistration } from './sso-identify.ts';
+import { assertNotSsoOnly, emailOf } from './sso-only.ts';
 import { recordById, withoutRecord, type ExperienceState } from './state.ts';
 import { changeExperience, loadSnapshot, takeReadUser, updateExperience, type InteractionContext, type Snapshot } from './store.ts';
 
@@ -56,6 +59,7 @@ async function identifyExisting(
   const record = recordById(state, verificationId);
   const forgot = state.interactionEvent === 'ForgotPassword';
   if (!forgot && !eventAllowed(sie.signInMode, 'SignIn')) throw new LogtoError('auth.forbidden');
+  if (!forgot && isSsoRecord(record)) return signInWithSso(deps, context, sie, record);
   const identification = methodOf(record).identification;
   if (forgot && !identification?.forgotPassword) throw new LogtoError('session.not_supported_for_forgot_password', undefined, 422);
   if (!identification) throw new LogtoError('user.sign_in_method_not_enabled');
@@ -63,6 +67,7 @@ async function identifyExisting(
     const { identifier, method } = identification.signInMethod(record);
     const setting = sie.signIn.methods.find((m) => m.identifier === identifier);
     if (!setting?.[method]) throw new LogtoError('user.sign_in_method_not_enabled');
+    await assertNotSsoOnly(deps, sie, emailOf(record));
   }
   if (!record.verified) throw new LogtoError('session.verification_failed');
   // The user the record names came with the request's first read; else it is read now.
@@ -88,18 +93,21 @@ async function register(
   verificationId: string | undefined,
 ): Promise<{ created: boolean; userId: string }> {
   if (!eventAllowed(sie.signInMode, 'Register')) throw new LogtoError('auth.forbidden');
-  if (verificationId !== undefined) recordById(snapshot, verificationId);
+  if (verificationId !== undefined) await assertNotSsoOnly(deps, sie, emailOf(recordById(snapshot, verificationId)));
   return changeExperience(deps, context, async (state, q) => {
     // The record first, as on the snapshot: a call that lost the race to the one consuming the
     // record answers 404, exactly as any later call with that id does.
     const record = verificationId === undefined ? undefined : recordById(state, verificationId);
     if (state.userId) throw new LogtoError('session.identity_conflict');
-    const fields = { ...state.profile, ...contributionOf(record) };
-    const missing = missingProfile(sie.signUp, { ...fields, hasPassword: Boolean(fields.passwordHash) });
+    const sso = isSsoRecord(record) ? ssoRegistration(deps, record) : undefined;
+    const fields = { ...sso?.fields, ...state.profile, ...contributionOf(record) };
+    // An SSO identity skips the mandatory sign-up fields (the IdP's user is the profile).
+    const missing = sso ? [] : missingProfile(sie.signUp, { ...fields, hasPassword: Boolean(fields.passwordHash) });
     if (missing.length) throw new LogtoError('user.missing_profile', { missingProfile: missing });
     const userId = await insertNewUser(deps, q, fields);
+    await sso?.link(q, userId);
     const next = record ? withoutRecord(state, record.id) : state;
-    const registeredWith = registrationAuthentications(record, { id: userId, username: fields.username ?? null, ...fields });
+    const registeredWith = registrationAuthentications(sso ? sso.boundTo(userId) : record, { id: userId, username: fields.username ?? null, ...fields });
     return { state: { ...next, userId, profile: {}, ...(registeredWith.length ? { registeredWith } : {}) }, result: { created: true, userId } };
   });
 }

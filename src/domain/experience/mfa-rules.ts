@@ -9,6 +9,7 @@ import { LogtoError } from '../errors.ts';
 import type { Mfa } from '../sign-in-experience/schema.ts';
 import { methodOf } from '../verification/index.ts';
 import type { MfaFactorType } from '../verification/types.ts';
+import { ssoProven } from './sso-rules.ts';
 import type { ExperienceState, StagedMfa } from './state.ts';
 
 /** A factor the user has bound, as the rules need it (a backup-code set with its unused codes). */
@@ -34,6 +35,7 @@ export const hasMfa = (settings: Mfa, bound: readonly BoundFactor[]): boolean =>
 /** Whether the interaction holds a verified proof of one of the user's enabled factors (a record
  *  that sets up a new factor proves nothing). */
 export function mfaProven(settings: Mfa, bound: readonly BoundFactor[], state: ExperienceState, userId: string): boolean {
+  if (ssoProven(state, userId)) return true; // an enterprise SSO sign-in stands for MFA (sso-rules.ts)
   const types = new Set(enabledBound(settings, bound).map((f) => f.type));
   return state.verificationRecords.some((record) => {
     const mfa = methodOf(record).mfa;

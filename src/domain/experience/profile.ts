@@ -4,7 +4,8 @@
 // Throws LogtoError session.not_supported_for_forgot_password (400), session.identifier_not_found
 // (404), session.verification_session_not_found (404), session.verification_failed (400),
 // user.*_already_in_use (422), user.*_exists_in_profile (422), password.rejected (422),
-// user.same_password (422), session.invalid_interaction_type (400), user.password_hashing_busy (503).
+// user.same_password (422), session.invalid_interaction_type (400), user.password_hashing_busy (503),
+// session.sso_enabled (422).
 import { hashPassword, verifyPassword } from '../../crypto/passwords.ts';
 import { findUserByIdentifier, type UserRow } from '../../storage/repos/users.ts';
 import { LogtoError } from '../errors.ts';
@@ -14,6 +15,7 @@ import { mappingUserErrors } from '../users/errors.ts';
 import { recordTypeOf } from '../verification/verification-code.ts';
 import type { ExperienceDeps } from './deps.ts';
 import { assertProfileMfa } from './mfa.ts';
+import { assertNotSsoOnly } from './sso-only.ts';
 import { recordById, type ExperienceState, type Profile } from './state.ts';
 import { identifiedUserRow, loadSnapshot, updateExperience, type InteractionContext } from './store.ts';
 
@@ -57,6 +59,7 @@ async function stagedFields(deps: ExperienceDeps, state: ExperienceState, user: 
       const email = input.type === 'email';
       if (email ? user?.primary_email : user?.primary_phone)
         throw new LogtoError(email ? 'user.email_exists_in_profile' : 'user.phone_exists_in_profile');
+      if (email) await assertNotSsoOnly(deps, await getSignInExperience(deps.db), record.identifier.value);
       const owner = await findUserByIdentifier(deps.db, record.identifier);
       if (owner) throw new LogtoError(email ? 'user.email_already_in_use' : 'user.phone_already_in_use');
       return email ? { primaryEmail: record.identifier.value } : { primaryPhone: record.identifier.value };

@@ -27,6 +27,7 @@ import type { EffectiveSignInExperience } from '../sign-in-experience/index.ts';
 import type { SignUp } from '../sign-in-experience/schema.ts';
 import { amrOf } from './amr.ts';
 import { boundFactors } from './mfa.ts';
+import { ssoProven } from './sso-rules.ts';
 import { assertMfaFulfilled, assertMfaVerified, assertStagedEnabled, stagedTypes } from './mfa-rules.ts';
 import type { ExperienceState, StagedMfa } from './state.ts';
 import { changeExperience, identifiedUserRow, loadSnapshot, newRecordId, removeExperience, type InteractionContext, type Snapshot } from './store.ts';
@@ -66,10 +67,12 @@ async function judge(
 ): Promise<void> {
   const { mfa } = sie;
   const bound = await boundFactors(q, user.id, mfa, { whenEnabled: !stagedTypes(state.mfa).length, context });
+  // A verified enterprise SSO sign-in skips MFA verification, mandatory profile and mandatory MFA.
+  const sso = ssoProven(state, user.id);
   assertMfaVerified(mfa, bound, state, user.id);
-  assertProfile(sie.signUp, user, state);
+  if (!sso) assertProfile(sie.signUp, user, state);
   assertStagedEnabled(mfa, state.mfa);
-  assertMfaFulfilled(mfa, bound, state.mfa, user.mfa_skipped);
+  if (!sso) assertMfaFulfilled(mfa, bound, state.mfa, user.mfa_skipped);
 }
 
 /** Writes the factors staged by E22 (inside submit's transaction); a second TOTP → 422. */

@@ -2,6 +2,7 @@
 // through one zod union (STYLE habit 10). A new method is one module and one line here.
 import { z } from 'zod';
 import { backupCodeMethod, BackupCodeRecord } from './backup-code.ts';
+import { EnterpriseSsoRecord, enterpriseSsoMethod } from './enterprise-sso.ts';
 import { newPasswordIdentityMethod, NewPasswordIdentityRecord } from './new-password-identity.ts';
 import { passwordMethod, PasswordRecord } from './password.ts';
 import { totpMethod, TotpRecord } from './totp.ts';
@@ -17,6 +18,7 @@ export const VerificationRecord = z.discriminatedUnion('type', [
   TotpRecord,
   WebAuthnRecord,
   BackupCodeRecord,
+  EnterpriseSsoRecord,
 ]);
 export type VerificationRecord = z.infer<typeof VerificationRecord>;
 
@@ -28,6 +30,7 @@ const methods = [
   totpMethod,
   webAuthnMethod,
   backupCodeMethod,
+  enterpriseSsoMethod,
 ] as const;
 
 export function methodOf(record: VerificationRecord): VerificationMethod<VerificationRecord> {

@@ -15,6 +15,7 @@ import { submitExperience } from '../../domain/experience/submit.ts';
 import { InteractionEvent } from '../../domain/verification/types.ts';
 import { backupCodeRoutes } from './backup-code.ts';
 import { bindingCookie, contextOf, interactionContext } from './context.ts';
+import { ssoRoutes } from './sso.ts';
 import { totpRoutes } from './totp.ts';
 import { verificationRoutes } from './verification.ts';
 import { webAuthnRoutes } from './webauthn.ts';
@@ -133,5 +134,6 @@ export function experienceRoutes(deps: ExperienceDeps) {
     await app.register(totpRoutes(deps));
     await app.register(webAuthnRoutes(deps));
     await app.register(backupCodeRoutes(deps));
+    await app.register(ssoRoutes(deps));
   };
 }
