@@ -3,6 +3,7 @@ import type Provider from 'oidc-provider';
 import type { PasswordPool } from '../../crypto/passwords.ts';
 import type { AuditEvents } from '../audit/index.ts';
 import type { SendCodeDeps } from '../delivery/send-code.ts';
+import type { SocialConnectors } from '../social/types.ts';
 import type { WebAuthnSettings } from '../verification/webauthn-rp.ts';
 import type { LockoutSettings } from './lockout.ts';
 
@@ -16,4 +17,6 @@ export interface ExperienceDeps extends SendCodeDeps {
   provider: Provider;
   /** Listener for audit rows (the webhook seam). */
   events?: AuditEvents;
+  /** The stored social connectors (E9, E10). */
+  socialConnectors: SocialConnectors;
 }

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { backupCodeMethod, BackupCodeRecord } from './backup-code.ts';
 import { newPasswordIdentityMethod, NewPasswordIdentityRecord } from './new-password-identity.ts';
 import { passwordMethod, PasswordRecord } from './password.ts';
+import { socialMethod, SocialRecord } from './social.ts';
 import { totpMethod, TotpRecord } from './totp.ts';
 import type { VerificationMethod } from './types.ts';
 import { EmailCodeRecord, emailCodeMethod, PhoneCodeRecord, phoneCodeMethod } from './verification-code.ts';
@@ -17,6 +18,7 @@ export const VerificationRecord = z.discriminatedUnion('type', [
   TotpRecord,
   WebAuthnRecord,
   BackupCodeRecord,
+  SocialRecord,
 ]);
 export type VerificationRecord = z.infer<typeof VerificationRecord>;
 
@@ -28,6 +30,7 @@ const methods = [
   totpMethod,
   webAuthnMethod,
   backupCodeMethod,
+  socialMethod,
 ] as const;
 
 export function methodOf(record: VerificationRecord): VerificationMethod<VerificationRecord> {

@@ -1,0 +1,142 @@
+// Verification method Social (Experience E9/E10, Account A4/A5): a social connector's authorization.
+// The record keeps the connector session (state, PKCE verifier, nonce, redirect URI) from the
+// authorization URI until the callback uses it, once: verifying replaces the session by the
+// provider's user (domain/social/types.ts: email / phone only when the provider verified them), and
+// the connector's target and syncProfile as they were then. A callback with no session left (a
+// replay) is session.connector_validation_session_not_found; a refused callback keeps the session.
+// Throws LogtoError session.insufficient_info (400), session.csrf_token_mismatch (400),
+// session.connector_validation_session_not_found (400), connector.* (the connector's refusals).
+import { isDeepStrictEqual } from 'node:util';
+import { z } from 'zod';
+import { findUserByIdentifier } from '../../storage/repos/users.ts';
+import { LogtoError } from '../errors.ts';
+import type { SocialConnector, SocialUserInfo } from '../social/types.ts';
+import type { Queryable } from '../../storage/db.ts';
+import { normalizeIdentifier, type NewUserFields, type StagedSocialIdentity, type VerificationMethod } from './types.ts';
+
+const SocialSessionSchema = z.object({
+  connectorId: z.string(),
+  state: z.string(),
+  redirectUri: z.string(),
+  codeVerifier: z.string().optional(),
+  nonce: z.string().optional(),
+});
+
+export const SocialUserInfoSchema = z.object({
+  id: z.string(),
+  email: z.string().optional(),
+  phone: z.string().optional(),
+  name: z.string().optional(),
+  avatar: z.string().optional(),
+  rawData: z.record(z.string(), z.unknown()).optional(),
+});
+
+export const SocialRecord = z.object({
+  id: z.string(),
+  type: z.literal('Social'),
+  connectorId: z.string(),
+  /** Until the callback uses it. */
+  session: SocialSessionSchema.optional(),
+  /** Once verified: the provider's user, and the connector's target and syncProfile then. */
+  userInfo: SocialUserInfoSchema.optional(),
+  target: z.string().optional(),
+  syncProfile: z.boolean().optional(),
+  /** Experience: the user E3 identified with this record (the identity's owner, or the user it links to). */
+  userId: z.string().optional(),
+  verified: z.boolean(),
+});
+export type SocialRecord = z.infer<typeof SocialRecord>;
+/** A verified record: the provider's user and the connector's target are there. */
+export type VerifiedSocialRecord = SocialRecord & { verified: true; userInfo: SocialUserInfo; target: string };
+
+export const isVerifiedSocial = (record: SocialRecord): record is VerifiedSocialRecord =>
+  record.verified && record.userInfo !== undefined && record.target !== undefined;
+
+/** The identity a verified record gives a user: users.identities[target]. */
+export function identityOf(staged: StagedSocialIdentity): { target: string; identity: { userId: string; details: Record<string, unknown> } } {
+  const { id, email, phone, name, avatar, rawData } = staged.userInfo;
+  const details = Object.fromEntries(Object.entries({ id, email, phone, name, avatar, rawData }).filter(([, v]) => v !== undefined));
+  return { target: staged.target, identity: { userId: id, details } };
+}
+
+export const socialMethod: VerificationMethod<SocialRecord> = {
+  type: 'Social',
+  schema: SocialRecord,
+  // The identity, the provider's name and avatar, and its (verified) email / phone when no other
+  // user has them (as Logto: a taken address is left out, never linked by).
+  registration: async (record, q): Promise<NewUserFields> => (isVerifiedSocial(record) ? newUserFieldsOf(q, record) : {}),
+  // RFC 8176 `fed`: the user signed in through a federated identity provider.
+  authentication: (record, user) =>
+    isVerifiedSocial(record) && (record.userId === user.id || user.identities?.[record.target]?.userId === record.userInfo.id)
+      ? { amr: ['fed'], factor: `social:${record.target}:${record.userInfo.id}` } : undefined,
+};
+
+/** What a verified record gives a user who has none of it yet: the identity, name, avatar, and the
+ *  provider's (verified) email and phone when no other user has them. */
+export async function newUserFieldsOf(q: Queryable, record: VerifiedSocialRecord): Promise<NewUserFields> {
+  const { name, avatar } = record.userInfo;
+  const free = async (type: 'email' | 'phone', value: string | undefined) => (value && !(await findUserByIdentifier(q, { type, value })) ? value : undefined);
+  const { email, phone } = providerIdentifiers(record.userInfo);
+  const primaryEmail = await free('email', email);
+  const primaryPhone = await free('phone', phone);
+  return {
+    socialIdentity: { target: record.target, userInfo: record.userInfo },
+    ...(primaryEmail ? { primaryEmail } : {}),
+    ...(primaryPhone ? { primaryPhone } : {}),
+    ...(name ? { name } : {}),
+    ...(avatar ? { avatar } : {}),
+  };
+}
+
+/** The provider's verified email and phone as users store them (normalizeIdentifier). */
+export function providerIdentifiers(info: SocialUserInfo): { email?: string; phone?: string } {
+  return {
+    ...(info.email ? { email: normalizeIdentifier({ type: 'email', value: info.email }).value } : {}),
+    ...(info.phone ? { phone: normalizeIdentifier({ type: 'phone', value: info.phone }).value } : {}),
+  };
+}
+
+/** E9 / A4: a new unverified record and the URI to send the user to. */
+export async function startSocialRecord(
+  connector: SocialConnector,
+  id: string,
+  input: { state: string; redirectUri: string },
+): Promise<{ record: SocialRecord; authorizationUri: string }> {
+  if (!input.state || !input.redirectUri) throw new LogtoError('session.insufficient_info');
+  const { uri, session } = await connector.authorizationUri(input);
+  return { record: { id, type: 'Social', connectorId: connector.id, session, verified: false }, authorizationUri: uri };
+}
+
+/** Google One Tap (Logto's `google-universal` factory): a credential posted by Google's script. */
+export const isOneTap = (connector: SocialConnector, connectorData: Record<string, unknown>) =>
+  connector.factoryId === 'google-universal' && typeof connectorData.credential === 'string' && connectorData.credential !== '';
+
+/** One Tap's double-submit cookie: the body's g_csrf_token must equal the cookie's. */
+export function assertOneTapCsrf(connectorData: Record<string, unknown>, cookie: string | undefined): void {
+  const sent = connectorData.g_csrf_token;
+  if (typeof sent !== 'string' || !sent || sent !== cookie) throw new LogtoError('session.csrf_token_mismatch');
+}
+
+/**
+ * E10 / A5: the record verified with the provider's callback. Needs the session the record still
+ * holds (a One Tap credential needs none, and its CSRF cookie instead: `oneTapCookie`).
+ */
+export async function verifySocialRecord(
+  connector: SocialConnector,
+  record: SocialRecord,
+  connectorData: Record<string, unknown>,
+  oneTapCookie: string | undefined,
+): Promise<VerifiedSocialRecord> {
+  const oneTap = isOneTap(connector, connectorData);
+  if (oneTap) assertOneTapCsrf(connectorData, oneTapCookie);
+  else if (!record.session) throw new LogtoError('session.connector_validation_session_not_found');
+  const userInfo = await connector.userInfo(oneTap ? undefined : record.session, connectorData);
+  const { session: _used, ...rest } = record;
+  return { ...rest, userInfo, target: connector.target, syncProfile: connector.syncProfile, verified: true };
+}
+
+/** Throws session.connector_validation_session_not_found when `stored` no longer holds the session
+ *  `used` was verified with (another request used it meanwhile): one callback per session. */
+export function assertSessionUnused(used: SocialRecord, stored: SocialRecord): void {
+  if (used.session && !isDeepStrictEqual(stored.session, used.session)) throw new LogtoError('session.connector_validation_session_not_found');
+}
