@@ -19,6 +19,7 @@ import { accountRoutes } from './http/account/index.ts';
 import { lockoutSettingsOf } from './domain/experience/lockout.ts';
 import { webAuthnSettingsOf } from './domain/verification/webauthn-rp.ts';
 import { otpRoutes } from './http/otp.ts';
+import { createSocialConnectors, socialLimitsOf } from './domain/social/store.ts';
 import { loadOidcKeys, publicJwks, readOidcKeys, type OidcKeys } from './oidc/keys.ts';
 import { followOidcKeys } from './oidc/key-rotation.ts';
 import { clientAuthThrottleSettingsOf } from './oidc/client-auth-throttle.ts';
@@ -115,6 +116,8 @@ export async function buildApp(deps: AppDeps, options: Pick<FastifyServerOptions
     prices: deps.config.VERITY_SMS_PRICES,
     mode: deps.config.mode,
     dataDir: deps.config.dataDir,
+    /** Stored social connectors, ready to use (domain/social/store.ts). */
+    social: createSocialConnectors({ db: deps.db, keyring: deps.keyring, egress: deps.egress, ...socialLimitsOf(deps.config) }),
   };
   const oidcKeys = await loadOidcKeys(deps.db, deps.keyring);
   // Installed into the provider below; until then the first keys stand in.

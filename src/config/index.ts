@@ -169,6 +169,11 @@ export const configSchema = z.object({
   /** Days an audit log row is kept; 0 keeps the audit log forever. */
   VERITY_AUDIT_RETENTION_DAYS: int(90, 0, 36_500),
 
+  /** Social sign-in: seconds an ID token's iat/exp/nbf may be off from this server's clock (bounded at 300). */
+  VERITY_SOCIAL_CLOCK_SKEW_SECONDS: int(60, 0, 300),
+  /** Social sign-in: deadline (connection and body) of each request to an identity provider. */
+  VERITY_SOCIAL_TIMEOUT_MS: int(5000, 100, 60_000),
+
   /** Outgoing requests (callbacks, SMS gateways, SMTP, identity providers) never reach loopback, private,
    *  link-local or other special-purpose addresses (development allows loopback). This comma-separated list
    *  opens some: CIDRs or single addresses (10.1.0.0/16, fd00::/8, 192.0.2.7) and host names (idp.corp.example

@@ -230,6 +230,11 @@ export const logtoErrors = {
   },
   'connector.invalid_type_for_syncing_profile': { status: 422, message: 'You can only sync user profile with social connectors.' },
   'connector.id_already_exists': { status: 422, message: 'A connector with this id already exists.' },
+  'connector.should_specify_target': { status: 400, message: 'You should specify `target`.' },
+  'connector.multiple_instances_not_supported': { status: 422, message: 'Multiple instances are not supported for this connector.' },
+  'connector.multiple_target_with_same_platform': { status: 422, message: 'You can not have multiple social connectors that have same target and platform.' },
+  'connector.social_auth_code_invalid': { status: 401, message: 'Can not get access token, please check authorization code.' },
+  'session.connector_validation_session_not_found': { status: 400, message: 'The connector session for token validation is not found.' },
   'connector.invalid_metadata': { status: 400, message: "The connector's metadata is invalid." },
   // SSO connectors (management-core-api.md §6)
   'single_sign_on.duplicate_connector_name': { status: 409, message: 'Connector name already exists.' },

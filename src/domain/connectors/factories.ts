@@ -1,7 +1,10 @@
 // Owns the built-in connector factories: their Logto-shaped metadata (GET /api/connector-factories)
 // and the zod guard each factory's config must pass. SMTP and Twilio follow Logto v1.22.0's
-// connector-smtp / connector-twilio-sms configs; the two verity-* factories are Verity's own.
+// connector-smtp / connector-twilio-sms configs; the two verity-* factories are Verity's own; the social
+// factories live in social-factories.ts.
 import { z } from 'zod';
+import { base, logo, text } from './factory-kit.ts';
+import { socialFactories } from './social-factories.ts';
 
 export type FactoryType = 'Email' | 'Sms' | 'Social';
 
@@ -118,13 +121,6 @@ export const OutboxConfig = z.looseObject({
   templates: z.array(smsTemplate.extend({ subject: z.string().optional() })).optional(),
 });
 
-const logo = (letter: string) =>
-  `data:image/svg+xml;base64,${Buffer.from(
-    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="6" fill="#6139F6"/><text x="16" y="22" font-size="16" text-anchor="middle" fill="#fff">${letter}</text></svg>`,
-  ).toString('base64')}`;
-
-const base = { isDemo: false, logoDark: null, platform: null, isStandard: false } as const;
-const text = (key: string, label: string, required = true): FormItem => ({ type: 'Text', key, label, required });
 const templatesItem: FormItem = { type: 'Json', key: 'templates', label: 'Templates', required: true };
 
 export const factories: readonly FactoryDefinition[] = [
@@ -187,6 +183,7 @@ export const factories: readonly FactoryDefinition[] = [
       developmentOnly: true,
     }),
   ),
+  ...socialFactories,
 ];
 
 export function findFactory(id: string): FactoryDefinition | null {
