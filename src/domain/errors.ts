@@ -293,7 +293,6 @@ export const logtoErrors = {
   'user.identity_not_exist': { status: 404, message: 'The social account has not been registered yet.' },
   'session.insufficient_info': { status: 400, message: 'Insufficient sign-in info.' },
   'session.invalid_connector_id': { status: 422, message: 'Unable to find available connector with id {{connectorId}}.' },
-  'session.csrf_token_mismatch': { status: 400, message: 'CSRF token mismatch.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type LogtoErrorCode = keyof typeof logtoErrors;

@@ -13,5 +13,5 @@ export interface AccountDeps extends SendCodeDeps {
   /** Listener for audit rows (the webhook seam). */
   events?: AuditEvents;
   /** The stored social connectors (A4, A5, M9). */
-  socialConnectors: SocialConnectors;
+  social: SocialConnectors;
 }

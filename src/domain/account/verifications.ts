@@ -15,7 +15,7 @@
 // Throws LogtoError session.invalid_credentials (422), session.verification_blocked_too_many_attempts
 // (400), user.password_hashing_busy (503), connector.* (sendCode: 501 not_found, 429, 400),
 // verification_record.not_found (400), verification_code.* (400), session.insufficient_info (400),
-// session.invalid_connector_id (422), connector.unexpected_type (400), session.csrf_token_mismatch (400),
+// session.invalid_connector_id (422), connector.unexpected_type (400),
 // session.connector_validation_session_not_found (400), connector.* (the provider's refusals).
 import { LogtoError } from '../errors.ts';
 import { verifyingConnector } from '../experience/social.ts';
@@ -104,9 +104,9 @@ export function verifyAccountCode(
 
 /** A4's connector: 400 connector.unexpected_type when it is not social, 422 session.invalid_connector_id when there is none. */
 async function socialConnectorOf(deps: AccountDeps, connectorId: string): Promise<SocialConnector> {
-  const connector = await deps.socialConnectors.find(connectorId);
+  const connector = await deps.social.find(connectorId);
   if (connector) return connector;
-  if (await deps.socialConnectors.isNonSocial(connectorId)) throw new LogtoError('connector.unexpected_type');
+  if (await deps.social.isNonSocial(connectorId)) throw new LogtoError('connector.unexpected_type');
   throw new LogtoError('session.invalid_connector_id', { connectorId });
 }
 
@@ -131,13 +131,13 @@ export function startSocialVerification(
 export function verifySocialVerification(
   deps: AccountDeps,
   caller: AccountCaller,
-  input: { verificationRecordId: string; connectorData: Record<string, unknown>; csrfCookie?: string },
+  input: { verificationRecordId: string; connectorData: Record<string, unknown> },
 ): Promise<{ verificationRecordId: string }> {
   return auditedAttempt(deps, caller, { method: 'Social', action: 'Submit' }, async () => {
     const record = (await findAccountRecord(deps, caller, input.verificationRecordId))?.record;
     if (record?.type !== 'Social') throw new LogtoError('verification_record.not_found');
     const connector = await verifyingConnector(deps, record.connectorId);
-    const verified = await verifySocialRecord(connector, record, input.connectorData, input.csrfCookie);
+    const verified = await verifySocialRecord(connector, record, input.connectorData);
     await completeAccountRecord(deps, caller, record, verified);
     return { verificationRecordId: record.id };
   });

@@ -18,5 +18,5 @@ export interface ExperienceDeps extends SendCodeDeps {
   /** Listener for audit rows (the webhook seam). */
   events?: AuditEvents;
   /** The stored social connectors (E9, E10). */
-  socialConnectors: SocialConnectors;
+  social: SocialConnectors;
 }

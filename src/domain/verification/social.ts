@@ -4,8 +4,8 @@
 // provider's user (domain/social/types.ts: email / phone only when the provider verified them), and
 // the connector's target and syncProfile as they were then. A callback with no session left (a
 // replay) is session.connector_validation_session_not_found; a refused callback keeps the session.
-// Throws LogtoError session.insufficient_info (400), session.csrf_token_mismatch (400),
-// session.connector_validation_session_not_found (400), connector.* (the connector's refusals).
+// Throws LogtoError session.insufficient_info (400), session.connector_validation_session_not_found
+// (400), connector.* (the connector's refusals).
 import { isDeepStrictEqual } from 'node:util';
 import { z } from 'zod';
 import { findUserByIdentifier } from '../../storage/repos/users.ts';
@@ -107,30 +107,10 @@ export async function startSocialRecord(
   return { record: { id, type: 'Social', connectorId: connector.id, session, verified: false }, authorizationUri: uri };
 }
 
-/** Google One Tap (Logto's `google-universal` factory): a credential posted by Google's script. */
-export const isOneTap = (connector: SocialConnector, connectorData: Record<string, unknown>) =>
-  connector.factoryId === 'google-universal' && typeof connectorData.credential === 'string' && connectorData.credential !== '';
-
-/** One Tap's double-submit cookie: the body's g_csrf_token must equal the cookie's. */
-export function assertOneTapCsrf(connectorData: Record<string, unknown>, cookie: string | undefined): void {
-  const sent = connectorData.g_csrf_token;
-  if (typeof sent !== 'string' || !sent || sent !== cookie) throw new LogtoError('session.csrf_token_mismatch');
-}
-
-/**
- * E10 / A5: the record verified with the provider's callback. Needs the session the record still
- * holds (a One Tap credential needs none, and its CSRF cookie instead: `oneTapCookie`).
- */
-export async function verifySocialRecord(
-  connector: SocialConnector,
-  record: SocialRecord,
-  connectorData: Record<string, unknown>,
-  oneTapCookie: string | undefined,
-): Promise<VerifiedSocialRecord> {
-  const oneTap = isOneTap(connector, connectorData);
-  if (oneTap) assertOneTapCsrf(connectorData, oneTapCookie);
-  else if (!record.session) throw new LogtoError('session.connector_validation_session_not_found');
-  const userInfo = await connector.userInfo(oneTap ? undefined : record.session, connectorData);
+/** E10 / A5: the record verified with the provider's callback, using the session the record still holds. */
+export async function verifySocialRecord(connector: SocialConnector, record: SocialRecord, connectorData: Record<string, unknown>): Promise<VerifiedSocialRecord> {
+  if (!record.session) throw new LogtoError('session.connector_validation_session_not_found');
+  const userInfo = await connector.userInfo(record.session, connectorData);
   const { session: _used, ...rest } = record;
   return { ...rest, userInfo, target: connector.target, syncProfile: connector.syncProfile, verified: true };
 }

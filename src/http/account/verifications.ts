@@ -1,6 +1,5 @@
 // Account API A1–A5 (account-verifications-api.md): the signed-in user's verification records, each
 // answered by its id. The caller (context.ts) is known before the body is read.
-import fastifyCookie from '@fastify/cookie';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -21,8 +20,6 @@ const Verified = z.object({ verificationRecordId: z.string() }).describe('Verify
 
 export function verificationRoutes(deps: AccountDeps) {
   return async (app: FastifyInstance) => {
-    // A5's Google One Tap check reads the g_csrf_token cookie.
-    await app.register(fastifyCookie);
     const r = app.withTypeProvider<ZodTypeProvider>();
     r.post(
       '/api/verifications/password',
@@ -98,8 +95,7 @@ export function verificationRoutes(deps: AccountDeps) {
           response: { 200: Verified, ...errorsOf(400, 401, 403, 422, 429, 501) },
         },
       },
-      async (request) =>
-        verifySocialVerification(deps, callerOf(request), { ...request.body, csrfCookie: request.cookies.g_csrf_token }),
+      async (request) => verifySocialVerification(deps, callerOf(request), request.body),
     );
   };
 }

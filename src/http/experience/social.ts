@@ -32,7 +32,7 @@ export function socialRoutes(deps: ExperienceDeps) {
       {
         schema: {
           tags,
-          summary: "E10: verify the provider's callback (once per authorization); without verificationId: Google One Tap",
+          summary: "E10: verify the provider's callback (once per authorization; Google One Tap is not supported: verificationId required)",
           security,
           params: ConnectorParams,
           body: z
@@ -41,8 +41,7 @@ export function socialRoutes(deps: ExperienceDeps) {
           response: { 200: Verification, ...errors },
         },
       },
-      async (request) =>
-        verifySocial(deps, contextOf(request), request.params.connectorId, { ...request.body, csrfCookie: request.cookies.g_csrf_token }),
+      async (request) => verifySocial(deps, contextOf(request), request.params.connectorId, request.body),
     );
   };
 }
