@@ -2,6 +2,7 @@
 // OIDC social connector of the test app pointing at the IdP, then E9 (authorization URI) → the user's
 // login at the IdP → E10 with the callback parameters. The Account API's A4 → login → A5 likewise.
 import { afterAll, beforeAll } from 'vitest';
+import type { AccountSuite } from './account.ts';
 import type { ExperienceSession } from './experience.ts';
 import type { ExperienceSuite } from './experience-suite.ts';
 import { startOidcIdp, type IdpAccount, type OidcIdp } from './oidc-idp.ts';
@@ -77,4 +78,30 @@ export async function submitted(s: ExperienceSession): Promise<{ sub: string; am
   const tokens = await s.finish(answer.body.redirectTo);
   const claims = tokens.claims()!;
   return { sub: claims.sub, amr: claims.amr };
+}
+
+/** A4 for the connector with the user's access token. */
+export function accountAuthorization(suite: AccountSuite, token: string, connectorId: string, state = newState()): Promise<Answer> {
+  return suite.account('POST', '/api/verifications/social', token, { connectorId, state, redirectUri: REDIRECT_URI });
+}
+
+/** A5 with the callback parameters. */
+export function accountVerify(suite: AccountSuite, token: string, verificationRecordId: string, connectorData: Record<string, unknown>): Promise<Answer> {
+  return suite.account('POST', '/api/verifications/social/verify', token, { verificationRecordId, connectorData });
+}
+
+/** A4, then the user's login at the IdP: the record id and the callback parameters (not yet sent). */
+export async function accountAuthorized(suite: AccountSuite, token: string, world: SocialWorld, account: IdpAccount, connectorId = world.connectorId) {
+  const started = await accountAuthorization(suite, token, connectorId);
+  if (started.status !== 201) throw new Error(`A4: ${started.status} ${JSON.stringify(started.body)}`);
+  const { params } = await world.idp.login(started.body.authorizationUri, account.sub);
+  return { verificationRecordId: started.body.verificationRecordId as string, params };
+}
+
+/** A4 → login → A5: a verified Social record's id. */
+export async function accountSocialVerified(suite: AccountSuite, token: string, world: SocialWorld, account: IdpAccount): Promise<string> {
+  const { verificationRecordId, params } = await accountAuthorized(suite, token, world, account);
+  const verified = await accountVerify(suite, token, verificationRecordId, params);
+  if (verified.status !== 200) throw new Error(`A5: ${verified.status} ${JSON.stringify(verified.body)}`);
+  return verificationRecordId;
 }
