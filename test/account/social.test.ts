@@ -38,7 +38,9 @@ describe('A4 POST /api/verifications/social', () => {
     expect(new Date(answer.body.expiresAt).getTime() - suite.t.clock.now().getTime()).toBe(600_000);
     const row = await recordRow(answer.body.verificationRecordId);
     expect(row).toMatchObject({ owner_id: user.id, bound: false, data: { type: 'Social', connectorId: world.connectorId, verified: false } });
-    expect(row.data.session).toMatchObject({ state: 'client-state' });
+    // Sealed at rest: it holds the PKCE verifier.
+    expect(typeof row.data.session).toBe('string');
+    expect(row.data.session).not.toContain('client-state');
     expect(await auditRows(user.id, 'Account.Verification.Social.Create')).toMatchObject([{ result: 'Success' }]);
   });
 

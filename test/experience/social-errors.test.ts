@@ -27,8 +27,13 @@ describe('E9 POST /api/experience/verification/social/{connectorId}/authorizatio
     expect(uri.searchParams.get('redirect_uri')).toBe(REDIRECT_URI);
     expect(uri.searchParams.get('code_challenge_method')).toBe('S256');
     expect(uri.searchParams.get('nonce')).toBeTruthy();
-    // The session is kept with the interaction, never sent to the client.
+    // The session is kept with the interaction (sealed: it holds the PKCE verifier), never sent to the client.
     expect(JSON.stringify(answer.body)).not.toMatch(/codeVerifier|nonce"/);
+    const [row] = await x.t.db.query<{ state: any }>('SELECT state FROM experience_interactions WHERE uid = $1', [s.uid]);
+    const record = row!.state.verificationRecords.find((r: { id: string }) => r.id === answer.body.verificationId);
+    expect(record).toMatchObject({ type: 'Social', connectorId: world.connectorId, verified: false });
+    expect(typeof record.session).toBe('string');
+    expect(record.session).not.toContain('client-state-1');
   });
 
   it('400 session.insufficient_info for an empty state or redirectUri; 400 guard.invalid_input for a missing one', async () => {

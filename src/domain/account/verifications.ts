@@ -118,7 +118,7 @@ export function startSocialVerification(
 ): Promise<CreatedRecord & { authorizationUri: string }> {
   return auditedAttempt(deps, caller, { method: 'Social', action: 'Create' }, async () => {
     if (!input.state || !input.redirectUri) throw new LogtoError('session.insufficient_info');
-    const { record, authorizationUri } = await startSocialRecord(await socialConnectorOf(deps, input.connectorId), newAccountRecordId(), input);
+    const { record, authorizationUri } = await startSocialRecord(deps.keyring, await socialConnectorOf(deps, input.connectorId), newAccountRecordId(), input);
     return { ...(await createAccountRecord(deps, caller, record, false)), authorizationUri };
   });
 }
@@ -137,7 +137,7 @@ export function verifySocialVerification(
     const record = (await findAccountRecord(deps, caller, input.verificationRecordId))?.record;
     if (record?.type !== 'Social') throw new LogtoError('verification_record.not_found');
     const connector = await verifyingConnector(deps, record.connectorId);
-    const verified = await verifySocialRecord(connector, record, input.connectorData);
+    const verified = await verifySocialRecord(deps.keyring, connector, record, input.connectorData);
     await completeAccountRecord(deps, caller, record, verified);
     return { verificationRecordId: record.id };
   });

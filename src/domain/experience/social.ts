@@ -39,7 +39,7 @@ export async function createSocialAuthorization(
   let authorizationUri = '';
   const { verificationId } = await attempt(deps, context, { method: 'Social', action: 'Create' }, async () => {
     if (!input.state || !input.redirectUri) throw new LogtoError('session.insufficient_info');
-    const started = await startSocialRecord(await authorizingConnector(deps, connectorId), newRecordId(), input);
+    const started = await startSocialRecord(deps.keyring, await authorizingConnector(deps, connectorId), newRecordId(), input);
     authorizationUri = started.authorizationUri;
     return started.record;
   });
@@ -61,6 +61,6 @@ export async function verifySocial(
     if (verificationId === undefined) throw new LogtoError('session.verification_session_not_found');
     used = recordById(state, verificationId, 'Social');
     if (used.connectorId !== connectorId) throw new LogtoError('session.verification_session_not_found');
-    return verifySocialRecord(connector, used, connectorData);
+    return verifySocialRecord(deps.keyring, connector, used, connectorData);
   });
 }

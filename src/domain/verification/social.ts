@@ -1,16 +1,16 @@
 // Verification method Social (Experience E9/E10, Account A4/A5): a social connector's authorization.
-// The record keeps the connector session (state, PKCE verifier, nonce, redirect URI) from the
-// authorization URI until the callback uses it, once: verifying replaces the session by the
+// The record keeps the connector session (state, PKCE verifier, nonce, redirect URI; sealed with the
+// keyring, as it holds the PKCE verifier) from the authorization URI until the callback uses it, once: verifying replaces the session by the
 // provider's user (domain/social/types.ts: email / phone only when the provider verified them), and
 // the connector's target and syncProfile as they were then. A callback with no session left (a
 // replay) is session.connector_validation_session_not_found; a refused callback keeps the session.
 // Throws LogtoError session.insufficient_info (400), session.connector_validation_session_not_found
 // (400), connector.* (the connector's refusals).
-import { isDeepStrictEqual } from 'node:util';
 import { z } from 'zod';
 import { findUserByIdentifier } from '../../storage/repos/users.ts';
 import { LogtoError } from '../errors.ts';
-import type { SocialConnector, SocialUserInfo } from '../social/types.ts';
+import type { Keyring } from '../../crypto/keyring.ts';
+import type { SocialConnector, SocialSession, SocialUserInfo } from '../social/types.ts';
 import type { Queryable } from '../../storage/db.ts';
 import { normalizeIdentifier, type NewUserFields, type StagedSocialIdentity, type VerificationMethod } from './types.ts';
 
@@ -35,8 +35,8 @@ export const SocialRecord = z.object({
   id: z.string(),
   type: z.literal('Social'),
   connectorId: z.string(),
-  /** Until the callback uses it. */
-  session: SocialSessionSchema.optional(),
+  /** The sealed connector session (sealSession), until the callback uses it. */
+  session: z.string().optional(),
   /** Once verified: the provider's user, and the connector's target and syncProfile then. */
   userInfo: SocialUserInfoSchema.optional(),
   target: z.string().optional(),
@@ -96,21 +96,30 @@ export function providerIdentifiers(info: SocialUserInfo): { email?: string; pho
   };
 }
 
+const sealSession = (keyring: Keyring, session: SocialSession) => keyring.encrypt(JSON.stringify(session));
+const openSession = (keyring: Keyring, sealed: string): SocialSession => SocialSessionSchema.parse(JSON.parse(keyring.decrypt(sealed)));
+
 /** E9 / A4: a new unverified record and the URI to send the user to. */
 export async function startSocialRecord(
+  keyring: Keyring,
   connector: SocialConnector,
   id: string,
   input: { state: string; redirectUri: string },
 ): Promise<{ record: SocialRecord; authorizationUri: string }> {
   if (!input.state || !input.redirectUri) throw new LogtoError('session.insufficient_info');
   const { uri, session } = await connector.authorizationUri(input);
-  return { record: { id, type: 'Social', connectorId: connector.id, session, verified: false }, authorizationUri: uri };
+  return { record: { id, type: 'Social', connectorId: connector.id, session: sealSession(keyring, session), verified: false }, authorizationUri: uri };
 }
 
 /** E10 / A5: the record verified with the provider's callback, using the session the record still holds. */
-export async function verifySocialRecord(connector: SocialConnector, record: SocialRecord, connectorData: Record<string, unknown>): Promise<VerifiedSocialRecord> {
+export async function verifySocialRecord(
+  keyring: Keyring,
+  connector: SocialConnector,
+  record: SocialRecord,
+  connectorData: Record<string, unknown>,
+): Promise<VerifiedSocialRecord> {
   if (!record.session) throw new LogtoError('session.connector_validation_session_not_found');
-  const userInfo = await connector.userInfo(record.session, connectorData);
+  const userInfo = await connector.userInfo(openSession(keyring, record.session), connectorData);
   const { session: _used, ...rest } = record;
   return { ...rest, userInfo, target: connector.target, syncProfile: connector.syncProfile, verified: true };
 }
@@ -118,5 +127,5 @@ export async function verifySocialRecord(connector: SocialConnector, record: Soc
 /** Throws session.connector_validation_session_not_found when `stored` no longer holds the session
  *  `used` was verified with (another request used it meanwhile): one callback per session. */
 export function assertSessionUnused(used: SocialRecord, stored: SocialRecord): void {
-  if (used.session && !isDeepStrictEqual(stored.session, used.session)) throw new LogtoError('session.connector_validation_session_not_found');
+  if (used.session && stored.session !== used.session) throw new LogtoError('session.connector_validation_session_not_found');
 }
