@@ -14,9 +14,8 @@
 import { findUserBySocialIdentity } from '../../storage/repos/identities.ts';
 import { addIdentity, removeIdentity } from '../../storage/repos/my-account.ts';
 import { LogtoError } from '../errors.ts';
-import { verifyingConnector } from '../experience/social.ts';
 import { userWriteError } from '../users/errors.ts';
-import { identityOf, isVerifiedSocial } from '../verification/social.ts';
+import { identityOf, isVerifiedSocial, verifyingConnector } from '../verification/social.ts';
 import { assertEditable } from './account-center.ts';
 import { recordAccountChange } from './audit.ts';
 import { assertScope, type AccountCaller } from './caller.ts';
@@ -34,7 +33,7 @@ export async function linkMyIdentity(deps: AccountDeps, caller: AccountCaller, r
   await assertMayChangeIdentities(deps, caller);
   const record = (await findAccountRecord(deps, caller, recordId))?.record;
   if (record?.type !== 'Social' || !isVerifiedSocial(record)) throw new LogtoError('verification_record.not_found');
-  const { target } = await verifyingConnector(deps, record.connectorId);
+  const { target } = await verifyingConnector(deps.social, record.connectorId);
   const { identity } = identityOf({ target, userInfo: record.userInfo });
   const owner = await findUserBySocialIdentity(deps.db, target, identity.userId);
   if (owner && owner.id !== caller.userId) throw new LogtoError('user.identity_already_in_use');

@@ -18,10 +18,8 @@
 // session.invalid_connector_id (422), connector.unexpected_type (400),
 // session.connector_validation_session_not_found (400), connector.* (the provider's refusals).
 import { LogtoError } from '../errors.ts';
-import { verifyingConnector } from '../experience/social.ts';
 import { underLockout } from '../experience/verification.ts';
-import type { SocialConnector } from '../social/types.ts';
-import { startSocialRecord, verifySocialRecord } from '../verification/social.ts';
+import { authorizingConnector, startSocialRecord, verifyingConnector, verifySocialRecord } from '../verification/social.ts';
 import { checkUserPassword } from '../users/password.ts';
 import { normalizeIdentifier, type Identifier } from '../verification/types.ts';
 import { recordTypeOf, sendIdentifierCode, verifyIdentifierCode } from '../verification/verification-code.ts';
@@ -102,23 +100,16 @@ export function verifyAccountCode(
   });
 }
 
-/** A4's connector: 400 connector.unexpected_type when it is not social, 422 session.invalid_connector_id when there is none. */
-async function socialConnectorOf(deps: AccountDeps, connectorId: string): Promise<SocialConnector> {
-  const connector = await deps.social.find(connectorId);
-  if (connector) return connector;
-  if (await deps.social.isNonSocial(connectorId)) throw new LogtoError('connector.unexpected_type');
-  throw new LogtoError('session.invalid_connector_id', { connectorId });
-}
-
 /** A4: an unbound Social record holding the connector session, and the provider's authorization URI. */
 export function startSocialVerification(
   deps: AccountDeps,
   caller: AccountCaller,
   input: { connectorId: string; state: string; redirectUri: string },
 ): Promise<CreatedRecord & { authorizationUri: string }> {
+  const unknown = () => new LogtoError('session.invalid_connector_id', { connectorId: input.connectorId });
   return auditedAttempt(deps, caller, { method: 'Social', action: 'Create' }, async () => {
-    if (!input.state || !input.redirectUri) throw new LogtoError('session.insufficient_info');
-    const { record, authorizationUri } = await startSocialRecord(deps.keyring, await socialConnectorOf(deps, input.connectorId), newAccountRecordId(), input);
+    const connector = () => authorizingConnector(deps.social, input.connectorId, unknown);
+    const { record, authorizationUri } = await startSocialRecord(deps.keyring, connector, newAccountRecordId(), input);
     return { ...(await createAccountRecord(deps, caller, record, false)), authorizationUri };
   });
 }
@@ -136,7 +127,7 @@ export function verifySocialVerification(
   return auditedAttempt(deps, caller, { method: 'Social', action: 'Submit' }, async () => {
     const record = (await findAccountRecord(deps, caller, input.verificationRecordId))?.record;
     if (record?.type !== 'Social') throw new LogtoError('verification_record.not_found');
-    const connector = await verifyingConnector(deps, record.connectorId);
+    const connector = await verifyingConnector(deps.social, record.connectorId);
     const verified = await verifySocialRecord(deps.keyring, connector, record, input.connectorData);
     await completeAccountRecord(deps, caller, record, verified);
     return { verificationRecordId: record.id };

@@ -6,29 +6,14 @@
 // verify One Tap credentials, so that is always 404 session.verification_session_not_found.
 // Throws LogtoError session.insufficient_info (400), entity.not_found (404, E9),
 // connector.unexpected_type (400, E9), session.invalid_connector_id (422, E10),
-// session.verification_session_not_found (404), session.connector_validation_session_not_found (400), connector.* (the connector's refusals).
+// session.verification_session_not_found (404), session.connector_validation_session_not_found (400),
+// connector.* (the connector's refusals).
 import { LogtoError } from '../errors.ts';
-import type { SocialConnector } from '../social/types.ts';
-import { assertSessionUnused, startSocialRecord, verifySocialRecord, type SocialRecord } from '../verification/social.ts';
+import { assertSessionUnused, authorizingConnector, startSocialRecord, verifyingConnector, verifySocialRecord, type SocialRecord } from '../verification/social.ts';
 import type { ExperienceDeps } from './deps.ts';
 import { recordById } from './state.ts';
 import { newRecordId, type InteractionContext } from './store.ts';
 import { attempt } from './verification.ts';
-
-/** E9's connector: 404 entity.not_found when there is none, 400 connector.unexpected_type when it is not social. */
-async function authorizingConnector(deps: ExperienceDeps, connectorId: string): Promise<SocialConnector> {
-  const connector = await deps.social.find(connectorId);
-  if (connector) return connector;
-  if (await deps.social.isNonSocial(connectorId)) throw new LogtoError('connector.unexpected_type');
-  throw new LogtoError('entity.not_found');
-}
-
-/** E10's connector (and A5's): 422 session.invalid_connector_id when there is no social one. */
-export async function verifyingConnector(deps: Pick<ExperienceDeps, 'social'>, connectorId: string): Promise<SocialConnector> {
-  const connector = await deps.social.find(connectorId);
-  if (!connector) throw new LogtoError('session.invalid_connector_id', { connectorId });
-  return connector;
-}
 
 export async function createSocialAuthorization(
   deps: ExperienceDeps,
@@ -38,8 +23,8 @@ export async function createSocialAuthorization(
 ): Promise<{ verificationId: string; authorizationUri: string }> {
   let authorizationUri = '';
   const { verificationId } = await attempt(deps, context, { method: 'Social', action: 'Create' }, async () => {
-    if (!input.state || !input.redirectUri) throw new LogtoError('session.insufficient_info');
-    const started = await startSocialRecord(deps.keyring, await authorizingConnector(deps, connectorId), newRecordId(), input);
+    const connector = () => authorizingConnector(deps.social, connectorId, () => new LogtoError('entity.not_found'));
+    const started = await startSocialRecord(deps.keyring, connector, newRecordId(), input);
     authorizationUri = started.authorizationUri;
     return started.record;
   });
@@ -57,7 +42,7 @@ export async function verifySocial(
   // The session is single use: stored only while the record still holds the one this call used.
   const completes = { completes: verificationId, unchanged: (stored: SocialRecord) => used && assertSessionUnused(used, stored) };
   return attempt(deps, context, { method: 'Social', action: 'Submit', ...completes }, async (state) => {
-    const connector = await verifyingConnector(deps, connectorId);
+    const connector = await verifyingConnector(deps.social, connectorId);
     if (verificationId === undefined) throw new LogtoError('session.verification_session_not_found');
     used = recordById(state, verificationId, 'Social');
     if (used.connectorId !== connectorId) throw new LogtoError('session.verification_session_not_found');

@@ -4,13 +4,15 @@
 // provider's user (domain/social/types.ts: email / phone only when the provider verified them), and
 // the connector's target and syncProfile as they were then. A callback with no session left (a
 // replay) is session.connector_validation_session_not_found; a refused callback keeps the session.
-// Throws LogtoError session.insufficient_info (400), session.connector_validation_session_not_found
+// Throws LogtoError session.insufficient_info (400), connector.unexpected_type (400),
+// session.invalid_connector_id (422),
+// session.connector_validation_session_not_found
 // (400), connector.* (the connector's refusals).
 import { z } from 'zod';
 import { findUserByIdentifier } from '../../storage/repos/users.ts';
 import { LogtoError } from '../errors.ts';
 import type { Keyring } from '../../crypto/keyring.ts';
-import type { SocialConnector, SocialSession, SocialUserInfo } from '../social/types.ts';
+import type { SocialConnector, SocialConnectors, SocialSession, SocialUserInfo } from '../social/types.ts';
 import type { Queryable } from '../../storage/db.ts';
 import { normalizeIdentifier, type NewUserFields, type StagedSocialIdentity, type VerificationMethod } from './types.ts';
 
@@ -96,17 +98,34 @@ export function providerIdentifiers(info: SocialUserInfo): { email?: string; pho
   };
 }
 
+/** The social connector an authorization starts with (E9, A4): 400 connector.unexpected_type for
+ *  an Email or SMS one, `unknown` (the API's own code) for none. */
+export async function authorizingConnector(connectors: SocialConnectors, connectorId: string, unknown: () => LogtoError): Promise<SocialConnector> {
+  const connector = await connectors.find(connectorId);
+  if (connector) return connector;
+  if (await connectors.isNonSocial(connectorId)) throw new LogtoError('connector.unexpected_type');
+  throw unknown();
+}
+
+/** The social connector a callback is verified with (E10, A5): 422 session.invalid_connector_id for none. */
+export async function verifyingConnector(connectors: SocialConnectors, connectorId: string): Promise<SocialConnector> {
+  const connector = await connectors.find(connectorId);
+  if (!connector) throw new LogtoError('session.invalid_connector_id', { connectorId });
+  return connector;
+}
+
 const sealSession = (keyring: Keyring, session: SocialSession) => keyring.encrypt(JSON.stringify(session));
 const openSession = (keyring: Keyring, sealed: string): SocialSession => SocialSessionSchema.parse(JSON.parse(keyring.decrypt(sealed)));
 
 /** E9 / A4: a new unverified record and the URI to send the user to. */
 export async function startSocialRecord(
   keyring: Keyring,
-  connector: SocialConnector,
+  findConnector: () => Promise<SocialConnector>,
   id: string,
   input: { state: string; redirectUri: string },
 ): Promise<{ record: SocialRecord; authorizationUri: string }> {
   if (!input.state || !input.redirectUri) throw new LogtoError('session.insufficient_info');
+  const connector = await findConnector();
   const { uri, session } = await connector.authorizationUri(input);
   return { record: { id, type: 'Social', connectorId: connector.id, session: sealSession(keyring, session), verified: false }, authorizationUri: uri };
 }
