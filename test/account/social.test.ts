@@ -165,6 +165,10 @@ describe('M9 POST /api/my-account/identities', () => {
     const taken = await accountSocialVerified(suite, user.accessToken, world, account);
     expect(outcome(await suite.account('POST', M9, user.accessToken, { newIdentifierVerificationRecordId: taken }, header))).toEqual([422, 'user.identity_already_in_use']);
     expect(await identitiesOf(user.id)).toEqual({});
+    // Another user's account is 422 first, even for a user that has an account of that target already.
+    const own = await accountSocialVerified(suite, user.accessToken, world, world.account());
+    expect((await suite.account('POST', M9, user.accessToken, { newIdentifierVerificationRecordId: own }, header)).status).toBe(204);
+    expect(outcome(await suite.account('POST', M9, user.accessToken, { newIdentifierVerificationRecordId: taken }, header))).toEqual([422, 'user.identity_already_in_use']);
     // The same user: its own account again, or another account of the same target.
     expect(outcome(await suite.account('POST', M9, owner.accessToken, { newIdentifierVerificationRecordId: owned }, ownerHeader))).toEqual([400, 'user.identity_already_in_use']);
     const second = await accountSocialVerified(suite, owner.accessToken, world, world.account());
