@@ -54,7 +54,7 @@ export async function registerOpenApi(app: FastifyInstance, version: string) {
         { name: 'applications', description: 'Management API: applications (OAuth clients, OTP API callers)' },
         { name: 'users', description: 'Management API: users' },
         { name: 'sign-in experience', description: 'Management API: the settings the sign-in flow obeys' },
-        { name: 'connectors', description: 'Management API: email and SMS connectors' },
+        { name: 'connectors', description: 'Management API: email, SMS and social connectors' },
         { name: 'sso connectors', description: 'Management API: enterprise SSO connectors (OIDC, SAML)' },
         { name: 'roles', description: 'Management API: machine-to-machine roles and the applications holding them' },
         { name: 'experience', description: 'Experience API: headless sign-in, registration and password reset' },

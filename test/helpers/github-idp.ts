@@ -28,6 +28,8 @@ export interface GithubUser {
   /** The public email of /user (GitHub does not say whether it is verified). */
   email?: string;
   emails: GithubEmail[];
+  /** More /user fields (for the generic OAuth 2.0 connector's profile map). */
+  extra?: Record<string, unknown>;
 }
 
 export interface GithubMisbehaviour {
@@ -110,7 +112,8 @@ export async function startGithubIdp(): Promise<GithubIdp> {
     const token = /^Bearer (.+)$/i.exec(String(req.headers.authorization ?? ''))?.[1];
     const user = token ? users.get(tokens.get(token) ?? -1) : undefined;
     if (!user) return json(res, 401, { message: 'Bad credentials' });
-    const { emails, ...profile } = user;
+    const { emails, extra, ...fields } = user;
+    const profile = { ...fields, ...extra };
     if (path === '/user/emails') return json(res, 200, emails.map((e) => ({ ...e, visibility: e.primary ? 'public' : null })));
     if (misbehaviour?.huge) return json(res, 200, { ...profile, padding: 'x'.repeat(misbehaviour.huge) });
     return json(res, 200, profile);

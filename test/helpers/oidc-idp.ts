@@ -33,12 +33,14 @@ export interface IdpClient {
 }
 
 /** How the next ID tokens are spoiled (each field replaces that claim; `expired` moves exp and iat an
- *  hour back; `foreignKey` signs with a key the IdP does not publish). */
+ *  hour back, `expiredSecondsAgo` puts exp that many seconds in the past; `foreignKey` signs with a key
+ *  the IdP does not publish). */
 export interface Misbehaviour {
   aud?: string;
   iss?: string;
   nonce?: string;
   expired?: boolean;
+  expiredSecondsAgo?: number;
   foreignKey?: boolean;
 }
 
@@ -137,9 +139,10 @@ export async function startOidcIdp(): Promise<OidcIdp> {
     if (how.aud !== undefined) claims.aud = how.aud;
     if (how.iss !== undefined) claims.iss = how.iss;
     if (how.nonce !== undefined) claims.nonce = how.nonce;
-    if (how.expired) {
+    const ago = how.expired ? 3600 : how.expiredSecondsAgo;
+    if (ago !== undefined) {
       const now = Math.floor(Date.now() / 1000);
-      Object.assign(claims, { iat: now - 7200, exp: now - 3600 });
+      Object.assign(claims, { iat: now - ago - 600, exp: now - ago });
     }
     const key: CryptoKey = how.foreignKey ? foreign.privateKey : privateKey;
     return new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid }).sign(key);

@@ -60,9 +60,11 @@ describe('connector factories', () => {
     expect(res.status).toBe(200);
     expect(res.body.map((f: { id: string }) => f.id)).toEqual([
       'simple-mail-transfer-protocol', 'twilio-short-message-service', 'verity-sms-webhook', 'verity-outbox-email', 'verity-outbox-sms',
+      'oidc', 'oauth2', 'google-universal', 'github-universal',
     ]);
     for (const f of res.body) {
-      expect(f).toMatchObject({ isDemo: false, name: { en: expect.any(String) }, description: { en: expect.any(String) }, platform: null });
+      const platform = f.type === 'Social' ? 'Universal' : null;
+      expect(f).toMatchObject({ isDemo: false, name: { en: expect.any(String) }, description: { en: expect.any(String) }, platform });
       expect(f.logo).toMatch(/^data:image\/svg\+xml;base64,/);
       expect(typeof f.readme).toBe('string');
     }

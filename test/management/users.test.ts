@@ -291,11 +291,13 @@ describe('OpenAPI', () => {
       Object.entries(m).filter(([, op]) => op.tags?.includes('users')).map(([method]) => `${method.toUpperCase()} ${p}`),
     );
     expect(ops.sort()).toEqual([
-      'DELETE /api/users/{userId}', 'DELETE /api/users/{userId}/mfa-verifications/{verificationId}', 'GET /api/users',
-      'GET /api/users/{userId}', 'GET /api/users/{userId}/has-password', 'GET /api/users/{userId}/mfa-verifications',
-      'PATCH /api/users/{userId}', 'PATCH /api/users/{userId}/custom-data', 'PATCH /api/users/{userId}/is-suspended',
-      'PATCH /api/users/{userId}/password', 'PATCH /api/users/{userId}/profile', 'POST /api/users',
+      'DELETE /api/users/{userId}', 'DELETE /api/users/{userId}/identities/{target}',
+      'DELETE /api/users/{userId}/mfa-verifications/{verificationId}', 'GET /api/users', 'GET /api/users/{userId}',
+      'GET /api/users/{userId}/has-password', 'GET /api/users/{userId}/mfa-verifications', 'PATCH /api/users/{userId}',
+      'PATCH /api/users/{userId}/custom-data', 'PATCH /api/users/{userId}/is-suspended', 'PATCH /api/users/{userId}/password',
+      'PATCH /api/users/{userId}/profile', 'POST /api/users', 'POST /api/users/{userId}/identities',
       'POST /api/users/{userId}/mfa-verifications', 'POST /api/users/{userId}/password/verify',
+      'PUT /api/users/{userId}/identities/{target}',
     ]);
     expect(doc.paths['/api/users'].post.security).toEqual([{ ManagementApi: ['all'] }]);
   });

@@ -103,4 +103,23 @@ describe('OIDC social connector', () => {
       expect((await good.connector.userInfo(good.session, good.params)).id).toBe(verified.sub);
     });
   });
+
+  it('tolerates clock skew up to the configured bound, not beyond', async () => {
+    // The ID token expired 30 s ago: within a 60 s skew it is accepted, with none it is refused.
+    const lenient = socialConnectorsOf(t, { clockSkewSeconds: 60 });
+    const strict = socialConnectorsOf(t, { clockSkewSeconds: 0 });
+    idp.misbehave({ expiredSecondsAgo: 30 });
+    try {
+      for (const [store, accepted] of [[lenient, true], [strict, false]] as const) {
+        const connector = await found(store, connectorId);
+        const { uri, session } = await connector.authorizationUri({ state: newState(), redirectUri: REDIRECT_URI });
+        const { params } = await idp.login(uri, verified.sub);
+        const result = connector.userInfo(session, params);
+        if (accepted) expect((await result).id).toBe(verified.sub);
+        else await expect(result).rejects.toMatchObject({ code: 'connector.social_auth_code_invalid' });
+      }
+    } finally {
+      idp.misbehave(null);
+    }
+  });
 });

@@ -37,6 +37,9 @@ export type AuditKey =
   // Verity's own: an operator binds or removes a user's MFA factor (Management API U10, U11).
   | 'User.MfaVerification.Create'
   | 'User.MfaVerification.Delete'
+  // Verity's own: an operator links or unlinks a user's social identity (Management API identities routes).
+  | 'User.Identity.Create'
+  | 'User.Identity.Delete'
   // Verity's own: the Account API's verification attempts (`Account.Verification.<method>.<action>`)
   // and the signed-in user's changes to its own account (`Account.<field>.<action>`).
   | `Account.${string}`;

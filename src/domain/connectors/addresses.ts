@@ -1,5 +1,5 @@
 // Owns checking the addresses a connector config names (webhook URL, Twilio base URL, SMTP host, OAuth2
-// token URL) against the egress policy when the config is given: through the Management API (C1, C4, C6)
+// token URL, the endpoints a social connector's server side calls) against the egress policy when the config is given: through the Management API (C1, C4, C6)
 // and from the environment at start (configured.ts). The connection is checked again when it is made
 // (net/egress.ts); this turns a refused address into a clear 400 or start-up message instead of failed sends.
 import { EgressError, type Egress } from '../../net/egress.ts';
@@ -25,6 +25,20 @@ function checksOf(egress: Pick<Egress, 'checkUrl' | 'checkHost'>, factoryId: str
       const host = text(config.host);
       const auth = config.auth as Json | undefined;
       return [...(host ? [{ field: 'host', run: () => egress.checkHost(host) }] : []), ...url('auth.accessUrl', auth?.accessUrl)];
+    }
+    case 'oidc':
+    case 'oauth2':
+    case 'google-universal':
+    case 'github-universal': {
+      // The server calls these; the authorization endpoint is the browser's.
+      const verification = config.idTokenVerificationConfig as Json | undefined;
+      return [
+        ...url('issuer', config.issuer),
+        ...url('tokenEndpoint', config.tokenEndpoint),
+        ...url('userInfoEndpoint', config.userInfoEndpoint),
+        ...url('userEmailsEndpoint', config.userEmailsEndpoint),
+        ...url('idTokenVerificationConfig.jwksUri', verification?.jwksUri),
+      ];
     }
     default:
       return [];

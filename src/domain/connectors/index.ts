@@ -1,15 +1,17 @@
-// Use cases of the connectors API (management-core-api.md §5, C1–C5) and the factory list.
+// Use cases of the connectors API (management-core-api.md §5, C1–C5) and the factory list; the rules
+// only Social connectors have are in social-rules.ts.
 // Throws LogtoError entity.not_found (404), connector.not_found_with_connector_id (422),
 // connector.invalid_config (also for an address the egress policy refuses), connector.can_not_modify_target,
 // connector.cannot_overwrite_metadata_for_non_standard_connector (400),
-// connector.invalid_type_for_syncing_profile, connector.id_already_exists (422).
+// connector.invalid_type_for_syncing_profile, connector.id_already_exists (422), and social-rules.ts's.
 import { randomString, type Keyring } from '../../crypto/keyring.ts';
-import type { Db } from '../../storage/db.ts';
+import type { Db, Queryable } from '../../storage/db.ts';
 import {
   deleteConnectorRow,
   findConnectorRow,
   insertConnector,
   listConnectorRows,
+  lockSocialCreation,
   updateConnectorRow,
   type ConnectorRow,
 } from '../../storage/repos/connectors.ts';
@@ -20,6 +22,7 @@ import { LogtoError } from '../errors.ts';
 import { checkConfigAddresses } from './addresses.ts';
 import { cleanDeep, openConfig, sealConfig, validateConfig, type Json } from './config.ts';
 import { factories, findFactory, type ConnectorFactory } from './factories.ts';
+import { checkSocialCreation, checkStandardUpdate, instanceMetadata, removeUnavailableSocialTargets } from './social-rules.ts';
 
 export interface ConnectorDeps {
   db: Db;
@@ -75,7 +78,7 @@ function toConnector(deps: ConnectorDeps, row: ConnectorRow): Connector {
   const factory = findFactory(row.connector_id);
   if (!factory) throw new LogtoError('entity.not_found');
   return {
-    ...factory.metadata,
+    ...instanceMetadata(factory.metadata, row.metadata),
     id: row.id,
     connectorId: row.connector_id,
     syncProfile: row.sync_profile,
@@ -84,26 +87,39 @@ function toConnector(deps: ConnectorDeps, row: ConnectorRow): Connector {
   };
 }
 
-/** C1: an Email or SMS connector replaces the existing one of its type. */
+/** C1: an Email or SMS connector replaces the existing one of its type; Social ones may be several. */
 export async function createConnector(deps: ConnectorDeps, input: CreateConnectorInput): Promise<Connector> {
   const factory = findFactory(input.connectorId);
   if (!factory || factory.metadata.isDemo) throw new LogtoError('connector.not_found_with_connector_id');
+  const metadata = input.metadata === undefined ? undefined : cleanDeep(input.metadata);
+  if (factory.metadata.type === 'Social') await checkSocialCreation(deps.db, factory, metadata);
+  else if (input.syncProfile) throw new LogtoError('connector.invalid_type_for_syncing_profile');
   const config = cleanDeep(input.config ?? {});
   validateConfig(deps, factory, config);
   await checkConfigAddresses(deps.egress, factory.metadata.id, config);
   const id = input.id ?? newConnectorId();
   const clash = input.id ? await findConnectorRow(deps.db, id) : null;
   if (clash && clash.type !== factory.metadata.type) throw new LogtoError('connector.id_already_exists');
-  try {
-    const row = await insertConnector(deps.db, {
+  const insert = (q: Queryable) =>
+    insertConnector(q, {
       id,
       connector_id: factory.metadata.id,
       type: factory.metadata.type,
       sync_profile: input.syncProfile ?? false,
       config: sealConfig(deps.keyring, config),
-      metadata: cleanDeep(input.metadata ?? {}),
+      metadata: metadata ?? {},
       created_at: deps.clock.now(),
     });
+  try {
+    // Social: checked again under a lock with the insert, so concurrent creations cannot both pass.
+    const row =
+      factory.metadata.type === 'Social'
+        ? await deps.db.tx(async (q) => {
+            await lockSocialCreation(q);
+            await checkSocialCreation(q, factory, metadata);
+            return insert(q);
+          })
+        : await insert(deps.db);
     deps.senders?.invalidate();
     return toConnector(deps, row);
   } catch (error) {
@@ -135,7 +151,8 @@ export async function updateConnector(deps: ConnectorDeps, id: string, input: Up
   if (!factory) throw new LogtoError('entity.not_found');
   if (input.syncProfile && factory.metadata.type !== 'Social') throw new LogtoError('connector.invalid_type_for_syncing_profile');
   const metadata = input.metadata === undefined ? undefined : cleanDeep(input.metadata);
-  if (metadata && !factory.metadata.isStandard) {
+  if (factory.metadata.isStandard) checkStandardUpdate(row, metadata);
+  else if (metadata) {
     if (metadata.target !== undefined && metadata.target !== factory.metadata.target) throw new LogtoError('connector.can_not_modify_target');
     if (['name', 'logo', 'logoDark'].some((k) => metadata[k] !== undefined))
       throw new LogtoError('connector.cannot_overwrite_metadata_for_non_standard_connector');
@@ -157,8 +174,13 @@ export async function updateConnector(deps: ConnectorDeps, id: string, input: Up
   return toConnector(deps, updated);
 }
 
-/** C5. Throws entity.not_found. */
+/** C5; a Social connector's target leaves the sign-in experience with the last connector serving it.
+ *  Throws entity.not_found. */
 export async function deleteConnector(deps: ConnectorDeps, id: string): Promise<void> {
-  if (!(await deleteConnectorRow(deps.db, id))) throw new LogtoError('entity.not_found');
+  await deps.db.tx(async (q) => {
+    const row = await findConnectorRow(q, id);
+    if (!row || !(await deleteConnectorRow(q, id))) throw new LogtoError('entity.not_found');
+    if (row.type === 'Social') await removeUnavailableSocialTargets(q);
+  });
   deps.senders?.invalidate();
 }

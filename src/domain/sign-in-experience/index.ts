@@ -2,6 +2,7 @@
 // Experience API runs on) and update it. Throws LogtoError entity.not_exists_with_id (404) when
 // the `default` row is missing, and the sign_in_experiences.* rule codes (rules.ts). Reads are
 // cached in process until the row changes in any process (storage/cache.ts).
+import { socialTargets } from '../connectors/social-rules.ts';
 import { cached } from '../../storage/cache.ts';
 import type { Db } from '../../storage/db.ts';
 import { connectorTypes } from '../../storage/repos/connectors.ts';
@@ -59,8 +60,11 @@ export async function updateSignInExperience(deps: SignInExperienceDeps, patch: 
     if (patch.signIn) validateSignIn(patch.signIn, patch.signUp ?? stored.signUp);
     if (patch.mfa) validateMfa(patch.mfa);
     const write: SignInExperiencePatch = { ...patch };
-    // A target is kept only when a Social connector serves it; Verity has no social factory yet.
-    if (patch.socialSignInConnectorTargets) write.socialSignInConnectorTargets = patch.socialSignInConnectorTargets.filter(() => false);
+    // A target is kept only when a Social connector serves it.
+    if (patch.socialSignInConnectorTargets) {
+      const served = await socialTargets(q);
+      write.socialSignInConnectorTargets = patch.socialSignInConnectorTargets.filter((target) => served.has(target));
+    }
     await updateSignInExperienceRow(q, DEFAULT_ID, write);
   });
   return findSignInExperience(deps);

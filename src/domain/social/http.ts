@@ -54,8 +54,11 @@ export function providerError(error: unknown): LogtoError {
   const egress = egressCause(error);
   if (egress) return general(`identity provider: ${egress.message}`);
   const code = (error as { code?: unknown }).code;
-  if (typeof code === 'string' && NONSENSE.has(code)) return general(`identity provider: ${(error as Error).message}`);
-  return codeInvalid(error instanceof Error ? error.message : 'the provider refused the authorization');
+  const message = error instanceof Error ? error.message : 'request failed';
+  // openid-client's own codes (OAUTH_*, jose's ERR_JW*) name a refusal or a failed check, but for the
+  // few that mean nonsense; anything else is not the provider refusing.
+  const refusal = typeof code === 'string' && (code.startsWith('OAUTH_') || code.startsWith('ERR_JW')) && !NONSENSE.has(code);
+  return refusal ? codeInvalid(message) : general(`identity provider: ${message}`);
 }
 
 /** Runs a step of talking to the provider, mapping its failures with providerError. */

@@ -12,12 +12,21 @@ import {
   updateConnector,
   type ConnectorDeps,
 } from '../../domain/connectors/index.ts';
+import { factories } from '../../domain/connectors/factories.ts';
 import { sendTestMessage } from '../../domain/connectors/test-send.ts';
 import { LogtoErrorBody, managementErrors, managementSecurity } from './schemas.ts';
 
 const tags = ['connectors'];
 const I18n = z.record(z.string(), z.string());
 const Json = z.record(z.string(), z.unknown());
+
+/** A request's `config`: validated by its factory's guard in the domain (the factory is known only there);
+ *  the document shows every factory's config schema, titled by factory id. */
+const factoryConfigs = factories.map(({ metadata, configGuard }) => {
+  const { $schema: _drop, ...schema } = z.toJSONSchema(configGuard, { io: 'input', unrepresentable: 'any' });
+  return { title: metadata.id, ...schema };
+});
+const Config = Json.meta({ description: "The factory's config (one of these, by factory id)", anyOf: factoryConfigs });
 
 const ConnectorFactory = z
   .object({
@@ -58,14 +67,14 @@ const Metadata = z.object({
 const CreateConnectorRequest = z
   .object({
     connectorId: z.string().min(1).max(128),
-    config: Json.optional(),
+    config: Config.optional(),
     metadata: Metadata.optional(),
     syncProfile: z.boolean().optional(),
     id: z.string().min(1).max(128).optional(),
   })
   .describe('CreateConnectorRequest');
 const UpdateConnectorRequest = z
-  .object({ config: Json.optional(), metadata: Metadata.optional(), syncProfile: z.boolean().optional() })
+  .object({ config: Config.optional(), metadata: Metadata.optional(), syncProfile: z.boolean().optional() })
   .describe('UpdateConnectorRequest');
 const TestConnectorRequest = z
   .object({ config: Json, phone: z.string().regex(/^\d+$/).optional(), email: z.string().regex(/^\S+@\S+\.\S+$/).optional() })

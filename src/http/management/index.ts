@@ -9,6 +9,8 @@ import { roleRoutes } from './roles.ts';
 import { verificationCodeRoutes } from './verification-codes.ts';
 import { userRoutes } from './users.ts';
 import { userMfaRoutes } from './user-mfa.ts';
+import { userIdentityRoutes } from './user-identities.ts';
+import type { SocialConnectors } from '../../domain/social/types.ts';
 import { connectorRoutes } from './connectors.ts';
 import { ssoConnectorRoutes } from './sso-connectors.ts';
 import { signInExperienceRoutes } from './sign-in-experience.ts';
@@ -16,7 +18,7 @@ import { logRoutes } from './logs.ts';
 import { accountCenterRoutes } from './account-center.ts';
 
 export function managementRoutes(
-  deps: ManagementCodeDeps & ManagementAuthDeps & { mode: 'development' | 'production'; dataDir: string; egress: Egress },
+  deps: ManagementCodeDeps & ManagementAuthDeps & { mode: 'development' | 'production'; dataDir: string; egress: Egress; social: SocialConnectors },
 ) {
   return async (app: FastifyInstance) => {
     // onRequest: authentication is decided before the body is read or validated.
@@ -29,6 +31,7 @@ export function managementRoutes(
     // --- users ---
     await app.register(userRoutes(deps));
     await app.register(userMfaRoutes(deps));
+    await app.register(userIdentityRoutes(deps));
     // --- sign-in experience and connectors ---
     await app.register(signInExperienceRoutes(deps));
     await app.register(connectorRoutes(deps));

@@ -29,7 +29,7 @@ const Profile = z
     address: z.object({ formatted: s, streetAddress: s, locality: s, region: s, postalCode: s, country: s }).optional(),
   })
   .describe('UserProfile');
-const User = z
+export const User = z
   .object({
     id: z.string(),
     username: z.string().nullable(),

@@ -32,6 +32,15 @@ export async function insertConnector(q: Queryable, row: ConnectorRow): Promise<
   return rows[0]!;
 }
 
+/** Advisory lock key serialising Social connector creations (src/oidc/keys.ts uses another). */
+const SOCIAL_CREATION_LOCK = 0x5e_c1a1;
+
+/** Serialises Social connector creations until the transaction ends: C1's rules for them (one instance
+ *  of a non-standard factory, one connector per target and platform) span rows no index can hold. */
+export async function lockSocialCreation(q: Queryable): Promise<void> {
+  await q.query('SELECT pg_advisory_xact_lock($1)', [SOCIAL_CREATION_LOCK]);
+}
+
 export function listConnectorRows(q: Queryable): Promise<ConnectorRow[]> {
   return q.query<ConnectorRow>('SELECT * FROM connectors ORDER BY created_at, id');
 }
