@@ -60,6 +60,18 @@ describe('social registration and sign-in', () => {
     expect(rows[3]).toMatchObject({ method: 'Social', user_id: sub, identifier: { type: 'social', value: world.target } });
   });
 
+  it('a sign-in that finds no user switches to Register (E2) and registers with the same record', async () => {
+    await x.settings(OPEN_SIGN_UP);
+    const account = world.account({ email: `switch.${x.unique()}@idp.test`, email_verified: true });
+    const s = await x.session('SignIn');
+    const verificationId = await socialVerified(s, world, account);
+    expect(await s.call('POST', E3, { verificationId })).toMatchObject({ status: 404, body: { code: 'user.identity_not_exist' } });
+    expect((await s.call('PUT', '/api/experience/interaction-event', { interactionEvent: 'Register' })).status).toBe(204);
+    expect((await s.call('POST', E3, { verificationId })).status).toBe(201);
+    const { sub } = await submitted(s);
+    expect((await userRow(sub)).identities[world.target]).toMatchObject({ userId: account.sub });
+  });
+
   it('asks for the mandatory profile first: 422 user.missing_profile, then 201 with the username staged', async () => {
     await x.settings({ signUp: { identifiers: ['username'], password: true, verify: false } });
     const s = await x.session('Register');
