@@ -116,6 +116,19 @@ describe('E10 POST /api/experience/verification/social/{connectorId}/verify', ()
     expect(await verifySocial(s, world.connectorId, verificationId, params)).toEqual({ status: 200, body: { verificationId } });
   });
 
+  it("connector.* from the connector: an ID token for another audience is 401 connector.social_auth_code_invalid", async () => {
+    const s = await x.session('SignIn');
+    const first = await authorized(s, world, world.account());
+    world.idp.misbehave({ aud: 'someone-else' });
+    try {
+      expect(await verifySocial(s, world.connectorId, first.verificationId, first.params)).toMatchObject(err(401, 'connector.social_auth_code_invalid'));
+    } finally {
+      world.idp.misbehave(null);
+    }
+    const next = await authorized(s, world, world.account());
+    expect((await verifySocial(s, world.connectorId, next.verificationId, next.params)).status).toBe(200);
+  });
+
   it('single use: a replayed callback is 400 session.connector_validation_session_not_found, a reused code 401', async () => {
     const s = await x.session('SignIn');
     const { verificationId, params } = await authorized(s, world, world.account());
