@@ -6,6 +6,7 @@
 // session.not_supported_for_forgot_password (422), session.verification_failed (400),
 // user.user_not_exist (404), user.suspended (401), session.identity_conflict (409),
 // user.missing_profile (422), user.*_already_in_use (422), session.interaction_not_found (404).
+// A Social record's SignIn (user.identity_not_exist, linkSocialIdentity) is social-identify.ts's.
 import * as users from '../../storage/repos/users.ts';
 import type { Queryable } from '../../storage/db.ts';
 import { LogtoError } from '../errors.ts';
@@ -18,7 +19,7 @@ import { audited, type Carry } from './audit.ts';
 import type { ExperienceDeps } from './deps.ts';
 import { eventAllowed } from './interaction.ts';
 import { missingProfile } from './profile-rules.ts';
-import { identifyBySocial, socialAuditIdentifier, stagedIdentityFields } from './social-identify.ts';
+import { identifyBySocial, newUserIdentities, socialAuditIdentifier } from './social-identify.ts';
 import { recordById, withoutRecord, type ExperienceState } from './state.ts';
 import { changeExperience, loadSnapshot, takeReadUser, updateExperience, type InteractionContext, type Snapshot } from './store.ts';
 
@@ -106,7 +107,7 @@ async function register(
     if (missing.length) throw new LogtoError('user.missing_profile', { missingProfile: missing });
     const userId = await insertNewUser(deps, q, fields);
     const next = record ? withoutRecord(state, record.id) : state;
-    const registeredWith = registrationAuthentications(record, { id: userId, username: fields.username ?? null, ...fields, ...stagedIdentityFields({ identities: {} }, fields) });
+    const registeredWith = registrationAuthentications(record, { id: userId, username: fields.username ?? null, ...fields, identities: newUserIdentities(fields) });
     return { state: { ...next, userId, profile: {}, ...(registeredWith.length ? { registeredWith } : {}) }, result: { created: true, userId } };
   });
 }
@@ -146,7 +147,7 @@ async function insertNewUser(
         password_hash: fields.passwordHash,
         name: fields.name,
         avatar: fields.avatar,
-        ...stagedIdentityFields({ identities: {} }, fields),
+        identities: newUserIdentities(fields),
         application_id: null,
       },
       deps.clock.now(),

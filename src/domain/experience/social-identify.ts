@@ -123,8 +123,11 @@ export async function socialProfileFields(
   return unstaged(state.profile, fields);
 }
 
+/** E3 Register: the new user's users.identities (undefined: none). */
+export const newUserIdentities = (fields: Pick<Profile, 'socialIdentity'>) => stagedIdentityFields({ identities: {} }, fields).identities;
+
 /** E4: the users.identities the user gets with a staged social identity (its others kept). */
-export function stagedIdentityFields(user: Pick<UserRow, 'identities'>, profile: Profile): Pick<UserFields, 'identities'> {
+export function stagedIdentityFields(user: Pick<UserRow, 'identities'>, profile: Pick<Profile, 'socialIdentity'>): Pick<UserFields, 'identities'> {
   const staged = profile.socialIdentity;
   if (!staged) return {};
   const { target, identity } = identityOf(staged);

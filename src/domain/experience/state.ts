@@ -16,7 +16,7 @@ export const Profile = z.object({
   passwordHash: z.string().optional(),
   name: z.string().optional(),
   avatar: z.string().optional(),
-  /** A social identity to link (E3 linkSocialIdentity, E24 `social`; experience/social-profile.ts). */
+  /** A social identity to link (E3 linkSocialIdentity, E24 `social`; experience/social-identify.ts). */
   socialIdentity: z.object({ target: z.string(), userInfo: SocialUserInfoSchema }).optional(),
 });
 export type Profile = z.infer<typeof Profile>;

@@ -1,19 +1,19 @@
 // Verification method Social (Experience E9/E10, Account A4/A5): a social connector's authorization.
 // The record keeps the connector session (state, PKCE verifier, nonce, redirect URI; sealed with the
-// keyring, as it holds the PKCE verifier) from the authorization URI until the callback uses it, once: verifying replaces the session by the
-// provider's user (domain/social/types.ts: email / phone only when the provider verified them), and
-// the connector's target and syncProfile as they were then. A callback with no session left (a
-// replay) is session.connector_validation_session_not_found; a refused callback keeps the session.
+// keyring, as it holds the PKCE verifier) from the authorization URI until the callback uses it,
+// once: verifying replaces the session by the provider's user (domain/social/types.ts: email / phone
+// only when the provider verified them), and the connector's target and syncProfile as they were
+// then. A callback with no session left (a replay) is session.connector_validation_session_not_found;
+// a refused callback keeps the session.
 // Throws LogtoError session.insufficient_info (400), connector.unexpected_type (400),
-// session.invalid_connector_id (422),
-// session.connector_validation_session_not_found
-// (400), connector.* (the connector's refusals).
+// session.invalid_connector_id (422), session.connector_validation_session_not_found (400),
+// connector.* (the connector's refusals).
 import { z } from 'zod';
+import type { Keyring } from '../../crypto/keyring.ts';
+import type { Queryable } from '../../storage/db.ts';
 import { findUserByIdentifier } from '../../storage/repos/users.ts';
 import { LogtoError } from '../errors.ts';
-import type { Keyring } from '../../crypto/keyring.ts';
 import type { SocialConnector, SocialConnectors, SocialSession, SocialUserInfo } from '../social/types.ts';
-import type { Queryable } from '../../storage/db.ts';
 import { normalizeIdentifier, type NewUserFields, type StagedSocialIdentity, type VerificationMethod } from './types.ts';
 
 const SocialSessionSchema = z.object({
@@ -70,7 +70,8 @@ export const socialMethod: VerificationMethod<SocialRecord> = {
   // RFC 8176 `fed`: the user signed in through a federated identity provider.
   authentication: (record, user) =>
     isVerifiedSocial(record) && (record.userId === user.id || user.identities?.[record.target]?.userId === record.userInfo.id)
-      ? { amr: ['fed'], factor: `social:${record.target}:${record.userInfo.id}` } : undefined,
+      ? { amr: ['fed'], factor: `social:${record.target}:${record.userInfo.id}` }
+      : undefined,
 };
 
 /** What a verified record gives a user who has none of it yet: the identity, name, avatar, and the
