@@ -25,6 +25,8 @@ export interface IdpAccount {
   picture?: string;
   phone_number?: string;
   phone_number_verified?: boolean;
+  /** Any other claim (released when its scope below is granted). */
+  [claim: string]: unknown;
 }
 
 export interface IdpClient {
@@ -42,6 +44,8 @@ export interface Misbehaviour {
   expired?: boolean;
   expiredSecondsAgo?: number;
   foreignKey?: boolean;
+  /** The token response carries this many more bytes (a field `padding`), the ID token untouched. */
+  padTokenResponse?: number;
 }
 
 export interface OidcIdp {
@@ -118,7 +122,7 @@ export async function startOidcIdp(): Promise<OidcIdp> {
     claims: {
       openid: ['sub'],
       email: ['email', 'email_verified'],
-      profile: ['name', 'picture'],
+      profile: ['name', 'picture', 'given_name', 'family_name', 'preferred_username', 'locale'],
       phone: ['phone_number', 'phone_number_verified'],
     },
     // The profile goes into the ID token, as Google's does.
@@ -152,8 +156,10 @@ export async function startOidcIdp(): Promise<OidcIdp> {
     counts.set(ctx.path, (counts.get(ctx.path) ?? 0) + 1);
     await next();
     const body = ctx.body as { id_token?: unknown } | undefined;
-    if (misbehaviour && ctx.path === '/token' && ctx.status === 200 && body && typeof body.id_token === 'string')
-      ctx.body = { ...body, id_token: await spoil(body.id_token, misbehaviour) };
+    if (!misbehaviour || ctx.path !== '/token' || ctx.status !== 200 || !body || typeof body.id_token !== 'string') return;
+    const { padTokenResponse, ...claims } = misbehaviour;
+    const idToken = Object.values(claims).some((v) => v !== undefined) ? await spoil(body.id_token, claims) : body.id_token;
+    ctx.body = { ...body, id_token: idToken, ...(padTokenResponse ? { padding: 'x'.repeat(padTokenResponse) } : {}) };
   });
 
   /** GET /interaction/:uid?sub=…: signs in as `sub` and grants what was asked. */

@@ -2,7 +2,7 @@
 // way the Experience and Account APIs do (domain/social/store.ts), with the test app's egress.
 import crypto from 'node:crypto';
 import { createSocialConnectors } from '../../src/domain/social/store.ts';
-import type { SocialConnector, SocialConnectors } from '../../src/domain/social/types.ts';
+import type { SocialConnector, SocialConnectors, SocialSession } from '../../src/domain/social/types.ts';
 import type { TestApp } from './app.ts';
 import { managementCall } from './tokens.ts';
 
@@ -42,4 +42,17 @@ export async function found(connectors: SocialConnectors, id: string): Promise<S
   const connector = await connectors.find(id);
   if (!connector) throw new Error(`no social connector ${id}`);
   return connector;
+}
+
+/** One whole authorization up to the callback: the connector's URI, the login `login` plays at the IdP,
+ *  and the parameters the IdP sent back. */
+export async function authorizeAt(
+  connectors: SocialConnectors,
+  connectorId: string,
+  login: (uri: string) => Promise<{ params: Record<string, string> }>,
+): Promise<{ connector: SocialConnector; uri: URL; session: SocialSession; params: Record<string, string> }> {
+  const connector = await found(connectors, connectorId);
+  const { uri, session } = await connector.authorizationUri({ state: newState(), redirectUri: REDIRECT_URI });
+  const { params } = await login(uri);
+  return { connector, uri: new URL(uri), session, params };
 }

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { startGithubIdp, type GithubIdp, type GithubUser } from '../helpers/github-idp.ts';
 import { startOidcIdp, type OidcIdp } from '../helpers/oidc-idp.ts';
-import { createSocialConnector, found, newState, REDIRECT_URI, socialConnectorsOf } from '../helpers/social.ts';
+import { authorizeAt, createSocialConnector, found, newState, REDIRECT_URI, socialConnectorsOf } from '../helpers/social.ts';
 import { managementToken } from '../helpers/tokens.ts';
 
 const IDP_NAME = 'github-idp.test';
@@ -36,13 +36,9 @@ afterAll(async () => {
 });
 
 /** A GitHub authorization up to the callback, with these limits. */
-async function githubCallback(limits: Parameters<typeof socialConnectorsOf>[1] = {}) {
-  const connector = await found(socialConnectorsOf(t, limits), githubId);
-  const { uri, session } = await connector.authorizationUri({ state: newState(), redirectUri: REDIRECT_URI });
+const githubCallback = (limits: Parameters<typeof socialConnectorsOf>[1] = {}) =>
   // The browser reaches the IdP by its loopback address; only the server's requests go through egress.
-  const { params } = await gh.login(uri.replace(IDP_NAME, '127.0.0.1'), user.id);
-  return { connector, session, params };
-}
+  authorizeAt(socialConnectorsOf(t, limits), githubId, (uri) => gh.login(uri.replace(IDP_NAME, '127.0.0.1'), user.id));
 
 describe('social connectors and the egress policy', () => {
   it('never connects to an IdP whose name now resolves to a refused address', async () => {
@@ -89,5 +85,20 @@ describe('social connectors and the egress policy', () => {
     const start = (maxBytes: number) => found(socialConnectorsOf(t, { maxBytes }), oidcId).then((c) => c.authorizationUri({ state: newState(), redirectUri: REDIRECT_URI }));
     expect((await start(64 * 1024)).uri).toContain(`${oidc.issuer}/auth`);
     await expect(start(100)).rejects.toMatchObject({ code: 'connector.general', data: { message: expect.stringContaining('larger than') } });
+  });
+
+  it('sends openid-client’s requests (token, JWKS) through the same caps', async () => {
+    const account = oidc.addAccount({ email: 'o@egress.test', email_verified: true });
+    const run = async () => {
+      const { connector, session, params } = await authorizeAt(socialConnectorsOf(t, { maxBytes: 32 * 1024 }), oidcId, (uri) => oidc.login(uri, account.sub));
+      return connector.userInfo(session, params);
+    };
+    expect((await run()).email).toBe('o@egress.test');
+    oidc.misbehave({ padTokenResponse: 64 * 1024 });
+    try {
+      await expect(run()).rejects.toMatchObject({ code: 'connector.general', data: { message: expect.stringContaining('larger than') } });
+    } finally {
+      oidc.misbehave(null);
+    }
   });
 });

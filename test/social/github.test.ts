@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SocialConnectors } from '../../src/domain/social/types.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { startGithubIdp, type GithubIdp, type GithubUser } from '../helpers/github-idp.ts';
-import { createSocialConnector, found, newState, REDIRECT_URI, socialConnectorsOf } from '../helpers/social.ts';
+import { authorizeAt, createSocialConnector, newState, socialConnectorsOf } from '../helpers/social.ts';
 import { managementToken } from '../helpers/tokens.ts';
 
 let t: TestApp;
@@ -37,12 +37,7 @@ afterAll(async () => {
   await gh?.close();
 });
 
-async function authorize(user: GithubUser) {
-  const connector = await found(connectors, connectorId);
-  const { uri, session } = await connector.authorizationUri({ state: newState(), redirectUri: REDIRECT_URI });
-  const { params } = await gh.login(uri, user.id);
-  return { connector, uri: new URL(uri), session, params };
-}
+const authorize = (user: GithubUser) => authorizeAt(connectors, connectorId, (uri) => gh.login(uri, user.id));
 
 describe('GitHub social connector', () => {
   it('signs in with state and PKCE S256; the primary verified email back', async () => {

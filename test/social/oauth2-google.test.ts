@@ -6,7 +6,7 @@ import type { SocialConnectors } from '../../src/domain/social/types.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { startGithubIdp, type GithubIdp } from '../helpers/github-idp.ts';
 import { startOidcIdp, type OidcIdp } from '../helpers/oidc-idp.ts';
-import { createSocialConnector, found, newState, REDIRECT_URI, socialConnectorsOf } from '../helpers/social.ts';
+import { authorizeAt, createSocialConnector, found, REDIRECT_URI, socialConnectorsOf } from '../helpers/social.ts';
 import { managementToken } from '../helpers/tokens.ts';
 
 let t: TestApp;
@@ -41,12 +41,9 @@ describe('generic OAuth 2.0 connector', () => {
     const withFlag = await oauth2({ avatar: 'avatar_url', emailVerified: 'profile.verified' });
     const withoutFlag = await oauth2({ avatar: 'avatar_url' });
     const run = async (connectorId: string, userId: number) => {
-      const connector = await found(connectors, connectorId);
-      const { uri, session } = await connector.authorizationUri({ state: newState(), redirectUri: REDIRECT_URI });
-      const url = new URL(uri);
-      expect(url.searchParams.get('audience')).toBe('x');
-      expect(url.searchParams.get('code_challenge_method')).toBe('S256');
-      const { params } = await gh.login(uri, userId);
+      const { connector, uri, session, params } = await authorizeAt(connectors, connectorId, (u) => gh.login(u, userId));
+      expect(uri.searchParams.get('audience')).toBe('x');
+      expect(uri.searchParams.get('code_challenge_method')).toBe('S256');
       return connector.userInfo(session, params);
     };
     expect(await run(withFlag.id, verified.id)).toMatchObject({ id: String(verified.id), email: 'm@map.test', name: 'Map Ped' });
@@ -58,9 +55,7 @@ describe('generic OAuth 2.0 connector', () => {
   it('refuses a wrong state and a reused code', async () => {
     const user = gh.addUser({ login: 'again', emails: [] });
     const { id } = await oauth2({});
-    const connector = await found(connectors, id);
-    const { uri, session } = await connector.authorizationUri({ state: newState(), redirectUri: REDIRECT_URI });
-    const { params } = await gh.login(uri, user.id);
+    const { connector, session, params } = await authorizeAt(connectors, id, (uri) => gh.login(uri, user.id));
     await expect(connector.userInfo(session, { ...params, state: 'other' })).rejects.toMatchObject({ code: 'connector.social_auth_code_invalid' });
     expect((await connector.userInfo(session, params)).id).toBe(String(user.id));
     await expect(connector.userInfo(session, params)).rejects.toMatchObject({ code: 'connector.social_auth_code_invalid' });
@@ -74,14 +69,11 @@ describe('Google connector', () => {
     expect(target).toBe('google');
     const verified = idp.addAccount({ email: 'g@gmail.test', email_verified: true, name: 'Gee', picture: 'https://g.test/p.png' });
     const unverified = idp.addAccount({ email: 'h@gmail.test', email_verified: false });
-    const connector = await found(connectors, id);
     const run = async (sub: string) => {
-      const { uri, session } = await connector.authorizationUri({ state: newState(), redirectUri: REDIRECT_URI });
-      const url = new URL(uri);
-      expect(url.searchParams.get('scope')).toBe('openid profile email');
-      expect(url.searchParams.get('prompt')).toBe('consent');
-      expect(url.searchParams.get('nonce')).toBe(session.nonce);
-      const { params } = await idp.login(uri, sub);
+      const { connector, uri, session, params } = await authorizeAt(connectors, id, (u) => idp.login(u, sub));
+      expect(uri.searchParams.get('scope')).toBe('openid profile email');
+      expect(uri.searchParams.get('prompt')).toBe('consent');
+      expect(uri.searchParams.get('nonce')).toBe(session.nonce);
       return connector.userInfo(session, params);
     };
     expect(await run(verified.sub)).toMatchObject({ id: verified.sub, email: 'g@gmail.test', name: 'Gee', avatar: 'https://g.test/p.png' });

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SocialConnectors } from '../../src/domain/social/types.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { startOidcIdp, type IdpAccount, type IdpClient, type OidcIdp } from '../helpers/oidc-idp.ts';
-import { createSocialConnector, found, newState, REDIRECT_URI, socialConnectorsOf } from '../helpers/social.ts';
+import { authorizeAt, createSocialConnector, newState, REDIRECT_URI, socialConnectorsOf } from '../helpers/social.ts';
 import { managementToken } from '../helpers/tokens.ts';
 
 let t: TestApp;
@@ -33,12 +33,7 @@ afterAll(async () => {
 });
 
 /** One whole authorization up to the callback. */
-async function authorize(account: IdpAccount) {
-  const connector = await found(connectors, connectorId);
-  const { uri, session } = await connector.authorizationUri({ state: newState(), redirectUri: REDIRECT_URI });
-  const { params } = await idp.login(uri, account.sub);
-  return { connector, uri: new URL(uri), session, params };
-}
+const authorize = (account: IdpAccount, store = connectors) => authorizeAt(store, connectorId, (uri) => idp.login(uri, account.sub));
 
 describe('OIDC social connector', () => {
   it('signs in: state, PKCE S256 and nonce on the request; the verified user back', async () => {
@@ -111,9 +106,7 @@ describe('OIDC social connector', () => {
     idp.misbehave({ expiredSecondsAgo: 30 });
     try {
       for (const [store, accepted] of [[lenient, true], [strict, false]] as const) {
-        const connector = await found(store, connectorId);
-        const { uri, session } = await connector.authorizationUri({ state: newState(), redirectUri: REDIRECT_URI });
-        const { params } = await idp.login(uri, verified.sub);
+        const { connector, session, params } = await authorize(verified, store);
         const result = connector.userInfo(session, params);
         if (accepted) expect((await result).id).toBe(verified.sub);
         else await expect(result).rejects.toMatchObject({ code: 'connector.social_auth_code_invalid' });

@@ -98,14 +98,18 @@ export async function fetchText(deps: ProviderDeps, url: string, init: RequestIn
   });
 }
 
-/** A JSON object out of a provider's answer. Throws connector.general. */
-export function jsonObject(text: string): Record<string, unknown> {
-  let parsed: unknown;
+/** The JSON value of a provider's answer. Throws connector.general. */
+export function jsonValue(text: string): unknown {
   try {
-    parsed = JSON.parse(text);
+    return JSON.parse(text) as unknown;
   } catch {
     throw general('identity provider answered something that is not JSON');
   }
+}
+
+/** A JSON object out of a provider's answer. Throws connector.general. */
+export function jsonObject(text: string): Record<string, unknown> {
+  const parsed = jsonValue(text);
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw general('identity provider answered JSON that is not an object');
   return parsed as Record<string, unknown>;
 }

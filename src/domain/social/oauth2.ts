@@ -5,7 +5,7 @@
 import * as client from 'openid-client';
 import type { OAuth2Config } from '../connectors/social-factories.ts';
 import { LogtoError } from '../errors.ts';
-import { callbackCode, codeInvalid, fetchText, general, jsonObject, type ProviderDeps } from './http.ts';
+import { callbackCode, codeInvalid, fetchText, general, jsonObject, jsonValue, type ProviderDeps } from './http.ts';
 import type { SocialConnector, SocialSession, SocialUserInfo } from './types.ts';
 
 /** The stored connector's identity, as the store hands it to a provider module. */
@@ -90,11 +90,7 @@ export async function fetchWithToken(deps: ProviderDeps, url: string, accessToke
     { headers: { authorization: `Bearer ${accessToken}`, accept: 'application/json', 'user-agent': 'Verity' } },
     (status) => status === 401,
   );
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    throw general('identity provider answered something that is not JSON');
-  }
+  return jsonValue(text);
 }
 
 /** The value at a dot path (`data.user.id`) of a JSON object. */
