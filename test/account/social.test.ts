@@ -176,6 +176,16 @@ describe('M9 POST /api/my-account/identities', () => {
     expect((await identitiesOf(owner.id))[world.target]).toMatchObject({ userId: account.sub });
   });
 
+  it('422 session.invalid_connector_id when the record\'s connector was deleted after A5', async () => {
+    const user = await suite.signedInUser();
+    const header = proof(await suite.passwordProof(user.accessToken));
+    const doomed = await world.addConnector();
+    const recordId = await accountSocialVerified(suite, user.accessToken, world, world.account(), doomed.id);
+    await suite.admin('DELETE', `/api/connectors/${doomed.id}`);
+    expect(outcome(await suite.account('POST', M9, user.accessToken, { newIdentifierVerificationRecordId: recordId }, header))).toEqual([422, 'session.invalid_connector_id']);
+    expect(await identitiesOf(user.id)).toEqual({});
+  });
+
   it('two users linking one provider account at once: one 204, the other 422', async () => {
     const users = [await suite.signedInUser(), await suite.signedInUser()];
     const account = world.account();

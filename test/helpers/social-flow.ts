@@ -99,8 +99,8 @@ export async function accountAuthorized(suite: AccountSuite, token: string, worl
 }
 
 /** A4 → login → A5: a verified Social record's id. */
-export async function accountSocialVerified(suite: AccountSuite, token: string, world: SocialWorld, account: IdpAccount): Promise<string> {
-  const { verificationRecordId, params } = await accountAuthorized(suite, token, world, account);
+export async function accountSocialVerified(suite: AccountSuite, token: string, world: SocialWorld, account: IdpAccount, connectorId = world.connectorId): Promise<string> {
+  const { verificationRecordId, params } = await accountAuthorized(suite, token, world, account, connectorId);
   const verified = await accountVerify(suite, token, verificationRecordId, params);
   if (verified.status !== 200) throw new Error(`A5: ${verified.status} ${JSON.stringify(verified.body)}`);
   return verificationRecordId;
