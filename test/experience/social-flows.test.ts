@@ -163,6 +163,9 @@ describe('linking a social identity to an existing user', () => {
     const verificationId = await socialVerified(s, world, account);
     expect(await s.call('POST', E24, { type: 'social', verificationId })).toEqual({ status: 204, body: null });
     expect((await userRow(user.id)).identities).toEqual({}); // staged only
+    expect((await auditRows(s.uid)).filter((r) => r.key === 'Interaction.SignIn.Profile.Update')).toMatchObject([
+      { result: 'Success', method: 'Social', user_id: user.id, identifier: { type: 'social', value: world.target } },
+    ]);
     expect((await submitted(s)).sub).toBe(user.id);
     const row = await userRow(user.id);
     expect(row.identities[world.target]).toMatchObject({ userId: account.sub });

@@ -36,8 +36,10 @@ export async function addProfile(deps: ExperienceDeps, context: InteractionConte
   if (state.interactionEvent === 'SignIn' && !state.userId) throw new LogtoError('session.identifier_not_found');
   await assertProfileMfa(deps, context, state);
   const user = await identifiedUser(deps, context, state);
-  const staged = input.type === 'social' ? await socialProfileFields(deps, context, state, user, input.verificationId) : await stagedFields(deps, state, user, input);
+  const { fields: staged, staged: done } =
+    input.type === 'social' ? await socialProfileFields(deps, context, state, user, input.verificationId) : { fields: await stagedFields(deps, state, user, input) };
   await updateExperience(deps, context, snapshot, (current) => ({ ...current, profile: { ...current.profile, ...staged } }));
+  await done?.();
 }
 
 async function stagedFields(deps: ExperienceDeps, state: ExperienceState, user: UserRow | null, input: Exclude<ProfileInput, { type: 'social' }>): Promise<Profile> {

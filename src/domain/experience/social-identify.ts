@@ -105,7 +105,8 @@ export async function identifyBySocial(
 
 /**
  * E24 `social`: what the verified Social record `verificationId` stages for `user` (null: nobody
- * identified yet, Register), leaving out what is already staged. The link is on record once staged.
+ * identified yet, Register), leaving out what is already staged; `staged` puts the link on record
+ * once the caller stored it.
  */
 export async function socialProfileFields(
   deps: ExperienceDeps,
@@ -113,14 +114,13 @@ export async function socialProfileFields(
   state: ExperienceState,
   user: UserRow | null,
   verificationId: string,
-): Promise<Profile> {
+): Promise<{ fields: Profile; staged: () => Promise<void> }> {
   const record = recordById(state, verificationId, 'Social');
   if (!isVerifiedSocial(record)) throw new LogtoError('session.verification_failed');
   const owner = await findUserBySocialIdentity(deps.db, record.target, record.userInfo.id);
   if (owner && owner.id !== user?.id) throw new LogtoError('user.identity_already_in_use');
   const fields = user ? { ...stagedIdentityOf(record), ...syncedProfile(record) } : await newUserFieldsOf(deps.db, record);
-  await auditLink(deps, context, state, record, user?.id ?? null);
-  return unstaged(state.profile, fields);
+  return { fields: unstaged(state.profile, fields), staged: () => auditLink(deps, context, state, record, user?.id ?? null) };
 }
 
 /** E3 Register: the new user's users.identities (undefined: none). */
