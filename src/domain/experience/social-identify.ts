@@ -1,7 +1,7 @@
 // Owns what a verified Social record does to the interaction (experience-api.md E3's Social rules,
 // E24 `social`, E4): which user it signs in, what it stages, and what submit writes.
 //   - SignIn: the user linked to the provider account. None → 404 user.identity_not_exist, naming in
-//     `data.relatedUser` the user who has the provider's email or phone, when one does; the client may
+//     `data.relatedUser` the user who has the provider's phone or email, when one does; the client may
 //     then retry with `linkSocialIdentity: true`, which identifies that user and stages the link.
 //     The email and phone are the provider's *verified* ones only (social/types.ts: an unverified
 //     one never reaches the record), and nothing links by email without that explicit retry.
@@ -24,10 +24,10 @@ import type { ExperienceDeps } from './deps.ts';
 import { recordById, type ExperienceState, type Profile } from './state.ts';
 import { updateExperience, type InteractionContext, type Snapshot } from './store.ts';
 
-/** The user who has the provider's (verified) email, else phone; null when none does. */
+/** The user who has the provider's (verified) phone, else email (Logto's order); null when none does. */
 export async function relatedUserOf(q: Queryable, record: VerifiedSocialRecord): Promise<{ type: 'email' | 'phone'; value: string; user: UserRow } | null> {
   const { email, phone } = providerIdentifiers(record.userInfo);
-  for (const [type, value] of [['email', email], ['phone', phone]] as const) {
+  for (const [type, value] of [['phone', phone], ['email', email]] as const) {
     const user = value ? await findUserByIdentifier(q, { type, value }) : null;
     if (user) return { type, value: value!, user };
   }
