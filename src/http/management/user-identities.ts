@@ -1,10 +1,11 @@
 // Management API: a user's social identities (management-core-api.md §3 "Identities"): put one as
 // given, link one through a social connector, unlink one. There is no GET: identities are read from U3.
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { linkIdentity, putIdentity, unlinkIdentity, type UserIdentityDeps } from '../../domain/users/identities.ts';
 import { LogtoErrorBody, managementErrors, managementSecurity } from './schemas.ts';
+import { changeBy } from './user-mfa.ts';
 import { User } from './users.ts';
 
 const Params = z.object({ userId: z.string().min(1) });
@@ -22,12 +23,6 @@ const LinkRequest = z
   })
   .describe('LinkUserIdentityRequest');
 
-/** The caller an operator's change is audited with. */
-const changeBy = (request: FastifyRequest) => ({
-  applicationId: request.managementCaller?.applicationId ?? null,
-  ip: request.ip,
-  userAgent: request.headers['user-agent'] ?? null,
-});
 const schema = <T>(summary: string, rest: T) => ({ tags: ['users'], summary, security: managementSecurity, ...rest });
 const errors = { ...managementErrors, 404: LogtoErrorBody };
 

@@ -31,7 +31,7 @@ const Created = z
 
 const notFound = { 404: LogtoErrorBody };
 /** The caller an operator's change is audited with. */
-const changeBy = (request: FastifyRequest) => ({
+export const changeBy = (request: FastifyRequest) => ({
   applicationId: request.managementCaller?.applicationId ?? null,
   ip: request.ip,
   userAgent: request.headers['user-agent'] ?? null,
