@@ -285,17 +285,7 @@ describe('M7 POST /api/my-account/primary-phone, M8 DELETE', () => {
   });
 });
 
-describe('M9 POST /api/my-account/identities, M10 DELETE /api/my-account/identities/{target}', () => {
-  it('M9: no record can be a verified Social record yet (social connectors come later): 400 verification_record.not_found', async () => {
-    const user = await suite.signedInUser();
-    const header = proof(await passwordRecord(suite, user.id));
-    for (const id of ['nosuchrecord', await codeRecord(suite, user.id, 'email', `s.${suite.unique()}@example.com`), await passwordRecord(suite, user.id)]) {
-      const answer = await suite.account('POST', '/api/my-account/identities', user.accessToken, { newIdentifierVerificationRecordId: id }, header);
-      expect(codeOf(answer)).toEqual([400, 'verification_record.not_found']);
-    }
-    expect(codeOf(await suite.account('POST', '/api/my-account/identities', user.accessToken, {}, header))).toEqual([400, 'guard.invalid_input']);
-  });
-
+describe('M10 DELETE /api/my-account/identities/{target} (M9: social.test.ts)', () => {
   it('M10 removes one target and keeps the others; 404 user.identity_not_exist when there is none', async () => {
     const user = await suite.signedInUser();
     await suite.t.db.query(`UPDATE users SET identities = '{"github": {"userId": "g1"}, "google": {"userId": "o1", "details": {}}}' WHERE id = $1`, [user.id]);

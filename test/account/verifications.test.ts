@@ -1,6 +1,7 @@
 // Account API A1–A5 (account-verifications-api.md) over HTTP against a real database, with real user
-// access tokens: every status and code of each route, which records are bound, where codes go, how
-// long records live and whose they are, and one audit row per attempt (never the password or code).
+// access tokens: every status and code of A1–A3 (A4/A5: social.test.ts), which records are bound,
+// where codes go, how long records live and whose they are, and one audit row per attempt (never the
+// password or code).
 import { describe, expect, it } from 'vitest';
 import { PASSWORD } from '../helpers/experience-suite.ts';
 import { useAccountSuite } from '../helpers/account.ts';
@@ -250,62 +251,6 @@ describe('A3 POST /api/verifications/verification-code/verify', () => {
   });
 });
 
-// Social connectors land with the social-connector issue: until then A4 and A5 answer their
-// refusals only, and these tests pin those.
-describe('A4 POST /api/verifications/social (refusals until Social connectors land)', () => {
-  it('answers 400 session.insufficient_info for an empty state or redirectUri', async () => {
-    const user = await suite.signedInUser();
-    for (const body of [
-      { connectorId: 'any', state: '', redirectUri: 'https://app.example.org/cb' },
-      { connectorId: 'any', state: 'csrf', redirectUri: '' },
-    ]) {
-      expect(outcome(await suite.account('POST', A4, user.accessToken, body))).toEqual(error(400, 'session.insufficient_info'));
-    }
-  });
-
-  it('answers 422 session.invalid_connector_id for no such connector, 400 connector.unexpected_type for an Email or SMS one', async () => {
-    const user = await suite.signedInUser();
-    const body = { state: 'csrf', redirectUri: 'https://app.example.org/cb' };
-    const missing = await suite.account('POST', A4, user.accessToken, { ...body, connectorId: 'nosuchconnector' });
-    expect(outcome(missing)).toEqual(error(422, 'session.invalid_connector_id'));
-    expect(missing.body.data).toEqual({ connectorId: 'nosuchconnector' });
-    const connectors: { id: string; type: string }[] = await suite.admin('GET', '/api/connectors');
-    expect(connectors.map((c) => c.type).sort()).toEqual(['Email', 'Sms']);
-    for (const { id } of connectors) {
-      expect(outcome(await suite.account('POST', A4, user.accessToken, { ...body, connectorId: id }))).toEqual(error(400, 'connector.unexpected_type'));
-    }
-  });
-
-  it('answers 400 guard.invalid_input when a field is missing', async () => {
-    const user = await suite.signedInUser();
-    for (const body of [{ state: 's', redirectUri: 'r' }, { connectorId: 'c', redirectUri: 'r' }, { connectorId: 'c', state: 's' }]) {
-      expect(outcome(await suite.account('POST', A4, user.accessToken, body))).toEqual(error(400, 'guard.invalid_input'));
-    }
-  });
-});
-
-describe('A5 POST /api/verifications/social/verify (no Social record until Social connectors land)', () => {
-  it("answers 400 verification_record.not_found for any record id, the caller's Password and code records too", async () => {
-    const user = await suite.signedInUser();
-    const ids = [
-      'nosuchrecord000000000',
-      await suite.passwordProof(user.accessToken),
-      await suite.codeProof(user.accessToken, { type: 'email', value: user.primaryEmail }),
-    ];
-    for (const verificationRecordId of ids) {
-      const answer = await suite.account('POST', A5, user.accessToken, { connectorData: { code: 'x', state: 'csrf' }, verificationRecordId });
-      expect(outcome(answer)).toEqual(error(400, 'verification_record.not_found'));
-    }
-  });
-
-  it('answers 400 guard.invalid_input for a bad body', async () => {
-    const user = await suite.signedInUser();
-    for (const body of [{ verificationRecordId: 'x' }, { connectorData: {} }, { connectorData: 'x', verificationRecordId: 'x' }]) {
-      expect(outcome(await suite.account('POST', A5, user.accessToken, body))).toEqual(error(400, 'guard.invalid_input'));
-    }
-  });
-});
-
 describe('OpenAPI', () => {
   it('documents A1–A5 with their bodies, answers, tag and security', async () => {
     const doc = await (await fetch(`${suite.t.url}/api/swagger.json`)).json();
@@ -314,7 +259,7 @@ describe('OpenAPI', () => {
       [A2]: ['201', ['400', '401', '403', '501']],
       [A3]: ['200', ['400', '401', '403']],
       [A4]: ['201', ['400', '401', '403', '422']],
-      [A5]: ['200', ['400', '401', '403']],
+      [A5]: ['200', ['400', '401', '403', '422']],
     };
     for (const [path, [success, errors]] of Object.entries(expected)) {
       const op = doc.paths[path].post;

@@ -1,6 +1,6 @@
 // Owns the Account API's audit rows, each naming the caller's user, application, IP and user agent,
 // never a password or a code:
-//   - one row per verification attempt (A1–A3), `Account.Verification.<method>.<action>`, success or
+//   - one row per verification attempt (A1–A5), `Account.Verification.<method>.<action>`, success or
 //     error (with the error code), with the identifier a code was sent to (auditedAttempt);
 //   - one Success row per change the user makes to its own account, `Account.<field>.<action>` (e.g.
 //     Account.Password.Update), written after it committed, with the new identifier where there is
@@ -12,7 +12,7 @@ import { LogtoError } from '../errors.ts';
 import type { AccountCaller } from './caller.ts';
 
 export interface AccountAttempt {
-  method: 'Password' | 'EmailVerificationCode' | 'PhoneVerificationCode';
+  method: 'Password' | 'EmailVerificationCode' | 'PhoneVerificationCode' | 'Social';
   action: 'Create' | 'Submit';
   identifier?: { type: string; value: string };
 }

@@ -3,6 +3,7 @@ import type { PasswordPool } from '../../crypto/passwords.ts';
 import type { AuditEvents } from '../audit/index.ts';
 import type { SendCodeDeps } from '../delivery/send-code.ts';
 import type { LockoutSettings } from '../experience/lockout.ts';
+import type { SocialConnectors } from '../social/types.ts';
 
 export interface AccountDeps extends SendCodeDeps {
   /** argon2id pool (defaults to the process-wide one). */
@@ -11,4 +12,6 @@ export interface AccountDeps extends SendCodeDeps {
   lockout: LockoutSettings;
   /** Listener for audit rows (the webhook seam). */
   events?: AuditEvents;
+  /** The stored social connectors (A4, A5, M9). */
+  social: SocialConnectors;
 }

@@ -15,6 +15,7 @@ import {
   replaceVerificationRecordData,
 } from '../../storage/repos/verification-records.ts';
 import type { Clock } from '../clock.ts';
+import { SocialRecord } from '../verification/social.ts';
 import type { Queryable } from '../../storage/db.ts';
 import { LogtoError } from '../errors.ts';
 import type { AccountCaller } from './caller.ts';
@@ -44,7 +45,7 @@ const codeRecord = <T extends 'EmailVerificationCode' | 'PhoneVerificationCode'>
 export const AccountEmailCodeRecord = codeRecord('EmailVerificationCode', 'email');
 export const AccountPhoneCodeRecord = codeRecord('PhoneVerificationCode', 'phone');
 
-export const AccountRecord = z.discriminatedUnion('type', [AccountPasswordRecord, AccountEmailCodeRecord, AccountPhoneCodeRecord]);
+export const AccountRecord = z.discriminatedUnion('type', [AccountPasswordRecord, AccountEmailCodeRecord, AccountPhoneCodeRecord, SocialRecord]);
 export type AccountRecord = z.infer<typeof AccountRecord>;
 export type AccountCodeRecord = z.infer<typeof AccountEmailCodeRecord> | z.infer<typeof AccountPhoneCodeRecord>;
 

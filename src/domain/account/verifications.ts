@@ -8,16 +8,18 @@
 //     address gets template UserPermissionValidation and a bound record; any other address
 //     BindNewIdentifier and an unbound one.
 //   - A3 that code: the record verified. Wrong codes count under the identifier's lockout, as E8's.
-//   - A4/A5 social: no Social connector exists yet (they land with the social-connector issue), so
-//     A4 refuses every connector and A5 finds no record.
-// A1–A3 write one audit row per attempt (audit.ts).
+//   - A4 a social connector's authorization: an unbound Social record keeping the connector session
+//     (verification/social.ts), never an identity proof; A5 that record verified with the provider's
+//     callback (the session used once), for M9 to link.
+// Each writes one audit row per attempt (audit.ts).
 // Throws LogtoError session.invalid_credentials (422), session.verification_blocked_too_many_attempts
 // (400), user.password_hashing_busy (503), connector.* (sendCode: 501 not_found, 429, 400),
 // verification_record.not_found (400), verification_code.* (400), session.insufficient_info (400),
-// session.invalid_connector_id (422), connector.unexpected_type (400).
-import { findConnectorRow } from '../../storage/repos/connectors.ts';
+// session.invalid_connector_id (422), connector.unexpected_type (400),
+// session.connector_validation_session_not_found (400), connector.* (the provider's refusals).
 import { LogtoError } from '../errors.ts';
 import { underLockout } from '../experience/verification.ts';
+import { authorizingConnector, startSocialRecord, verifyingConnector, verifySocialRecord } from '../verification/social.ts';
 import { checkUserPassword } from '../users/password.ts';
 import { normalizeIdentifier, type Identifier } from '../verification/types.ts';
 import { recordTypeOf, sendIdentifierCode, verifyIdentifierCode } from '../verification/verification-code.ts';
@@ -98,26 +100,36 @@ export function verifyAccountCode(
   });
 }
 
-/**
- * A4: a social verification record and the provider's authorization URI. Social connectors land
- * with the social-connector issue; until then every connector that exists is an Email or SMS one
- * (connector.unexpected_type), and a Social row could not be used (session.invalid_connector_id).
- */
-export async function startSocialVerification(
-  deps: Pick<AccountDeps, 'db'>,
+/** A4: an unbound Social record holding the connector session, and the provider's authorization URI. */
+export function startSocialVerification(
+  deps: AccountDeps,
+  caller: AccountCaller,
   input: { connectorId: string; state: string; redirectUri: string },
 ): Promise<CreatedRecord & { authorizationUri: string }> {
-  if (!input.state || !input.redirectUri) throw new LogtoError('session.insufficient_info');
-  const connector = await findConnectorRow(deps.db, input.connectorId);
-  if (connector && connector.type !== 'Social') throw new LogtoError('connector.unexpected_type');
-  throw new LogtoError('session.invalid_connector_id', { connectorId: input.connectorId });
+  const unknown = () => new LogtoError('session.invalid_connector_id', { connectorId: input.connectorId });
+  return auditedAttempt(deps, caller, { method: 'Social', action: 'Create' }, async () => {
+    const connector = () => authorizingConnector(deps.social, input.connectorId, unknown);
+    const { record, authorizationUri } = await startSocialRecord(deps.keyring, connector, newAccountRecordId(), input);
+    return { ...(await createAccountRecord(deps, caller, record, false)), authorizationUri };
+  });
 }
 
 /**
- * A5: completes a social record with the provider's callback data. No record is Social until the
- * social-connector issue adds the type, so every id — a Password or code record of the caller
- * too — is verification_record.not_found.
+ * A5: the caller's live Social record, verified with the provider's callback. The record's session
+ * is used once: the compare-and-set that stores the verified record refuses a second callback that
+ * raced this one (verification_record.not_found), and a later one finds no session.
  */
-export async function verifySocialVerification(): Promise<{ verificationRecordId: string }> {
-  throw new LogtoError('verification_record.not_found');
+export function verifySocialVerification(
+  deps: AccountDeps,
+  caller: AccountCaller,
+  input: { verificationRecordId: string; connectorData: Record<string, unknown> },
+): Promise<{ verificationRecordId: string }> {
+  return auditedAttempt(deps, caller, { method: 'Social', action: 'Submit' }, async () => {
+    const record = (await findAccountRecord(deps, caller, input.verificationRecordId))?.record;
+    if (record?.type !== 'Social') throw new LogtoError('verification_record.not_found');
+    const connector = await verifyingConnector(deps.social, record.connectorId);
+    const verified = await verifySocialRecord(deps.keyring, connector, record, input.connectorData);
+    await completeAccountRecord(deps, caller, record, verified);
+    return { verificationRecordId: record.id };
+  });
 }

@@ -5,6 +5,7 @@ import type { Egress } from '../../net/egress.ts';
 import type { AuditEvents } from '../audit/index.ts';
 import type { SendCodeDeps } from '../delivery/send-code.ts';
 import type { SsoSettings } from '../sso/connector.ts';
+import type { SocialConnectors } from '../social/types.ts';
 import type { WebAuthnSettings } from '../verification/webauthn-rp.ts';
 import type { LockoutSettings } from './lockout.ts';
 
@@ -22,4 +23,6 @@ export interface ExperienceDeps extends SendCodeDeps {
   sso: SsoSettings;
   /** Listener for audit rows (the webhook seam). */
   events?: AuditEvents;
+  /** The stored social connectors (E9, E10). */
+  social: SocialConnectors;
 }

@@ -6,7 +6,8 @@
 // session.not_supported_for_forgot_password (422), session.verification_failed (400),
 // user.user_not_exist (404), user.suspended (401), session.identity_conflict (409),
 // user.missing_profile (422), user.*_already_in_use (422), session.interaction_not_found (404),
-// session.sso_enabled (422); with an EnterpriseSso record, what sso-identify.ts throws.
+// session.sso_enabled (422); with an EnterpriseSso record, what sso-identify.ts throws; a Social
+// record's SignIn (user.identity_not_exist, linkSocialIdentity) is social-identify.ts's.
 import * as users from '../../storage/repos/users.ts';
 import type { Queryable } from '../../storage/db.ts';
 import { LogtoError } from '../errors.ts';
@@ -14,13 +15,14 @@ import { getSignInExperience, type EffectiveSignInExperience } from '../sign-in-
 import { userWriteError } from '../users/errors.ts';
 import { newUserId } from '../users/view.ts';
 import { methodOf, type VerificationRecord } from '../verification/index.ts';
-import type { Authentication } from '../verification/types.ts';
+import type { AuthenticatedUser, Authentication, NewUserFields } from '../verification/types.ts';
 import { audited, type Carry } from './audit.ts';
 import type { ExperienceDeps } from './deps.ts';
 import { eventAllowed } from './interaction.ts';
 import { missingProfile } from './profile-rules.ts';
 import { signInWithSso, isSsoRecord, ssoRegistration } from './sso-identify.ts';
 import { assertNotSsoOnly, emailOf } from './sso-only.ts';
+import { identifyBySocial, newUserIdentities, socialAuditIdentifier } from './social-identify.ts';
 import { recordById, withoutRecord, type ExperienceState } from './state.ts';
 import { changeExperience, loadSnapshot, takeReadUser, updateExperience, type InteractionContext, type Snapshot } from './store.ts';
 
@@ -28,6 +30,7 @@ export async function identifyUser(
   deps: ExperienceDeps,
   context: InteractionContext,
   verificationId: string | undefined,
+  linkSocialIdentity = false,
 ): Promise<{ created: boolean }> {
   const snapshot = await loadSnapshot(deps, context);
   const { state } = snapshot;
@@ -35,13 +38,16 @@ export async function identifyUser(
   const event = state.interactionEvent;
   const key = `Interaction.${event}.Identifier.Submit` as const;
   const record = verificationId === undefined ? undefined : state.verificationRecords.find((r) => r.id === verificationId);
-  const attempt = { key, ...(record ? { method: record.type } : {}), ...(record && 'identifier' in record ? { identifier: record.identifier } : {}) };
+  const identifier = record && ('identifier' in record ? record.identifier : record.type === 'Social' ? socialAuditIdentifier(record) : undefined);
+  const attempt = { key, ...(record ? { method: record.type } : {}), ...(identifier ? { identifier } : {}) };
   return audited(
     deps,
     context,
     attempt,
     (carry) =>
-      event === 'Register' ? register(deps, context, sie, state, verificationId) : identifyExisting(deps, context, sie, snapshot, verificationId, carry),
+      event === 'Register'
+        ? register(deps, context, sie, state, verificationId)
+        : identifyExisting(deps, context, sie, snapshot, verificationId, carry, linkSocialIdentity),
     (r) => r.userId,
   ).then(({ created }) => ({ created }));
 }
@@ -53,6 +59,7 @@ async function identifyExisting(
   snapshot: Snapshot,
   verificationId: string | undefined,
   carry: Carry,
+  linkSocialIdentity: boolean,
 ): Promise<{ created: boolean; userId: string }> {
   const { state } = snapshot;
   if (verificationId === undefined) throw new LogtoError('guard.invalid_input', { verificationId: 'required' });
@@ -60,6 +67,7 @@ async function identifyExisting(
   const forgot = state.interactionEvent === 'ForgotPassword';
   if (!forgot && !eventAllowed(sie.signInMode, 'SignIn')) throw new LogtoError('auth.forbidden');
   if (!forgot && isSsoRecord(record)) return signInWithSso(deps, context, sie, record);
+  if (record.type === 'Social') return identifyBySocial(deps, context, snapshot, record, linkSocialIdentity, carry);
   const identification = methodOf(record).identification;
   if (forgot && !identification?.forgotPassword) throw new LogtoError('session.not_supported_for_forgot_password', undefined, 422);
   if (!identification) throw new LogtoError('user.sign_in_method_not_enabled');
@@ -100,14 +108,19 @@ async function register(
     const record = verificationId === undefined ? undefined : recordById(state, verificationId);
     if (state.userId) throw new LogtoError('session.identity_conflict');
     const sso = isSsoRecord(record) ? ssoRegistration(deps, record) : undefined;
-    const fields = { ...sso?.fields, ...state.profile, ...contributionOf(record) };
+    const fields = { ...sso?.fields, ...state.profile, ...(await contributionOf(record, q)) };
     // An SSO identity skips the mandatory sign-up fields (the IdP's user is the profile).
     const missing = sso ? [] : missingProfile(sie.signUp, { ...fields, hasPassword: Boolean(fields.passwordHash) });
     if (missing.length) throw new LogtoError('user.missing_profile', { missingProfile: missing });
     const userId = await insertNewUser(deps, q, fields);
     await sso?.link(q, userId);
     const next = record ? withoutRecord(state, record.id) : state;
-    const registeredWith = registrationAuthentications(sso ? sso.boundTo(userId) : record, { id: userId, username: fields.username ?? null, ...fields });
+    const registeredWith = registrationAuthentications(sso ? sso.boundTo(userId) : record, {
+      id: userId,
+      username: fields.username ?? null,
+      ...fields,
+      identities: newUserIdentities(fields),
+    });
     return { state: { ...next, userId, profile: {}, ...(registeredWith.length ? { registeredWith } : {}) }, result: { created: true, userId } };
   });
 }
@@ -116,7 +129,7 @@ async function register(
  *  chose in the staged profile. */
 function registrationAuthentications(
   record: VerificationRecord | undefined,
-  user: { id: string; username: string | null; primaryEmail?: string; primaryPhone?: string; passwordHash?: string },
+  user: { id: string; username: string | null; primaryEmail?: string; primaryPhone?: string; passwordHash?: string; identities?: AuthenticatedUser['identities'] },
 ): Authentication[] {
   const fromRecord = record ? methodOf(record).authentication?.(record, { ...user, primary_email: user.primaryEmail ?? null, primary_phone: user.primaryPhone ?? null }) : undefined;
   const password = user.passwordHash && fromRecord?.factor !== 'password' ? [{ amr: ['pwd'], factor: 'password' }] : [];
@@ -124,17 +137,17 @@ function registrationAuthentications(
 }
 
 /** What a verified record gives the new user; an unverified or unsuitable one is refused. */
-function contributionOf(record: VerificationRecord | undefined) {
+async function contributionOf(record: VerificationRecord | undefined, q: Queryable) {
   if (!record) return {};
   const registration = methodOf(record).registration;
   if (!registration || !record.verified) throw new LogtoError('session.verification_failed');
-  return registration(record);
+  return registration(record, q);
 }
 
 async function insertNewUser(
   deps: ExperienceDeps,
   q: Queryable,
-  fields: { username?: string; primaryEmail?: string; primaryPhone?: string; passwordHash?: string; name?: string; avatar?: string },
+  fields: NewUserFields,
 ): Promise<string> {
   try {
     const row = await users.insertUser(
@@ -147,6 +160,7 @@ async function insertNewUser(
         password_hash: fields.passwordHash,
         name: fields.name,
         avatar: fields.avatar,
+        identities: newUserIdentities(fields),
         application_id: null,
       },
       deps.clock.now(),

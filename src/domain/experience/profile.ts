@@ -16,13 +16,15 @@ import { recordTypeOf } from '../verification/verification-code.ts';
 import type { ExperienceDeps } from './deps.ts';
 import { assertProfileMfa } from './mfa.ts';
 import { assertNotSsoOnly } from './sso-only.ts';
+import { socialProfileFields } from './social-identify.ts';
 import { recordById, type ExperienceState, type Profile } from './state.ts';
 import { identifiedUserRow, loadSnapshot, updateExperience, type InteractionContext } from './store.ts';
 
 export type ProfileInput =
   | { type: 'username'; value: string }
   | { type: 'password'; value: string }
-  | { type: 'email' | 'phone'; verificationId: string };
+  | { type: 'email' | 'phone'; verificationId: string }
+  | { type: 'social'; verificationId: string };
 
 /** The identified user (as read with the interaction, else now), null when none is identified. */
 async function identifiedUser(deps: ExperienceDeps, context: InteractionContext, state: ExperienceState): Promise<UserRow | null> {
@@ -36,11 +38,13 @@ export async function addProfile(deps: ExperienceDeps, context: InteractionConte
   if (state.interactionEvent === 'SignIn' && !state.userId) throw new LogtoError('session.identifier_not_found');
   await assertProfileMfa(deps, context, state);
   const user = await identifiedUser(deps, context, state);
-  const staged = await stagedFields(deps, state, user, input);
+  const { fields: staged, staged: done } =
+    input.type === 'social' ? await socialProfileFields(deps, context, state, user, input.verificationId) : { fields: await stagedFields(deps, state, user, input) };
   await updateExperience(deps, context, snapshot, (current) => ({ ...current, profile: { ...current.profile, ...staged } }));
+  await done?.();
 }
 
-async function stagedFields(deps: ExperienceDeps, state: ExperienceState, user: UserRow | null, input: ProfileInput): Promise<Profile> {
+async function stagedFields(deps: ExperienceDeps, state: ExperienceState, user: UserRow | null, input: Exclude<ProfileInput, { type: 'social' }>): Promise<Profile> {
   switch (input.type) {
     case 'username': {
       if (user?.username) throw new LogtoError('user.username_exists_in_profile');

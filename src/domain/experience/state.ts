@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { BackupCodeDigestSchema } from '../verification/backup-code.ts';
 import { VerificationRecord } from '../verification/index.ts';
+import { SocialUserInfoSchema } from '../verification/social.ts';
 import { InteractionEvent } from '../verification/types.ts';
 import { StagedCredentialSchema } from '../verification/webauthn.ts';
 import { LogtoError } from '../errors.ts';
@@ -15,6 +16,8 @@ export const Profile = z.object({
   passwordHash: z.string().optional(),
   name: z.string().optional(),
   avatar: z.string().optional(),
+  /** A social identity to link (E3 linkSocialIdentity, E24 `social`; experience/social-identify.ts). */
+  socialIdentity: z.object({ target: z.string(), userInfo: SocialUserInfoSchema }).optional(),
 });
 export type Profile = z.infer<typeof Profile>;
 

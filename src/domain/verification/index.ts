@@ -5,6 +5,7 @@ import { backupCodeMethod, BackupCodeRecord } from './backup-code.ts';
 import { EnterpriseSsoRecord, enterpriseSsoMethod } from './enterprise-sso.ts';
 import { newPasswordIdentityMethod, NewPasswordIdentityRecord } from './new-password-identity.ts';
 import { passwordMethod, PasswordRecord } from './password.ts';
+import { socialMethod, SocialRecord } from './social.ts';
 import { totpMethod, TotpRecord } from './totp.ts';
 import type { VerificationMethod } from './types.ts';
 import { EmailCodeRecord, emailCodeMethod, PhoneCodeRecord, phoneCodeMethod } from './verification-code.ts';
@@ -19,6 +20,7 @@ export const VerificationRecord = z.discriminatedUnion('type', [
   WebAuthnRecord,
   BackupCodeRecord,
   EnterpriseSsoRecord,
+  SocialRecord,
 ]);
 export type VerificationRecord = z.infer<typeof VerificationRecord>;
 
@@ -31,6 +33,7 @@ const methods = [
   webAuthnMethod,
   backupCodeMethod,
   enterpriseSsoMethod,
+  socialMethod,
 ] as const;
 
 export function methodOf(record: VerificationRecord): VerificationMethod<VerificationRecord> {

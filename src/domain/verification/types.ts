@@ -30,6 +30,16 @@ export interface NewUserFields {
   primaryEmail?: string;
   primaryPhone?: string;
   passwordHash?: string;
+  name?: string;
+  avatar?: string;
+  /** A federated identity the new user gets (users.identities[target]). */
+  socialIdentity?: StagedSocialIdentity;
+}
+
+/** A social identity for a user: the connector's target and the provider's user (domain/social/types.ts). */
+export interface StagedSocialIdentity {
+  target: string;
+  userInfo: { id: string; email?: string; phone?: string; name?: string; avatar?: string; rawData?: Record<string, unknown> };
 }
 
 export interface VerificationMethod<R extends RecordBase = RecordBase> {
@@ -47,8 +57,9 @@ export interface VerificationMethod<R extends RecordBase = RecordBase> {
      *  (its row may then come with a read the request already made: repos/experience.ts NamedUser). */
     named(record: R): { by: 'id' | 'email' | 'phone'; value: string } | undefined;
   };
-  /** Register: the new user's fields a verified record provides. */
-  registration?(record: R): NewUserFields;
+  /** Register: the new user's fields a verified record provides (`q`: the registration's
+   *  transaction, for a method whose fields depend on other users). */
+  registration?(record: R, q: Queryable): NewUserFields | Promise<NewUserFields>;
   /** How a verified record of this type authenticated `user`: RFC 8176 `amr` values and the
    *  factor it proved (factors are counted distinct for `mfa`; domain/experience/amr.ts). None
    *  when the record proves nothing about this user (another user's, unverified, a new-bind MFA
@@ -64,6 +75,8 @@ export interface AuthenticatedUser {
   username: string | null;
   primary_email: string | null;
   primary_phone: string | null;
+  /** Its social identities (users.identities), when known. */
+  identities?: Record<string, { userId: string }>;
 }
 
 export interface Authentication {

@@ -131,13 +131,16 @@ export function myAccountRoutes(deps: AccountDeps) {
       {
         schema: {
           tags,
-          summary: 'M9: link a social identity from a verified Social record (none exist yet: 400 verification_record.not_found)',
+          summary: 'M9: link the social identity of a verified Social record (A4/A5; needs logto-verification-id)',
           security,
           body: IdentityBody,
-          response: { 204: done, ...pipeline },
+          response: { 204: done, ...pipeline, ...errorsOf(422) },
         },
       },
-      async (request) => linkMyIdentity(deps, callerOf(request), request.body.newIdentifierVerificationRecordId),
+      async (request, reply) => {
+        await linkMyIdentity(deps, callerOf(request), request.body.newIdentifierVerificationRecordId);
+        return reply.code(204).send(null);
+      },
     );
     r.delete(
       '/api/my-account/identities/:target',

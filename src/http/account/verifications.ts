@@ -1,6 +1,5 @@
 // Account API A1–A5 (account-verifications-api.md): the signed-in user's verification records, each
-// answered by its id. The caller (context.ts) is known before the body is read. A4/A5 answer their
-// refusals only: the Social path lands with the social-connector issue.
+// answered by its id. The caller (context.ts) is known before the body is read.
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -72,7 +71,7 @@ export function verificationRoutes(deps: AccountDeps) {
       {
         schema: {
           tags,
-          summary: 'A4: start a social verification (Social connectors land with their own issue: refusals only for now)',
+          summary: "A4: start a social verification: the provider's authorization URI (the connector session is kept in the record)",
           security,
           body: z.object({ connectorId: z.string(), state: z.string(), redirectUri: z.string() }).describe('CreateVerificationBySocialRequest'),
           response: {
@@ -81,22 +80,22 @@ export function verificationRoutes(deps: AccountDeps) {
           },
         },
       },
-      async (request, reply) => reply.code(201).send(await startSocialVerification(deps, request.body)),
+      async (request, reply) => reply.code(201).send(await startSocialVerification(deps, callerOf(request), request.body)),
     );
     r.post(
       '/api/verifications/social/verify',
       {
         schema: {
           tags,
-          summary: 'A5: verify a social record with the provider callback (no Social record exists yet: not found)',
+          summary: "A5: verify a social record with the provider's callback (once per authorization)",
           security,
           body: z
             .object({ connectorData: z.record(z.string(), z.unknown()), verificationRecordId: z.string(), verificationId: z.string().optional() })
             .describe('VerifyVerificationBySocialRequest'),
-          response: { 200: Verified, ...errorsOf(400, 401, 403) },
+          response: { 200: Verified, ...errorsOf(400, 401, 403, 422, 429, 501) },
         },
       },
-      async () => verifySocialVerification(),
+      async (request) => verifySocialVerification(deps, callerOf(request), request.body),
     );
   };
 }

@@ -18,6 +18,7 @@ import { bindingCookie, contextOf, interactionContext } from './context.ts';
 import { ssoRoutes } from './sso.ts';
 import { totpRoutes } from './totp.ts';
 import { verificationRoutes } from './verification.ts';
+import { socialRoutes } from './social.ts';
 import { webAuthnRoutes } from './webauthn.ts';
 import { errorsOf, security, tags } from './route-schemas.ts';
 
@@ -31,6 +32,7 @@ const ProfileBody = z
     z.object({ type: z.literal('password'), value: z.string().min(1) }),
     z.object({ type: z.literal('email'), verificationId: z.string().min(1) }),
     z.object({ type: z.literal('phone'), verificationId: z.string().min(1) }),
+    z.object({ type: z.literal('social'), verificationId: z.string().min(1) }),
   ])
   .describe('AddUserProfileRequest');
 
@@ -69,7 +71,7 @@ export function experienceRoutes(deps: ExperienceDeps) {
         },
       },
       async (request, reply) => {
-        const { created } = await identifyUser(deps, contextOf(request), request.body?.verificationId);
+        const { created } = await identifyUser(deps, contextOf(request), request.body?.verificationId, request.body?.linkSocialIdentity);
         return reply.code(created ? 201 : 204).send(null);
       },
     );
@@ -135,5 +137,6 @@ export function experienceRoutes(deps: ExperienceDeps) {
     await app.register(webAuthnRoutes(deps));
     await app.register(backupCodeRoutes(deps));
     await app.register(ssoRoutes(deps));
+    await app.register(socialRoutes(deps));
   };
 }

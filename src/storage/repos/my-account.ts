@@ -1,4 +1,4 @@
-// Owns the SQL of the signed-in user's own writes (my-account-api.md M3, M5–M8, M10) that must be
+// Owns the SQL of the signed-in user's own writes (my-account-api.md M3, M5–M10) that must be
 // atomic in one statement: the profile merge and the identity removal happen in SQL so that two
 // concurrent requests both land (no read-modify-write in the process); an identifier change returns
 // the value it replaced, read under the row lock of the same statement, so the change notice goes to
@@ -54,6 +54,17 @@ export async function removeIdentity(q: Queryable, userId: string, target: strin
   const rows = await q.query(
     'UPDATE users SET identities = identities - $2::text, updated_at = $3 WHERE id = $1 AND identities ? $2::text RETURNING id',
     [userId, target, now],
+  );
+  return rows.length === 1;
+}
+
+/** Adds the identity of connector `target` only while the user has none for it (M9); false when it
+ *  has one (or is gone). A provider account linked to another user fails with 23505 (repos/identities.ts). */
+export async function addIdentity(q: Queryable, userId: string, target: string, identity: { userId: string; details?: Record<string, unknown> }, now: Date): Promise<boolean> {
+  const rows = await q.query(
+    `UPDATE users SET identities = identities || jsonb_build_object($2::text, $3::jsonb), updated_at = $4
+      WHERE id = $1 AND NOT identities ? $2::text RETURNING id`,
+    [userId, target, JSON.stringify(identity), now],
   );
   return rows.length === 1;
 }
