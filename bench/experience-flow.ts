@@ -8,7 +8,11 @@
 // derived from its number; the TOTP request's latency is timed as step `totp`). The `password-account`
 // flow goes on, as an account page would, with the access token it got: the Account API's step-up
 // password verification (POST /api/verifications/password, timed as step `account-verify`) and the
-// user's own account (GET /api/my-account, step `account-read`).
+// user's own account (GET /api/my-account, step `account-read`). The `social` flow signs the user in
+// through its linked account at the GitHub-like provider (experience.ts): E9 for the authorization URI,
+// the provider's authorize endpoint (the browser's trip, here a direct request naming the account),
+// E10 with the provider's code (Verity exchanges it and reads the user at the provider), then
+// identification and submit as the others (the E9 to E10 requests timed as step `social`).
 // Any unexpected answer throws, so it counts as an error.
 import crypto from 'node:crypto';
 import { base32Encode, totpAt, totpStep } from '../src/crypto/totp.ts';
@@ -17,7 +21,14 @@ import type { CodeBook } from './codebook.ts';
 import { expect } from './flows.ts';
 import type { Flow, StepTimer } from './load.ts';
 
-export type SignInMethod = 'password' | 'code' | 'password-totp' | 'password-account';
+export type SignInMethod = 'password' | 'code' | 'password-totp' | 'password-account' | 'social';
+
+/** The social flow's connector and provider: bench user i is linked to provider account firstAccount + i. */
+export interface SocialSpec {
+  connectorId: string;
+  firstAccount: number;
+  redirectUri: string;
+}
 
 /** What a flow needs to sign bench users in. Plain data (crosses into the load worker). */
 export interface ExperienceSpec {
@@ -30,6 +41,8 @@ export interface ExperienceSpec {
   /** TOTP users 0 … totpUsers − 1 exist (benchTotpUser), each with a bound TOTP (benchTotpSecret). */
   totpUsers: number;
   password: string;
+  /** Where the social flow signs in (experience.ts). */
+  social?: SocialSpec;
 }
 
 /** The i-th bench user's identifiers; the code book slot of its email is i. */
@@ -109,7 +122,11 @@ export function experienceFlow(client: Client, spec: ExperienceSpec, book: CodeB
     // 2. The sign-in page.
     await send('PUT', '/api/experience', 204, { interactionEvent: 'SignIn' });
     let verificationId: string;
-    if (spec.method !== 'code') {
+    if (spec.method === 'social') {
+      const started = performance.now();
+      verificationId = await socialSteps(send, spec.social!, slot);
+      step('social', performance.now() - started);
+    } else if (spec.method !== 'code') {
       const identifier = { type: 'username', value: user.username };
       verificationId = (await send('POST', '/api/experience/verification/password', 200, { identifier, password: spec.password })).body.verificationId;
     } else {
@@ -151,6 +168,24 @@ export function experienceFlow(client: Client, spec: ExperienceSpec, book: CodeB
     if (!tokens.body?.id_token || !tokens.body?.access_token) throw new Error(`POST /oidc/token: ${JSON.stringify(tokens.body).slice(0, 200)}`);
     if (spec.method === 'password-account') await accountSteps(client, tokens.body.access_token as string, spec.password, step);
   };
+}
+
+type Send = (method: string, path: string, status: number, body?: unknown) => Promise<JsonResponse>;
+
+/** The social verification of a `social` flow: E9, the provider's authorize, E10; its record's id. */
+async function socialSteps(send: Send, social: SocialSpec, slot: number): Promise<string> {
+  const path = `/api/experience/verification/social/${social.connectorId}`;
+  const state = base64url(16);
+  const started = (await send('POST', `${path}/authorization-uri`, 200, { state, redirectUri: social.redirectUri })).body;
+  const authorize = new URL(started.authorizationUri as string);
+  authorize.searchParams.set('test_user', String(social.firstAccount + slot));
+  const answer = await fetch(authorize, { redirect: 'manual' });
+  await answer.arrayBuffer();
+  const back = new URL(answer.headers.get('location') ?? '', social.redirectUri);
+  if (answer.status !== 302 || back.searchParams.get('state') !== state) throw new Error(`provider authorize: ${answer.status}`);
+  const connectorData = Object.fromEntries(back.searchParams);
+  await send('POST', `${path}/verify`, 200, { verificationId: started.verificationId, connectorData });
+  return started.verificationId as string;
 }
 
 /** The Account API steps of a `password-account` flow, each timed on its own. */

@@ -14,6 +14,8 @@
 //   password + Account API flows/s (a second argon2id verification: POST /api/verifications/password,
 //   then GET /api/my-account) ≥ 0.45 × password-only flows/s, the two Account requests adding ≤ 10
 //   statements per flow, their p50/p99 printed on their own.
+// The social sign-in (through a GitHub-like provider on loopback) is printed beside the email-code
+// flow of the same server, with its statements per flow; it has no target of its own.
 import os from 'node:os';
 import { probePasswordPool, startArgon2Baseline } from './argon2-baseline.ts';
 import { startBaseline } from './baseline.ts';
@@ -93,6 +95,7 @@ export async function experienceSuite(ctx: SuiteContext, options: { book: CodeBo
     ...verityUnits('code'),
     ...unit('password-totp', pg, signIn(pg!, 'password-totp')),
     ...unit('password-account', pg, signIn(pg!, 'password-account')),
+    ...unit('social', pg, signIn(pg!, 'social')),
   ];
 
   console.log('== Experience API sign-in, authorization request to tokens: one flow = 7 HTTP requests (password), 8 (code) ==\n');
@@ -114,6 +117,12 @@ export async function experienceSuite(ctx: SuiteContext, options: { book: CodeBo
     console.log('password sign-in + Account API (two more requests: POST /api/verifications/password, GET /api/my-account); baseline: the password-only flow on the same server, same run');
     console.log(`${table([...of('password', 'verity-pg'), ...withAccount], 'verity-pg')}\n`);
     console.log(`${stepsOf(withAccount, 'Account API steps alone (inside each password + Account flow)', ['account-verify', 'account-read'])}\n`);
+  }
+  const social = of('social', 'verity-pg').map((r) => ({ ...r, target: 'social-pg' }));
+  if (social.length > 0) {
+    console.log('social sign-in (GitHub-like provider on loopback: E9, the provider\'s authorize, E10 with Verity\'s code exchange and user read at the provider, then identification and submit); baseline: the email-code flow on the same server, same run');
+    console.log(`${table([...of('code', 'verity-pg'), ...social], 'verity-pg')}\n`);
+    console.log(`${stepsOf(social, 'Social verification alone (E9, the provider, E10, inside each social flow)', ['social'])}\n`);
   }
   console.log('CPU ms per flow and ratios Verity ÷ baseline at the same concurrency, as in the OTP table (PGlite rows too).\n');
   console.log(`${whereTheTimeGoes(rows, poolMs)}\n`);

@@ -17,12 +17,17 @@ import type { Db } from '../src/storage/db.ts';
 import { insertTotp } from '../src/storage/repos/mfa-factors.ts';
 import { updateAccountCenter } from '../src/domain/account/account-center.ts';
 import { randomString } from '../src/crypto/keyring.ts';
-import { benchTotpSecret, benchTotpUser, benchUser, type ExperienceSpec } from './experience-flow.ts';
-import { building } from './lifecycle.ts';
+import { createConnector } from '../src/domain/connectors/index.ts';
+import type { Egress } from '../src/net/egress.ts';
+import { startGithubIdp } from '../test/helpers/github-idp.ts';
+import { benchTotpSecret, benchTotpUser, benchUser, type ExperienceSpec, type SocialSpec } from './experience-flow.ts';
+import { building, type Teardown } from './lifecycle.ts';
 import type { Target } from './target.ts';
 import { startVerityApp } from './verity.ts';
 
 const REDIRECT_URI = 'https://bench-spa.example.com/callback';
+/** Where the social provider sends the browser back to (the sign-in page's own callback). */
+const SOCIAL_REDIRECT_URI = 'https://bench-signin.example.com/social-callback';
 
 /** A sign-in method: a password always, a code when asked (both primary: the password). */
 const method = (identifier: 'username' | 'email', verificationCode: boolean) => ({ identifier, password: true, verificationCode, isPasswordPrimary: true });
@@ -62,6 +67,38 @@ export function codeRecorder(channel: 'email' | 'sms', record: RecordCode, slotO
 export const userSlots = (users: number): Map<string, number> => new Map(Array.from({ length: users }, (_, i) => [benchUser(i).email, i]));
 
 export type ExperienceTarget = Target & { experience: Omit<ExperienceSpec, 'method'> };
+
+/** The social flow's provider: the tests' GitHub stand-in on loopback (test/helpers/github-idp.ts),
+ *  with one OAuth application and one provider account per bench user, numbered in the same order. */
+async function startSocialIdp(users: number, down: Teardown) {
+  const idp = await startGithubIdp();
+  down.add(() => idp.close());
+  const app = idp.addClient();
+  let firstAccount = 0;
+  for (let i = 0; i < users; i += 1) {
+    const account = idp.addUser({ login: `bench_gh_${i}`, emails: [] });
+    if (i === 0) firstAccount = account.id;
+  }
+  return { config: { clientId: app.clientId, clientSecret: app.clientSecret, ...idp.endpoints }, firstAccount };
+}
+
+/** A `github-universal` connector on the provider, and bench user i linked to its account i. */
+async function prepareSocial(
+  deps: { db: Db; keyring: Keyring; egress: Egress },
+  idp: Awaited<ReturnType<typeof startSocialIdp>>,
+): Promise<SocialSpec> {
+  const connector = await createConnector(
+    { ...deps, clock: systemClock, mode: 'production', dataDir: 'unused' },
+    { connectorId: 'github-universal', config: idp.config },
+  );
+  const prefix = benchUser(0).username.replace(/0$/, '');
+  await deps.db.query(
+    `UPDATE users SET identities = jsonb_build_object('github', jsonb_build_object('userId', ($1::bigint + substring(username FROM $2::int)::bigint)::text))
+     WHERE username LIKE $3`,
+    [idp.firstAccount, prefix.length + 1, `${prefix.replaceAll('_', '\\_')}%`],
+  );
+  return { connectorId: connector.id, firstAccount: idp.firstAccount, redirectUri: SOCIAL_REDIRECT_URI };
+}
 
 /**
  * On a migrated database: the sign-in experience, the SPA, `users` bench users storing
@@ -111,7 +148,8 @@ export function startVerityExperience(options: {
   return building(async (down) => {
     const senders = fixedSenders({ email: codeRecorder('email', options.record, userSlots(options.users)) });
     const verity = await startVerityApp({ driver: options.driver, databaseUrl: options.databaseUrl, purpose: 'experience', senders }, down);
-    const experience = await prepareExperience(verity, options);
+    const idp = await startSocialIdp(options.users, down);
+    const experience = { ...(await prepareExperience(verity, options)), social: await prepareSocial(verity, idp) };
     return {
       name: `verity-${options.driver}`,
       url: verity.url,

@@ -12,7 +12,7 @@ import { createKeyring, type Keyring } from '../src/crypto/keyring.ts';
 import { systemClock } from '../src/domain/clock.ts';
 import { createMetrics } from '../src/observability/metrics.ts';
 import { createAddressPolicy } from '../src/net/address-policy.ts';
-import { createEgress } from '../src/net/egress.ts';
+import { createEgress, type Egress } from '../src/net/egress.ts';
 import { openPg, openPglite, type Db } from '../src/storage/db.ts';
 import { migrate } from '../src/storage/migrate.ts';
 import { countingDb, statementLog, type StatementLog } from './counting-db.ts';
@@ -38,6 +38,8 @@ export function benchConfig() {
     // The lockout counts failed checks only; the bench's flows never fail one, but a broken run
     // should show its own errors, not a wall of blocked identifiers.
     VERITY_LOCKOUT_MAX_FAILURES: '1000',
+    // The social flow's identity provider listens on loopback.
+    VERITY_EGRESS_ALLOW: '127.0.0.1/32',
   });
 }
 
@@ -56,6 +58,8 @@ export interface VerityApp {
   statements: StatementLog;
   /** The PostgreSQL schema the app runs in (null on PGlite). */
   schema: string | null;
+  /** The app's outgoing requests (the social flow's connector is checked against it). */
+  egress: Egress;
 }
 
 /** Starts the app; `down` receives the steps that stop it and drop its schema. */
@@ -78,5 +82,5 @@ export async function startVerityApp(
   const deps = { config, db: countingDb(db, statements), clock: systemClock, keyring, senders: options.senders, metrics: createMetrics(), egress };
   const app = await buildApp(deps);
   down.add(() => app.close());
-  return { url: await listenLocal(app), db, keyring, statements, schema };
+  return { url: await listenLocal(app), db, keyring, statements, schema, egress };
 }

@@ -46,6 +46,15 @@ describe('social identities', () => {
     expect((await indexRows()).filter((r) => r.user_id === a.id)).toEqual([]);
   });
 
+  it('a merge (submit staging a link) keeps the identities stored meanwhile, and is indexed too', async () => {
+    const a = await newUser({ identities: { github: { userId: 'merge-gh' } } });
+    // E4 computed its write from a row without the apple link made since: the merge keeps it
+    await identities.setSocialIdentity(t.db, a.id, 'apple', { userId: 'merge-ap' }, now);
+    const updated = await updateUser(t.db, a.id, { identities_merge: { google: { userId: 'merge-g' } }, name: 'A' }, now);
+    expect(Object.keys(updated!.identities).sort()).toEqual(['apple', 'github', 'google']);
+    expect((await identities.findUserBySocialIdentity(t.db, 'google', 'merge-g'))?.id).toBe(a.id);
+  });
+
   it('one provider account belongs to one user: a second link or a new user with it is user.identity_already_in_use', async () => {
     const a = await newUser();
     const b = await newUser();

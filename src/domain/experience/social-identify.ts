@@ -15,7 +15,7 @@
 // session.verification_session_not_found (404), user.identity_already_in_use (422).
 import type { Queryable } from '../../storage/db.ts';
 import { findUserBySocialIdentity } from '../../storage/repos/identities.ts';
-import { findUserByIdentifier, type UserFields, type UserRow } from '../../storage/repos/users.ts';
+import { findUserByIdentifier, type UserFields, type UserIdentity, type UserRow } from '../../storage/repos/users.ts';
 import { recordAudit } from '../audit/index.ts';
 import { LogtoError } from '../errors.ts';
 import { identityOf, isVerifiedSocial, newUserFieldsOf, providerIdentifiers, type SocialRecord, type VerifiedSocialRecord } from '../verification/social.ts';
@@ -124,12 +124,17 @@ export async function socialProfileFields(
 }
 
 /** E3 Register: the new user's users.identities (undefined: none). */
-export const newUserIdentities = (fields: Pick<Profile, 'socialIdentity'>) => stagedIdentityFields({ identities: {} }, fields).identities;
-
-/** E4: the users.identities the user gets with a staged social identity (its others kept). */
-export function stagedIdentityFields(user: Pick<UserRow, 'identities'>, profile: Pick<Profile, 'socialIdentity'>): Pick<UserFields, 'identities'> {
+/** The identities of a user registered with a staged social identity. */
+export function newUserIdentities(profile: Pick<Profile, 'socialIdentity'>): Record<string, UserIdentity> | undefined {
   const staged = profile.socialIdentity;
-  if (!staged) return {};
+  if (!staged) return undefined;
   const { target, identity } = identityOf(staged);
-  return { identities: { ...user.identities, [target]: identity } };
+  return { [target]: identity };
+}
+
+/** E4: a staged social identity merged into the user's identities as they are when submit writes
+ *  (repos/users.ts identities_merge: a link or unlink of another target meanwhile is kept). */
+export function stagedIdentityFields(profile: Pick<Profile, 'socialIdentity'>): Pick<UserFields, 'identities_merge'> {
+  const identities = newUserIdentities(profile);
+  return identities ? { identities_merge: identities } : {};
 }

@@ -43,10 +43,10 @@ export async function submitExperience(deps: ExperienceDeps, context: Interactio
 }
 
 /** What submit writes to the user: the staged profile, and the sign-in time. */
-function fieldsOf(deps: ExperienceDeps, state: ExperienceState, user: users.UserRow): users.UserFields {
+function fieldsOf(deps: ExperienceDeps, state: ExperienceState): users.UserFields {
   const p = state.profile;
   return {
-    ...stagedIdentityFields(user, p),
+    ...stagedIdentityFields(p),
     username: p.username,
     primary_email: p.primaryEmail,
     primary_phone: p.primaryPhone,
@@ -122,7 +122,7 @@ async function submitSignIn(deps: ExperienceDeps, context: InteractionContext, s
   // Staged factors are written with the user in the locked path's transaction.
   if (!stagedTypes(state.mfa).length) {
     try {
-      const removed = await removeExperience<users.UserRow>(deps, context, snapshot, users.userUpdate(user.id, fieldsOf(deps, state, user), deps.clock.now(), 4));
+      const removed = await removeExperience<users.UserRow>(deps, context, snapshot, users.userUpdate(user.id, fieldsOf(deps, state), deps.clock.now(), 4));
       if (removed) done = { ...removed, userId: user.id, amr: amrOf(state, user) };
     } catch (error) {
       throw error instanceof LogtoError ? error : userWriteError(error);
@@ -164,7 +164,7 @@ async function lockedSubmit(deps: ExperienceDeps, context: InteractionContext, s
     await judge(q, undefined, sie, user, state);
     let updated: users.UserRow | null;
     try {
-      updated = await users.updateUser(q, user.id, fieldsOf(deps, state, user), deps.clock.now());
+      updated = await users.updateUser(q, user.id, fieldsOf(deps, state), deps.clock.now());
     } catch (error) {
       throw userWriteError(error);
     }

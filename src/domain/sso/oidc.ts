@@ -1,13 +1,12 @@
 // Owns OpenID Connect for enterprise SSO sign-in, on openid-client: discovery from the connector's
 // issuer, an authorization request with state, PKCE (S256) and a nonce, and the callback: the code
-// exchanged and the ID token validated: iss, aud, exp/iat within the configured clock skew and nonce
-// by openid-client, and its signature by the keys of the IdP's jwks_uri here (openid-client leaves
-// the signature of a token endpoint's ID token to TLS, which an http issuer does not have, and a
-// token endpoint is one more party to trust). Every request goes through the egress module with a deadline and a
+// exchanged and the ID token validated by openid-client: iss, aud, exp/iat within the configured clock
+// skew, nonce, and its signature by the keys of the IdP's jwks_uri (non-repudiation checks on: by
+// default openid-client leaves the signature of a token endpoint's ID token to TLS, which an http
+// issuer does not have). Every request goes through the egress module with a deadline and a
 // size cap (openid-client's customFetch). The email is used only when the IdP says it verified it
 // (`email_verified: true`), or when the connector trusts unverified emails (AzureAdOidc's
 // trustUnverifiedEmail: Entra ID often sends none). Throws OidcRefusal, whose message names the cause only.
-import { compactVerify, createLocalJWKSet, type JSONWebKeySet } from 'jose';
 import * as client from 'openid-client';
 import type { Egress } from '../../net/egress.ts';
 import type { IdpFetchOptions } from '../sso-connectors/idp-http.ts';
@@ -54,29 +53,12 @@ export async function oidcClient(config: Json, limits: IdpFetchOptions, skewSeco
       execute: insecure ? [client.allowInsecureRequests] : [],
     });
     found[client.customFetch] = egressFetch(limits.egress, limits);
+    // The ID token's signature is checked against the IdP's jwks_uri too (openid-client otherwise
+    // trusts a token endpoint's ID token on the strength of TLS, which an http issuer does not have).
+    client.enableNonRepudiationChecks(found);
     return found;
   } catch (error) {
     throw new OidcRefusal('idp', `OIDC discovery failed: ${(error as Error).message}`, { cause: error });
-  }
-}
-
-/** Throws OidcRefusal unless the ID token is signed by a key the IdP publishes (its jwks_uri, read
- *  through the egress module) with an asymmetric algorithm. */
-async function verifySignature(idp: client.Configuration, idToken: string): Promise<void> {
-  const jwksUri = idp.serverMetadata().jwks_uri;
-  if (!jwksUri) throw new OidcRefusal('idp', 'OIDC: the IdP publishes no jwks_uri');
-  let keys: JSONWebKeySet;
-  try {
-    const response = await idp[client.customFetch]!(jwksUri, { method: 'GET', headers: { accept: 'application/json' }, redirect: 'manual', body: undefined });
-    if (!response.ok) throw new Error(`answered HTTP ${response.status}`);
-    keys = (await response.json()) as JSONWebKeySet;
-  } catch (error) {
-    throw new OidcRefusal('idp', `OIDC: the IdP's keys could not be read: ${(error as Error).message}`, { cause: error });
-  }
-  try {
-    await compactVerify(idToken, createLocalJWKSet(keys), { algorithms: ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'] });
-  } catch (error) {
-    throw new OidcRefusal('callback', `OIDC callback refused: ID token signature: ${(error as Error).message}`, { cause: error });
   }
 }
 
@@ -128,7 +110,6 @@ export async function oidcCallback(
   }
   const claims = tokens.claims();
   if (!claims || !tokens.id_token) throw new OidcRefusal('callback', 'OIDC callback refused: no ID token');
-  await verifySignature(idp, tokens.id_token);
   const trusted = claims.email_verified === true || configOf(config).trustUnverifiedEmail === true;
   const text = (value: unknown) => (typeof value === 'string' && value ? value : undefined);
   const email = trusted ? text(claims.email) : undefined;

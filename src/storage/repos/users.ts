@@ -32,8 +32,10 @@ export interface UserRow {
   updated_at: Date;
 }
 
-/** Columns a write may set; jsonb ones are serialised here. */
-export type UserFields = Partial<Omit<UserRow, 'id' | 'created_at' | 'updated_at'>>;
+/** Columns a write may set; jsonb ones are serialised here. `identities_merge` (updates only) adds
+ *  or replaces those identities in the stored ones as they are when the statement runs, so a
+ *  concurrent link or unlink of another target is kept. */
+export type UserFields = Partial<Omit<UserRow, 'id' | 'created_at' | 'updated_at'>> & { identities_merge?: Record<string, UserIdentity> };
 
 const JSON_COLUMNS = new Set(['custom_data', 'identities', 'profile']);
 const WRITABLE = [
@@ -135,6 +137,10 @@ export function userUpdate(id: string, fields: UserFields, now: Date, first: num
     params.push(valueOf(c, fields[c]));
     return `${c} = ${cast(c, first - 1 + params.length)}`;
   });
+  if (fields.identities_merge !== undefined) {
+    params.push(JSON.stringify(fields.identities_merge));
+    sets.push(`identities = identities || $${first - 1 + params.length}::jsonb`);
+  }
   return { sql: `UPDATE users SET updated_at = $${first + 1}${sets.map((s) => `, ${s}`).join('')} WHERE id = $${first}`, params };
 }
 
