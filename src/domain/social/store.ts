@@ -1,10 +1,12 @@
 // Owns finding a stored social connector and building it (the SocialConnectors of types.ts): the
 // connector row, its config opened from rest and passed through its factory's guard, and the provider
 // module of its factory. The identity key (`target`) is the stored metadata's target for the standard
-// factories (OIDC, OAuth 2.0), the factory's own otherwise.
+// factories (OIDC, OAuth 2.0), the factory's own otherwise. The row is cached in process until the
+// connectors table changes anywhere (storage/cache.ts), as the Email and SMS connectors are.
 import type { Config } from '../../config/index.ts';
 import type { Keyring } from '../../crypto/keyring.ts';
-import type { Queryable } from '../../storage/db.ts';
+import { cached } from '../../storage/cache.ts';
+import type { Db } from '../../storage/db.ts';
 import { findConnectorRow } from '../../storage/repos/connectors.ts';
 import { openConfig } from '../connectors/config.ts';
 import { findFactory } from '../connectors/factories.ts';
@@ -18,7 +20,7 @@ import { genericOidcConnector } from './oidc.ts';
 import type { SocialConnector, SocialConnectors } from './types.ts';
 
 export interface SocialStoreDeps extends ProviderDeps {
-  db: Queryable;
+  db: Db;
   keyring: Keyring;
 }
 
@@ -36,10 +38,11 @@ export function socialLimitsOf(config: Pick<Config, 'VERITY_SOCIAL_CLOCK_SKEW_SE
 }
 
 export function createSocialConnectors(deps: SocialStoreDeps): SocialConnectors {
+  const findRow = (id: string) => cached(deps.db, 'connector-rows', ['connectors'], id, () => findConnectorRow(deps.db, id));
   return {
     /** Throws connector.invalid_config when the stored config no longer passes its guard. */
     async find(connectorId) {
-      const row = await findConnectorRow(deps.db, connectorId);
+      const row = await findRow(connectorId);
       const build = row && row.type === 'Social' ? builders[row.connector_id] : undefined;
       const factory = row && findFactory(row.connector_id);
       if (!row || !build || !factory) return null;
@@ -53,7 +56,7 @@ export function createSocialConnectors(deps: SocialStoreDeps): SocialConnectors 
       }
     },
     async isNonSocial(connectorId) {
-      const row = await findConnectorRow(deps.db, connectorId);
+      const row = await findRow(connectorId);
       return row !== null && row.type !== 'Social';
     },
   };
