@@ -301,6 +301,16 @@ export const logtoErrors = {
 export type LogtoErrorCode = keyof typeof logtoErrors;
 
 /** A failure of a Logto-family API; the HTTP layer renders {code, message, data?}. */
+/** The message with each `{{key}}` replaced by the data's value of that key, as Logto's i18n does;
+ *  a key the data does not give stays as it is. */
+function interpolated(message: string, data: unknown): string {
+  if (typeof data !== 'object' || data === null) return message;
+  const values = data as Record<string, unknown>;
+  return message.replace(/\{\{(\w+)\}\}/g, (whole, key: string) =>
+    typeof values[key] === 'string' || typeof values[key] === 'number' ? String(values[key]) : whole,
+  );
+}
+
 export class LogtoError extends Error {
   readonly status: number;
   /** `status` overrides the catalogue's for the few codes Logto answers with two statuses;
@@ -311,7 +321,7 @@ export class LogtoError extends Error {
     status?: number,
     readonly extra?: Record<string, unknown>,
   ) {
-    super(logtoErrors[code].message);
+    super(interpolated(logtoErrors[code].message, data));
     this.name = 'LogtoError';
     this.status = status ?? logtoErrors[code].status;
   }

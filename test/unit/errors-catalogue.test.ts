@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { otpErrors } from '../../src/domain/errors.ts';
+import { LogtoError, otpErrors } from '../../src/domain/errors.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const specFile = path.resolve(root, '../shared/spec/otp-api.md');
@@ -37,5 +37,13 @@ describe('OTP error catalogue', () => {
     for (const e of Object.values(otpErrors)) expect(types.has(e.type)).toBe(true);
     const own = Object.values(otpErrors).filter((e) => e.code < 2000).map((e) => e.code);
     expect(new Set(own).size).toBe(own.length);
+  });
+});
+
+describe('messages with placeholders', () => {
+  it('take the values the error data gives, as Logto’s i18n does, and keep a placeholder without one', () => {
+    expect(new LogtoError('user.user_not_exist', { identifier: 'ada@example.com' }).message).toBe('User with ada@example.com does not exist.');
+    expect(new LogtoError('session.invalid_connector_id', { connectorId: 'abc123' }).message).toBe('Unable to find available connector with id abc123.');
+    expect(new LogtoError('user.user_not_exist').message).toBe('User with {{identifier}} does not exist.');
   });
 });
