@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { useExperienceSuite } from '../helpers/experience-suite.ts';
 import { authorizationUri, authorized, REDIRECT_URI, socialVerified, submitted, useSocialWorld, verifySocial } from '../helpers/social-flow.ts';
+import { samlConnector } from '../helpers/sso-flow.ts';
 
 const x = useExperienceSuite({ email: true });
 const world = useSocialWorld(x);
@@ -41,6 +42,8 @@ describe('E9 POST /api/experience/verification/social/{connectorId}/authorizatio
     expect(await s.call('POST', e9(world.connectorId), { state: '', redirectUri: REDIRECT_URI })).toMatchObject(err(400, 'session.insufficient_info'));
     expect(await s.call('POST', e9(world.connectorId), { state: 's', redirectUri: '' })).toMatchObject(err(400, 'session.insufficient_info'));
     expect(await s.call('POST', e9(world.connectorId), { state: 's' })).toMatchObject(err(400, 'guard.invalid_input'));
+    for (const redirectUri of ['/relative/callback', 'javascript:alert(1)', 'not a url'])
+      expect(await s.call('POST', e9(world.connectorId), { state: 's', redirectUri })).toMatchObject(err(400, 'guard.invalid_input'));
     expect((await s.call('POST', e9(world.connectorId), { state: 's', redirectUri: REDIRECT_URI })).status).toBe(200);
   });
 
@@ -246,5 +249,29 @@ describe('E24 social', () => {
     expect(Object.keys(e9Op.responses)).toEqual(expect.arrayContaining(['200', '400', '404', '422']));
     expect(Object.keys(e10Op.responses)).toEqual(expect.arrayContaining(['200', '400', '401', '404', '422']));
     expect(JSON.stringify(doc.paths['/api/experience/profile'].post.requestBody)).toContain('"social"');
+  });
+});
+
+describe('a provider email of a domain that signs in through SSO only (session.sso_enabled, as Logto)', () => {
+  it('E3 SignIn and Register and E24 social answer 422 session.sso_enabled while single sign-on is on; not once it is off', async () => {
+    const d = `sso-only-${x.unique()}.example.org`;
+    await samlConnector(x, d);
+    const account = world.idp.addAccount({ email: `someone@${d}`, email_verified: true });
+    await x.settings({ ...OPEN_SIGN_UP, singleSignOnEnabled: true });
+    try {
+      const signIn = await x.session('SignIn');
+      const first = await socialVerified(signIn, world, account);
+      expect(await signIn.call('POST', E3, { verificationId: first })).toMatchObject(err(422, 'session.sso_enabled'));
+      const register = await x.session('Register');
+      const second = await socialVerified(register, world, account);
+      expect(await register.call('POST', E24, { type: 'social', verificationId: second })).toMatchObject(err(422, 'session.sso_enabled'));
+      expect(await register.call('POST', E3, { verificationId: second })).toMatchObject(err(422, 'session.sso_enabled'));
+    } finally {
+      await x.settings({ singleSignOnEnabled: false });
+    }
+    // the control: with single sign-on off the same provider account registers
+    const register = await x.session('Register');
+    const third = await socialVerified(register, world, account);
+    expect((await register.call('POST', E3, { verificationId: third })).status).toBe(201);
   });
 });

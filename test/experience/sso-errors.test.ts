@@ -2,7 +2,7 @@
 // `user.sign_in_method_not_enabled`, E24): each refusal beside the same call that passes.
 import { beforeEach, describe, expect, it } from 'vitest';
 import { PASSWORD, useExperienceSuite } from '../helpers/experience-suite.ts';
-import { idpAnswer, postToAcs, REDIRECT_URI, samlConnector, samlVerified, startSso } from '../helpers/sso-flow.ts';
+import { idpAnswer, postToAcs, REDIRECT_URI, returnedTo, samlConnector, samlVerified, startSso } from '../helpers/sso-flow.ts';
 
 const suite = useExperienceSuite({ email: true });
 beforeEach(() => suite.settings({ singleSignOnEnabled: true }));
@@ -111,6 +111,9 @@ describe('E11 and E12: every status and code', () => {
     expect(await start(bare.id)).toMatchObject({ status: 404, body: { code: 'connector.not_found' } });
     expect(await start(connector.id, { state: '', redirectUri: REDIRECT_URI })).toMatchObject({ status: 400, body: { code: 'guard.invalid_input' } });
     expect(await start(connector.id, { state: 's', redirectUri: 'not a url' })).toMatchObject({ status: 400, body: { code: 'guard.invalid_input' } });
+    // SAML sends the browser back itself: only to this server's origin or one an application allows
+    expect(await start(connector.id, { state: 's', redirectUri: 'https://attacker.example/catch' })).toMatchObject({ status: 400, body: { code: 'guard.invalid_input' } });
+    expect((await start(connector.id, { state: 's', redirectUri: `${suite.t.url}/sign-in/sso-callback` })).status).toBe(200);
     await suite.admin('DELETE', `/api/sso-connectors/${connector.id}`);
     expect(await start(connector.id)).toMatchObject({ status: 404, body: { code: 'connector.not_found' } });
   });
@@ -120,7 +123,8 @@ describe('E11 and E12: every status and code', () => {
     const other = await samlConnector(suite, domain());
     const s = await suite.session('SignIn');
     const started = await startSso(s, connector.id);
-    const verify = (id: string, verificationId: string) => s.call('POST', `/api/experience/verification/sso/${id}/verify`, { verificationId, connectorData: {} });
+    let connectorData: Record<string, string> = {};
+    const verify = (id: string, verificationId: string) => s.call('POST', `/api/experience/verification/sso/${id}/verify`, { verificationId, connectorData });
     expect(await verify(connector.id, 'nosuchrecord')).toMatchObject({ status: 404, body: { code: 'session.verification_session_not_found' } });
     expect(await verify(other.id, started.body.verificationId)).toMatchObject({ status: 404, body: { code: 'session.verification_session_not_found' } });
     // Before the IdP's response reached the ACS URL.
@@ -128,6 +132,11 @@ describe('E11 and E12: every status and code', () => {
     expect(await s.call('POST', `/api/experience/verification/sso/${connector.id}/verify`, { connectorData: {} })).toMatchObject({ status: 400, body: { code: 'guard.invalid_input' } });
     const acs = await postToAcs(suite.t.url, connector.id, idpAnswer(started.request!, { nameId: 'x' }), started.request!.relayState);
     expect(acs.status).toBe(302);
+    // the one-time code the ACS URL sent the browser back with is needed: without it, or with another, refused
+    expect(await verify(connector.id, started.body.verificationId)).toMatchObject({ status: 500, body: { code: 'connector.authorization_failed' } });
+    connectorData = { ...returnedTo(acs.location), code: 'not-the-code' };
+    expect(await verify(connector.id, started.body.verificationId)).toMatchObject({ status: 500, body: { code: 'connector.authorization_failed' } });
+    connectorData = returnedTo(acs.location);
     expect((await verify(connector.id, started.body.verificationId)).status).toBe(200);
     // The session is used once.
     expect(await verify(connector.id, started.body.verificationId)).toMatchObject({ status: 400, body: { code: 'session.connector_validation_session_not_found' } });
@@ -137,3 +146,17 @@ describe('E11 and E12: every status and code', () => {
     expect(await verify(other.id, again.body.verificationId)).toMatchObject({ status: 404, body: { code: 'connector.not_found' } });
   });
 });
+
+describe('E3 Register with an SSO record', () => {
+  it('400 session.verification_failed while single sign-on is off; 201 once it is on', async () => {
+    const d = domain();
+    const connector = await samlConnector(suite, d);
+    const s = await suite.session('Register');
+    const verificationId = await samlVerified(suite, s, connector.id, { nameId: `jit-${suite.unique()}`, email: `new@${d}` });
+    await suite.settings({ singleSignOnEnabled: false });
+    expect(await s.call('POST', '/api/experience/identification', { verificationId })).toMatchObject({ status: 400, body: { code: 'session.verification_failed' } });
+    await suite.settings({ singleSignOnEnabled: true });
+    expect((await s.call('POST', '/api/experience/identification', { verificationId })).status).toBe(201);
+  });
+});
+

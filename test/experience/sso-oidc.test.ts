@@ -70,12 +70,35 @@ describe('OIDC sign-in', () => {
       status: 404,
       body: { code: 'user.identity_not_exist' },
     });
-    const azure = await oidcConnector(suite, idp, `azure-${d}`, { providerName: 'AzureAdOidc', config: { trustUnverifiedEmail: true } });
+    await suite.admin('DELETE', `/api/sso-connectors/${plain.id}`);
+    const azure = await oidcConnector(suite, idp, d, { providerName: 'AzureAdOidc', config: { trustUnverifiedEmail: true } });
     const t = await suite.session('SignIn');
     const second = await oidcCallback(t, idp, azure.id, account.sub);
     expect((await verifySso(t, azure.id, second.verificationId, second.params)).status).toBe(200);
     expect((await t.call('POST', '/api/experience/identification', { verificationId: second.verificationId })).status).toBe(204);
     expect(await signedInSub(t)).toBe(user.id);
+  });
+});
+
+describe('which user an SSO identity links to', () => {
+  it('links by a verified email only within the connector’s own domains', async () => {
+    const d = domain();
+    const elsewhere = await suite.newUser({ primaryEmail: `admin@other-${d}` });
+    const inside = await suite.newUser({ primaryEmail: `staff@${d}` });
+    const connector = await oidcConnector(suite, idp, d);
+    const outsider = idp.addAccount({ email: `admin@other-${d}`, email_verified: true });
+    const s = await suite.session('SignIn');
+    const first = await oidcCallback(s, idp, connector.id, outsider.sub);
+    expect((await verifySso(s, connector.id, first.verificationId, first.params)).status).toBe(200);
+    expect(await s.call('POST', '/api/experience/identification', { verificationId: first.verificationId })).toMatchObject({ status: 404, body: { code: 'user.identity_not_exist' } });
+    expect((await suite.admin('GET', `/api/users/${elsewhere.id}?includeSsoIdentities=true`)).ssoIdentities).toEqual([]);
+    // the control: an email of the connector's domain links its user
+    const staff = idp.addAccount({ email: `staff@${d}`, email_verified: true });
+    const t = await suite.session('SignIn');
+    const second = await oidcCallback(t, idp, connector.id, staff.sub);
+    expect((await verifySso(t, connector.id, second.verificationId, second.params)).status).toBe(200);
+    expect((await t.call('POST', '/api/experience/identification', { verificationId: second.verificationId })).status).toBe(204);
+    expect(await signedInSub(t)).toBe(inside.id);
   });
 });
 

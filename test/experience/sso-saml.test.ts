@@ -7,7 +7,7 @@ import { useExperienceSuite } from '../helpers/experience-suite.ts';
 import { bindTotp } from '../helpers/mfa.ts';
 import { startHttpServer } from '../helpers/http-server.ts';
 import { idpMetadata, type AssertionOptions } from '../helpers/saml-idp.ts';
-import { idpAnswer, postToAcs, REDIRECT_URI, SAML_IDP_ENTITY_ID, samlConnector, samlVerified, startSso, signedInSub } from '../helpers/sso-flow.ts';
+import { idpAnswer, postToAcs, REDIRECT_URI, returnedTo, SAML_IDP_ENTITY_ID, samlConnector, samlVerified, startSso, signedInSub } from '../helpers/sso-flow.ts';
 
 const suite = useExperienceSuite();
 beforeEach(() => suite.settings({ singleSignOnEnabled: true }));
@@ -53,14 +53,14 @@ describe('SAML sign-in', () => {
     expect((await suite.admin('GET', `/api/users/${sub}?includeSsoIdentities=true`)).ssoIdentities[0]).toMatchObject({ identityId: `map@${d}` });
   });
 
-  it('sends the browser back to the redirect URI with its state', async () => {
+  it('sends the browser back to the redirect URI with its state and a one-time code', async () => {
     const connector = await samlConnector(suite, domain());
     const s = await suite.session('SignIn');
     const started = await startSso(s, connector.id, 'my-state');
     expect(started.status).toBe(200);
     const acs = await postToAcs(suite.t.url, connector.id, idpAnswer(started.request!, { nameId: 'x' }), started.request!.relayState);
     expect(acs.status).toBe(302);
-    expect(acs.location).toBe(`${REDIRECT_URI}?state=my-state`);
+    expect(acs.location).toMatch(new RegExp(`^${REDIRECT_URI}\\?state=my-state&code=[\\w-]{43}$`));
   });
 
   it('creates the user just in time: SignIn answers user.identity_not_exist, Register creates it from the IdP user', async () => {
@@ -145,7 +145,10 @@ describe('refused SAML responses (each beside the same flow with a valid respons
     const request = started.request!;
     const options = typeof bend === 'function' ? bend(request.relayState) : bend;
     const acs = await postToAcs(suite.t.url, connector.id, idpAnswer(request, { nameId: `n-${suite.unique()}`, ...options }), request.relayState);
-    const verify = await s.call('POST', `/api/experience/verification/sso/${connector.id}/verify`, { verificationId: started.body.verificationId, connectorData: {} });
+    const verify = await s.call('POST', `/api/experience/verification/sso/${connector.id}/verify`, {
+      verificationId: started.body.verificationId,
+      connectorData: returnedTo(acs.location),
+    });
     return { acs, verify };
   }
   const refused = { status: 400, body: { code: 'connector.authorization_failed' } };

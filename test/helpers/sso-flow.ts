@@ -10,8 +10,23 @@ import { certBody, readAuthnRequest, SAML_KEYS, samlResponse, type AssertionOpti
 export const SAML_IDP_ENTITY_ID = 'https://idp.saml.test/metadata';
 export const REDIRECT_URI = 'https://app.example.test/sso/callback';
 
+const trusting = new WeakSet<ExperienceSuite>();
+
+/** An application whose redirect URI is on REDIRECT_URI's origin, once per suite: a SAML sign-in
+ *  goes back only to an origin Verity trusts (E11). */
+async function trustRedirectOrigin(suite: ExperienceSuite): Promise<void> {
+  if (trusting.has(suite)) return;
+  trusting.add(suite);
+  await suite.admin('POST', '/api/applications', {
+    name: 'the sign-in page',
+    type: 'SPA',
+    oidcClientMetadata: { redirectUris: [REDIRECT_URI], postLogoutRedirectUris: [] },
+  });
+}
+
 /** A SAML connector trusting the test IdP's key for `domain`. */
 export async function samlConnector(suite: ExperienceSuite, domain: string, extra: Record<string, unknown> = {}): Promise<{ id: string }> {
+  await trustRedirectOrigin(suite);
   return suite.admin('POST', '/api/sso-connectors', {
     providerName: 'SAML',
     connectorName: `saml-${suite.unique()}`,
@@ -27,6 +42,10 @@ export async function startSso(s: ExperienceSession, connectorId: string, state 
   const saml = started.status === 200 && new URL(started.body.authorizationUri).searchParams.has('SAMLRequest');
   return { ...started, request: saml ? readAuthnRequest(started.body.authorizationUri) : undefined };
 }
+
+/** The query parameters of the page the ACS URL sent the browser back to (state and the one-time code
+ *  E12 needs), as a sign-in page passes them on as connectorData. */
+export const returnedTo = (location: string | null): Record<string, string> => (location ? Object.fromEntries(new URL(location).searchParams) : {});
 
 /** The IdP's form post to the ACS URL: {status, location, body}. */
 export async function postToAcs(url: string, connectorId: string, SAMLResponse: string, RelayState: string | undefined) {
@@ -56,7 +75,10 @@ export async function samlVerified(
   if (started.status !== 200) throw new Error(`E11: ${started.status} ${JSON.stringify(started.body)}`);
   const acs = await postToAcs(suite.t.url, connectorId, idpAnswer(started.request!, user), started.request!.relayState);
   if (acs.status !== 302) throw new Error(`ACS: ${acs.status} ${JSON.stringify(acs.body)}`);
-  const verified = await s.call('POST', `/api/experience/verification/sso/${connectorId}/verify`, { verificationId: started.body.verificationId, connectorData: {} });
+  const verified = await s.call('POST', `/api/experience/verification/sso/${connectorId}/verify`, {
+    verificationId: started.body.verificationId,
+    connectorData: returnedTo(acs.location),
+  });
   if (verified.status !== 200) throw new Error(`E12: ${verified.status} ${JSON.stringify(verified.body)}`);
   return verified.body.verificationId;
 }

@@ -67,7 +67,10 @@ async function identifyExisting(
   const forgot = state.interactionEvent === 'ForgotPassword';
   if (!forgot && !eventAllowed(sie.signInMode, 'SignIn')) throw new LogtoError('auth.forbidden');
   if (!forgot && isSsoRecord(record)) return signInWithSso(deps, context, sie, record);
-  if (record.type === 'Social') return identifyBySocial(deps, context, snapshot, record, linkSocialIdentity, carry);
+  if (record.type === 'Social') {
+    if (!forgot) await assertNotSsoOnly(deps, sie, emailOf(record));
+    return identifyBySocial(deps, context, snapshot, record, linkSocialIdentity, carry);
+  }
   const identification = methodOf(record).identification;
   if (forgot && !identification?.forgotPassword) throw new LogtoError('session.not_supported_for_forgot_password', undefined, 422);
   if (!identification) throw new LogtoError('user.sign_in_method_not_enabled');
@@ -107,6 +110,8 @@ async function register(
     // record answers 404, exactly as any later call with that id does.
     const record = verificationId === undefined ? undefined : recordById(state, verificationId);
     if (state.userId) throw new LogtoError('session.identity_conflict');
+    // With single sign-on off an SSO record registers nobody (a record of a type not allowed).
+    if (isSsoRecord(record) && !sie.singleSignOnEnabled) throw new LogtoError('session.verification_failed');
     const sso = isSsoRecord(record) ? ssoRegistration(deps, record) : undefined;
     const fields = { ...sso?.fields, ...state.profile, ...(await contributionOf(record, q)) };
     // An SSO identity skips the mandatory sign-up fields (the IdP's user is the profile).

@@ -15,7 +15,7 @@ import { mappingUserErrors } from '../users/errors.ts';
 import { recordTypeOf } from '../verification/verification-code.ts';
 import type { ExperienceDeps } from './deps.ts';
 import { assertProfileMfa } from './mfa.ts';
-import { assertNotSsoOnly } from './sso-only.ts';
+import { assertNotSsoOnly, emailOf } from './sso-only.ts';
 import { socialProfileFields } from './social-identify.ts';
 import { recordById, type ExperienceState, type Profile } from './state.ts';
 import { identifiedUserRow, loadSnapshot, updateExperience, type InteractionContext } from './store.ts';
@@ -39,9 +39,15 @@ export async function addProfile(deps: ExperienceDeps, context: InteractionConte
   await assertProfileMfa(deps, context, state);
   const user = await identifiedUser(deps, context, state);
   const { fields: staged, staged: done } =
-    input.type === 'social' ? await socialProfileFields(deps, context, state, user, input.verificationId) : { fields: await stagedFields(deps, state, user, input) };
+    input.type === 'social' ? await socialFields(deps, context, state, user, input.verificationId) : { fields: await stagedFields(deps, state, user, input) };
   await updateExperience(deps, context, snapshot, (current) => ({ ...current, profile: { ...current.profile, ...staged } }));
   await done?.();
+}
+
+/** E24 `social`: a provider account whose verified email is of an SSO-only domain is refused, as at E3. */
+async function socialFields(deps: ExperienceDeps, context: InteractionContext, state: ExperienceState, user: UserRow | null, verificationId: string) {
+  await assertNotSsoOnly(deps, await getSignInExperience(deps.db), emailOf(recordById(state, verificationId, 'Social')));
+  return socialProfileFields(deps, context, state, user, verificationId);
 }
 
 async function stagedFields(deps: ExperienceDeps, state: ExperienceState, user: UserRow | null, input: Exclude<ProfileInput, { type: 'social' }>): Promise<Profile> {

@@ -6,11 +6,16 @@
 // row, the assertion's id is consumed (saml_assertions_consumed: the insert is the check, so a
 // replayed assertion is refused, even in another interaction) and the verified user is kept in the
 // record's session for E12, which the session still must be waiting for. Answers the URL to send the
-// browser back to: the record's redirect URI with its state, as Logto does. Every outcome is audited.
+// browser back to: the record's redirect URI with its state, as Logto does, and a one-time `code` that
+// E12 must present (only its digest is kept): the IdP's post is not tied to the browser that started
+// the sign-in, so the code is what ties E12 to the browser the IdP's response came through — whoever
+// started the interaction cannot complete it with an assertion a lured victim's browser delivered
+// unless the redirect URI is theirs (E11 accepts only redirect URIs on trusted origins). Every outcome
+// is audited.
 // Throws LogtoError connector.not_found (404), connector.unexpected_type (400),
 // session.connector_validation_session_not_found (404), connector.authorization_failed (400: the
 // response is refused), connector.invalid_metadata (500).
-import { timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { findExperience, saveExperience } from '../../storage/repos/experience.ts';
 import { consumeSamlAssertion } from '../../storage/repos/sso-sign-in.ts';
 import { recordAudit } from '../audit/index.ts';
@@ -99,10 +104,13 @@ export async function consumeSamlResponse(
       if (waiting.session.requestId !== record.session.requestId) throw noSession();
       if (!(await consumeSamlAssertion(q, `${connectorId}:${assertionId}`, expiresAt)))
         throw new LogtoError('connector.authorization_failed', { message: 'the assertion has been used before' }, 400);
-      const next = withRecord(current, { ...waiting, session: { ...waiting.session, assertion: { issuer, userInfo } } });
+      const code = randomBytes(32).toString('base64url');
+      const codeDigest = createHash('sha256').update(code).digest('base64url');
+      const next = withRecord(current, { ...waiting, session: { ...waiting.session, assertion: { issuer, userInfo, codeDigest } } });
       await saveExperience(q, uid, { state: next, binding: locked.binding, previous_binding: locked.previous_binding });
       const url = new URL(waiting.session.redirectUri);
       url.searchParams.append('state', waiting.session.state);
+      url.searchParams.append('code', code);
       return url.href;
     });
     await auditAssertion(deps, where, request);

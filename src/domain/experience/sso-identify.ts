@@ -69,7 +69,10 @@ export async function signInWithSso(
   const identify = () => changeExperience(deps, context, async (state, q) => {
     const current = verifiedSso(recordById(state, sso.id, 'EnterpriseSso'));
     const known = await findUserBySsoIdentity(q, current.issuer, current.userInfo.id);
-    const user = known?.user ?? (current.userInfo.email ? await findUserByIdentifier(q, { type: 'email', value: current.userInfo.email }) : null);
+    const email = current.userInfo.email;
+    // The IdP speaks for its company's domains only: an email of another domain links nobody.
+    const linkable = email !== undefined && connector.domains.includes(email.slice(email.lastIndexOf('@') + 1).toLowerCase());
+    const user = known?.user ?? (linkable ? await findUserByIdentifier(q, { type: 'email', value: email }) : null);
     if (!user) throw new LogtoError('user.identity_not_exist');
     if (user.is_suspended) throw new LogtoError('user.suspended');
     if (state.userId && state.userId !== user.id) throw new LogtoError('session.identity_conflict');

@@ -7,7 +7,8 @@
 // session.connector_validation_session_not_found (400), connector.authorization_failed (500),
 // connector.invalid_config / connector.invalid_metadata (500: the IdP cannot be used),
 // session.interaction_not_found (404).
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { allClientOrigins } from '../../oidc/clients.ts';
 import { randomString } from '../../crypto/keyring.ts';
 import { LogtoError } from '../errors.ts';
 import { getSignInExperience } from '../sign-in-experience/index.ts';
@@ -67,6 +68,7 @@ export async function createSsoAuthorization(
     const connector = await usableSsoConnector(deps, connectorId);
     let session: SsoSession;
     if (connector.provider.providerType === 'saml') {
+      await assertTrustedRedirect(deps, input.redirectUri);
       const idp = await samlIdpOf(deps, connector);
       const requestId = `_${randomString(32)}`;
       const relayToken = randomBytes(32).toString('base64url');
@@ -85,6 +87,27 @@ export async function createSsoAuthorization(
 }
 
 const sessionGone = () => new LogtoError('session.connector_validation_session_not_found');
+
+/**
+ * SAML: Verity itself sends the browser to the redirect URI (the assertion consumer route, with the
+ * one-time code E12 needs), so it must be on an origin Verity trusts: its own public URL's, or one an
+ * application allows (its redirect URIs' origins and corsAllowedOrigins). Otherwise anyone could start
+ * a sign-in that delivers a lured user's assertion, and its code, to a page of their own. (An OIDC
+ * IdP enforces the redirect URIs registered with it.) Throws guard.invalid_input.
+ */
+async function assertTrustedRedirect(deps: ExperienceDeps, redirectUri: string): Promise<void> {
+  const origin = new URL(redirectUri).origin;
+  if (origin === new URL(deps.sso.publicUrl).origin || (await allClientOrigins(deps.db)).has(origin)) return;
+  throw new LogtoError('guard.invalid_input', { redirectUri: 'not on an origin of this server or of an application' });
+}
+
+/** Whether `code` is the one the assertion consumer route sent the browser back with (sso-acs.ts). */
+function samlCodeMatches(codeDigest: string, code: unknown): boolean {
+  if (typeof code !== 'string' || !code) return false;
+  const given = createHash('sha256').update(code).digest();
+  const kept = Buffer.from(codeDigest, 'base64url');
+  return kept.length === given.length && timingSafeEqual(kept, given);
+}
 const refused = (message: string) => new LogtoError('connector.authorization_failed', { message });
 
 /** E12. */
@@ -111,6 +134,7 @@ export function verifySso(
     if (session.protocol === 'saml') {
       if (connector.provider.providerType !== 'saml') throw sessionGone();
       if (!session.assertion) throw refused('no SAML response has been accepted for this session');
+      if (!samlCodeMatches(session.assertion.codeDigest, connectorData.code)) throw refused('the code of the SAML response is missing or wrong');
       verified = session.assertion;
     } else {
       if (connector.provider.providerType !== 'oidc') throw sessionGone();

@@ -24,8 +24,9 @@ export const SsoSession = z.discriminatedUnion('protocol', [
     redirectUri: z.string(),
     requestId: z.string(),
     relayToken: z.string(),
-    /** Set by the assertion consumer route once the IdP's response is accepted. */
-    assertion: z.object({ issuer: z.string(), userInfo: SsoUserInfo }).optional(),
+    /** Set by the assertion consumer route once the IdP's response is accepted; `codeDigest` is the
+     *  SHA-256 of the one-time code it put in the browser's redirect, which E12 must present. */
+    assertion: z.object({ issuer: z.string(), userInfo: SsoUserInfo, codeDigest: z.string() }).optional(),
   }),
 ]);
 export type SsoSession = z.infer<typeof SsoSession>;

@@ -5,7 +5,8 @@
 // only when the provider verified them), and the connector's target and syncProfile as they were
 // then. A callback with no session left (a replay) is session.connector_validation_session_not_found;
 // a refused callback keeps the session.
-// Throws LogtoError session.insufficient_info (400), connector.unexpected_type (400),
+// Throws LogtoError session.insufficient_info (400), guard.invalid_input (400: a redirect URI that is
+// not an absolute http(s) URL), connector.unexpected_type (400),
 // session.invalid_connector_id (422), session.connector_validation_session_not_found (400),
 // connector.* (the connector's refusals).
 import { z } from 'zod';
@@ -126,6 +127,7 @@ export async function startSocialRecord(
   input: { state: string; redirectUri: string },
 ): Promise<{ record: SocialRecord; authorizationUri: string }> {
   if (!input.state || !input.redirectUri) throw new LogtoError('session.insufficient_info');
+  if (!/^https?:$/.test(URL.parse(input.redirectUri)?.protocol ?? '')) throw new LogtoError('guard.invalid_input', { redirectUri: 'not an absolute http(s) URL' });
   const connector = await findConnector();
   const { uri, session } = await connector.authorizationUri(input);
   return { record: { id, type: 'Social', connectorId: connector.id, session: sealSession(keyring, session), verified: false }, authorizationUri: uri };
