@@ -64,6 +64,12 @@ export interface EgressOptions {
 }
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
+
+/** `egress.fetch` with one deadline and size cap for every request (an identity provider's client:
+ *  openid-client's customFetch, a connector's own calls). */
+export function boundedFetch(egress: Pick<Egress, 'fetch'>, limits: { timeoutMs: number; maxBytes: number }): EgressFetch {
+  return (url, init = {}) => egress.fetch(url, { ...init, timeoutMs: limits.timeoutMs, maxBytes: limits.maxBytes });
+}
 export const DEFAULT_MAX_BYTES = 1024 * 1024;
 const CHECK_TIMEOUT_MS = 2000;
 

@@ -5,7 +5,7 @@
 // that fails validation is connector.social_auth_code_invalid. Messages never carry a URL, a code or
 // a token.
 import { timingSafeEqual } from 'node:crypto';
-import { EgressError, type Egress, type EgressFetch } from '../../net/egress.ts';
+import { boundedFetch, EgressError, type Egress, type EgressFetch } from '../../net/egress.ts';
 import { LogtoError } from '../errors.ts';
 import type { SocialSession } from './types.ts';
 
@@ -23,10 +23,7 @@ export interface ProviderDeps {
 export const DEFAULT_MAX_BYTES = 1024 * 1024;
 
 /** fetch through the egress module with this deployment's deadline and size cap. */
-export const providerFetch =
-  (deps: ProviderDeps): EgressFetch =>
-  (url, init = {}) =>
-    deps.egress.fetch(url, { ...init, timeoutMs: deps.timeoutMs, maxBytes: deps.maxBytes });
+export const providerFetch = (deps: ProviderDeps): EgressFetch => boundedFetch(deps.egress, deps);
 
 export const general = (message: string) => new LogtoError('connector.general', { message });
 export const codeInvalid = (message: string) => new LogtoError('connector.social_auth_code_invalid', { message });

@@ -8,7 +8,7 @@
 // (`email_verified: true`), or when the connector trusts unverified emails (AzureAdOidc's
 // trustUnverifiedEmail: Entra ID often sends none). Throws OidcRefusal, whose message names the cause only.
 import * as client from 'openid-client';
-import type { Egress } from '../../net/egress.ts';
+import { boundedFetch } from '../../net/egress.ts';
 import type { IdpFetchOptions } from '../sso-connectors/idp-http.ts';
 import type { Json } from '../sso-connectors/providers.ts';
 import { scopeWith } from '../sso-connectors/providers.ts';
@@ -38,8 +38,9 @@ interface OidcConfig {
 
 const configOf = (config: Json) => config as unknown as OidcConfig;
 
-function egressFetch(egress: Pick<Egress, 'fetch'>, limits: IdpFetchOptions): client.CustomFetch {
-  return (url, options) => egress.fetch(url, { ...options, timeoutMs: limits.timeoutMs, maxBytes: limits.maxBytes });
+function egressFetch(limits: IdpFetchOptions): client.CustomFetch {
+  const fetch = boundedFetch(limits.egress, limits);
+  return (url, options) => fetch(url, options);
 }
 
 /** The IdP's configuration for this client (discovery). Throws OidcRefusal ('idp'). */
@@ -48,11 +49,11 @@ export async function oidcClient(config: Json, limits: IdpFetchOptions, skewSeco
   const insecure = new URL(issuer).protocol === 'http:';
   try {
     const found = await client.discovery(new URL(issuer), clientId, { client_secret: clientSecret, [client.clockTolerance]: skewSeconds }, undefined, {
-      [client.customFetch]: egressFetch(limits.egress, limits),
+      [client.customFetch]: egressFetch(limits),
       // An operator who configured an http issuer chose it; the egress policy still decides the address.
       execute: insecure ? [client.allowInsecureRequests] : [],
     });
-    found[client.customFetch] = egressFetch(limits.egress, limits);
+    found[client.customFetch] = egressFetch(limits);
     // The ID token's signature is checked against the IdP's jwks_uri too (openid-client otherwise
     // trusts a token endpoint's ID token on the strength of TLS, which an http issuer does not have).
     client.enableNonRepudiationChecks(found);
