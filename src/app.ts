@@ -17,6 +17,7 @@ import { oidcRoutes } from './http/oidc.ts';
 import { experienceRoutes } from './http/experience/index.ts';
 import { samlAcsRoutes } from './http/sso-acs.ts';
 import { accountRoutes } from './http/account/index.ts';
+import { signInPageRoutes } from './http/sign-in-page.ts';
 import { lockoutSettingsOf } from './domain/experience/lockout.ts';
 import { ssoSettingsOf } from './domain/sso/connector.ts';
 import { webAuthnSettingsOf } from './domain/verification/webauthn-rp.ts';
@@ -163,5 +164,6 @@ export async function buildApp(deps: AppDeps, options: Pick<FastifyServerOptions
   await app.register(experienceRoutes(experience));
   await app.register(samlAcsRoutes(experience));
   await app.register(accountRoutes({ ...domain, lockout }));
+  await app.register(signInPageRoutes({ db: deps.db, policy: deps.config, demo: deps.config.demoApp }));
   return app;
 }

@@ -4,6 +4,7 @@ import { ConfigError, loadConfig, type Config } from './config/index.ts';
 import { createKeyring } from './crypto/keyring.ts';
 import { loadSecrets } from './crypto/secret-file.ts';
 import { bootstrap, bootstrapAdmin } from './domain/apps/bootstrap.ts';
+import { ensureDemoApp } from './domain/apps/demo.ts';
 import { systemClock } from './domain/clock.ts';
 import { checkConfiguredAddresses, syncConfiguredConnectors } from './domain/connectors/configured.ts';
 import { guardSettingsOf } from './connectors/guard.ts';
@@ -45,6 +46,8 @@ try {
   const admin = await bootstrapAdmin(deps, config);
   if (admin.created) logger.info(`Created a Management API application; adminClientId/adminClientSecret are in ${config.dataDir}/credentials.json`);
 
+  if (config.demoApp) await ensureDemoApp(deps, config.publicUrl);
+
   const app = await buildApp(deps, { loggerInstance: logger });
   const worker = startWorker({
     ...deps,
@@ -83,6 +86,7 @@ try {
     logger.info(`Metrics on port ${metricsPort} (/metrics)`);
   }
   logger.info(`Verity listening on port ${config.PORT} (${store.description}; ${await describeSenders(senders)}; ${config.mode} mode)`);
+  if (config.demoApp) logger.info(`Demo application: ${config.publicUrl}/demo (sign in through ${config.publicUrl}/sign-in)`);
 } catch (error) {
   const message = error instanceof Error ? error.message : 'start failed';
   logger.fatal({ err: error }, message);

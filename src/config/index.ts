@@ -76,6 +76,9 @@ export const configSchema = z.object({
   VERITY_PUBLIC_URL: z.string().url().optional(),
   /** Where the OIDC provider sends browsers to sign in (the sign-in experience page). */
   VERITY_SIGN_IN_URL: z.string().default('/sign-in'),
+  /** Serve the demo application at /demo (an SPA client, id `demo`, provisioned at start) that signs in
+   *  through the sign-in page and shows the ID token's claims. Default: on in development, off in production. */
+  VERITY_DEMO_APP: z.enum(['true', 'false', '1', '0', 'yes', 'no']).optional().transform((v) => (v === undefined ? undefined : ['true', '1', 'yes'].includes(v))),
   /** Provision this Management API (MachineToMachine) application; both or neither. */
   VERITY_ADMIN_CLIENT_ID: z.string().regex(/^[a-z0-9]{8,64}$/, 'must be 8–64 lowercase letters or digits').optional(),
   VERITY_ADMIN_CLIENT_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
@@ -199,6 +202,10 @@ export interface Config extends RawConfig {
   dataDir: string;
   /** OIDC issuer: <public URL>/oidc */
   issuer: string;
+  /** The URL clients reach this server at, without a trailing slash. */
+  publicUrl: string;
+  /** Whether /demo is served and its client provisioned (VERITY_DEMO_APP, else development mode). */
+  demoApp: boolean;
 }
 
 export class ConfigError extends Error {
@@ -260,5 +267,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const mode = raw.VERITY_MODE ?? (raw.NODE_ENV === 'production' ? 'production' : 'development');
   const publicUrl = (raw.VERITY_PUBLIC_URL ?? `http://localhost:${raw.PORT}`).replace(/\/+$/, '');
   const HOST = raw.HOST ?? (mode === 'production' ? '0.0.0.0' : '127.0.0.1');
-  return { ...raw, mode, HOST, dataDir: path.resolve(raw.VERITY_DATA_DIR), issuer: `${publicUrl}/oidc` };
+  const demoApp = raw.VERITY_DEMO_APP ?? mode === 'development';
+  return { ...raw, mode, HOST, dataDir: path.resolve(raw.VERITY_DATA_DIR), issuer: `${publicUrl}/oidc`, publicUrl, demoApp };
 }

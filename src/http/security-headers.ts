@@ -19,7 +19,8 @@ const APP_DIRECTIVES = {
   'font-src': ["'self'", 'data:'],
   'form-action': ["'self'"],
   'frame-ancestors': ["'none'"],
-  'img-src': ["'self'", 'data:'],
+  // The sign-in page shows the logos the sign-in experience and its social connectors name (https URLs).
+  'img-src': ["'self'", 'data:', 'https:'],
   'object-src': ["'none'"],
   'script-src': ["'self'"],
   'script-src-attr': ["'none'"],

@@ -1,0 +1,64 @@
+// Owns the end of every path through the page: identify (E3) and submit (E4), and what the server's
+// answer asks for next — a missing profile field, an MFA proof, an MFA factor to set up — or the
+// redirect back to the application. Screens call these instead of E3/E4 directly.
+import { ApiError } from '../api/client.ts';
+import { identify, submit, type MfaFactor } from '../api/experience.ts';
+import type { AppContext, Screen } from './nav.ts';
+
+/** The screen an error asks for, or null when it is an error to show. */
+export function nextStepOf(error: unknown): Screen | null {
+  if (!(error instanceof ApiError)) return null;
+  const data = (error.data ?? {}) as { missingProfile?: unknown; availableFactors?: unknown; skippable?: unknown };
+  const factors = Array.isArray(data.availableFactors) ? (data.availableFactors as MfaFactor[]) : [];
+  switch (error.code) {
+    case 'user.missing_profile':
+      return { name: 'profile', missing: Array.isArray(data.missingProfile) ? data.missingProfile.map(String) : [] };
+    case 'session.mfa.require_mfa_verification':
+      return { name: 'mfa-verify', factors };
+    case 'user.missing_mfa':
+      return { name: 'mfa-bind', factors, skippable: data.skippable === true };
+    case 'session.not_found':
+    case 'session.interaction_not_found':
+      return { name: 'session-expired' };
+    default:
+      return null;
+  }
+}
+
+/** Leaves the page for the application (the provider's resume URL). */
+export function leave(redirectTo: string): void {
+  window.location.assign(redirectTo);
+}
+
+/**
+ * E4, then back to the application; a step the server still needs moves to its screen. Other errors
+ * are thrown for the screen to show. Resolves true when the page is leaving.
+ */
+export async function finish(app: Pick<AppContext, 'go'>): Promise<boolean> {
+  try {
+    const result = await submit();
+    if (result?.redirectTo) {
+      leave(result.redirectTo);
+      return true;
+    }
+    return false;
+  } catch (error) {
+    const next = nextStepOf(error);
+    if (!next) throw error;
+    app.go(next);
+    return false;
+  }
+}
+
+/** E3 with a verified record, then finish(). */
+export async function identifyAndFinish(app: Pick<AppContext, 'go'>, body: Parameters<typeof identify>[0]): Promise<boolean> {
+  try {
+    await identify(body);
+  } catch (error) {
+    const next = nextStepOf(error);
+    if (!next) throw error;
+    app.go(next);
+    return false;
+  }
+  return finish(app);
+}
