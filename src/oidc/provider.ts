@@ -93,6 +93,15 @@ function signInPolicy() {
   return policy;
 }
 
+/** The sign-in page's URL for an interaction: its uid, and the languages the application asked for
+ *  (`ui_locales`), which the page prefers to the browser's. */
+function interactionUrl(base: string, interaction: { uid: string; params: Record<string, unknown> }): string {
+  const query = new URLSearchParams({ uid: interaction.uid });
+  const { ui_locales: locales } = interaction.params;
+  if (typeof locales === 'string' && locales.trim()) query.set('ui_locales', locales.trim());
+  return `${base}?${query}`;
+}
+
 export function createProvider(deps: ProviderDeps): Provider {
   const secure = isHttpsIssuer(deps.issuer);
   // Every statement the provider runs: database failures become errors it answers properly (db-errors.ts).
@@ -168,7 +177,7 @@ export function createProvider(deps: ProviderDeps): Provider {
     issueRefreshToken: (_ctx, client, code) => client.grantTypeAllowed('refresh_token') && code.scopes.has('offline_access'),
     // Every refresh rotates; presenting a rotated one again revokes the whole grant (refresh_token.js).
     rotateRefreshToken: true,
-    interactions: { policy: signInPolicy(), url: (_ctx, interaction) => `${deps.interactionUrl}?uid=${encodeURIComponent(interaction.uid)}` },
+    interactions: { policy: signInPolicy(), url: (_ctx, interaction) => interactionUrl(deps.interactionUrl, interaction) },
     ttl: {
       AccessToken: ACCESS_TOKEN_TTL_SECONDS,
       ClientCredentials: ACCESS_TOKEN_TTL_SECONDS,

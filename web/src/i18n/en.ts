@@ -63,11 +63,17 @@ export const en = {
   'session.back_to_app': 'Back to the application',
 
   // --- register (sign-up) ---
+
   // --- forgot password ---
+
   // --- profile fulfilment ---
+
   // --- password policy ---
+
   // --- mfa ---
+
   // --- social and sso ---
+
 
   // --- errors (error.<code>) ---
   'error.unknown': 'Something went wrong. Please try again.',

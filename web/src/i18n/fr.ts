@@ -64,11 +64,17 @@ export const fr: Catalogue = {
   'session.back_to_app': "Revenir à l'application",
 
   // --- register (sign-up) ---
+
   // --- forgot password ---
+
   // --- profile fulfilment ---
+
   // --- password policy ---
+
   // --- mfa ---
+
   // --- social and sso ---
+
 
   // --- errors (error.<code>) ---
   'error.unknown': "Une erreur s'est produite. Veuillez réessayer.",
