@@ -37,6 +37,8 @@ describe('/api/swagger.json', () => {
         'PATCH /api/my-account/profile', 'POST /api/my-account/password', 'POST /api/my-account/primary-email',
         'DELETE /api/my-account/primary-email', 'POST /api/my-account/primary-phone', 'DELETE /api/my-account/primary-phone',
         'POST /api/my-account/identities', 'DELETE /api/my-account/identities/{target}', 'GET /api/account-center', 'PATCH /api/account-center',
+        'GET /api/.well-known/sign-in-exp', 'GET /sign-in', 'GET /register', 'GET /forgot-password', 'GET /callback/social/{connectorId}',
+        'GET /callback/sso/{connectorId}', 'GET /assets/{*}',
       ]),
     );
     // nothing under /oidc (the provider documents itself through discovery), no CORS preflight, and no undocumented shapes

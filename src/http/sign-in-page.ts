@@ -64,12 +64,13 @@ export function signInPageRoutes(deps: PublicSignInExperienceDeps & { demo: bool
         schema: {
           tags,
           summary: "The sign-in page's hashed files (immutable)",
-          response: { 200: z.string().describe('The file'), 404: z.string().describe('No such file (text/plain)') },
+          response: { 200: z.string().describe('The file'), 404: z.unknown().describe('No such file (the not-found error body)') },
         },
       },
       async (request, reply) => {
         const found = files?.get(new URL(request.url, 'http://x').pathname);
-        if (!found) return reply.code(404).type('text/plain; charset=utf-8').send('Not found\n');
+        // An unknown file is the server's own not found (its JSON error body).
+        if (!found) return reply.callNotFound();
         return send(request, reply, found);
       },
     );

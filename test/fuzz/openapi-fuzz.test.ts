@@ -164,7 +164,8 @@ describe('fuzzing every documented route and the OIDC endpoints', () => {
     const { problems, statuses } = await run(requests);
     expect(problems.slice(0, 50), `${problems.length} of ${requests.length} requests (the first 50 shown)`).toEqual([]);
     // The fuzz reached the handlers: with credentials, every documented read of a real id succeeded.
-    const reads = operations.filter((o) => o.method === 'GET').map((o) => `GET ${o.path}: base`);
+    // (The sign-in page's hashed file names are not ids the fuzz knows: /assets is left out.)
+    const reads = operations.filter((o) => o.method === 'GET' && o.path !== '/assets/{*}').map((o) => `GET ${o.path}: base`);
     expect(reads.filter((label) => !(statuses.get(label)! < 300))).toEqual([]);
   }, 300_000);
 });

@@ -5,6 +5,9 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { useApp } from '../app/nav.ts';
 import { LANGUAGE_NAMES } from '../i18n/index.ts';
 
+/** Only web and mail links are shown: the settings accept any URL, and a javascript: link is no link. */
+const linkable = (url: string | null | undefined): string | null => (url && /^(https?:|mailto:)/i.test(url) ? url : null);
+
 /** A logo that cannot load (offline, blocked) is hidden rather than shown as its alt text. */
 function Logo({ src, alt }: { src: string; alt: string }) {
   const [failed, setFailed] = useState(false);
@@ -18,7 +21,10 @@ function Logo({ src, alt }: { src: string; alt: string }) {
 
 export function Layout({ children }: { children: ComponentChildren }) {
   const { settings, t, language, setLanguage } = useApp();
-  const { branding, termsOfUseUrl, privacyPolicyUrl, supportEmail, supportWebsiteUrl } = settings;
+  const { branding } = settings;
+  const termsOfUseUrl = linkable(settings.termsOfUseUrl);
+  const privacyPolicyUrl = linkable(settings.privacyPolicyUrl);
+  const support = linkable(settings.supportWebsiteUrl) ?? (settings.supportEmail ? `mailto:${settings.supportEmail}` : null);
   return (
     <div class="page">
       <header class="top">
@@ -45,8 +51,8 @@ export function Layout({ children }: { children: ComponentChildren }) {
       <footer class="legal">
         {termsOfUseUrl ? <a href={termsOfUseUrl} target="_blank" rel="noopener noreferrer">{t('common.terms')}</a> : null}
         {privacyPolicyUrl ? <a href={privacyPolicyUrl} target="_blank" rel="noopener noreferrer">{t('common.privacy')}</a> : null}
-        {supportWebsiteUrl || supportEmail ? (
-          <a href={supportWebsiteUrl ?? `mailto:${supportEmail}`} target="_blank" rel="noopener noreferrer">
+        {support ? (
+          <a href={support} target="_blank" rel="noopener noreferrer">
             {t('common.support')}
           </a>
         ) : null}

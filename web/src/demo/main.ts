@@ -1,6 +1,6 @@
 // The demo application (/demo, VERITY_DEMO_APP): an OIDC public client that starts an authorization
 // request with PKCE, lets the sign-in page do its work, exchanges the code at /oidc/token on its return
-// to /demo/callback, and shows the ID token's claims. The PKCE verifier and state wait in this tab's
+// to /demo/callback, and shows the ID token's claims and the userinfo endpoint's. The PKCE verifier and state wait in this tab's
 // sessionStorage during the round trip and are removed at the callback; no token is kept anywhere.
 import './demo.css';
 
@@ -39,6 +39,17 @@ async function signIn() {
   window.location.assign(url);
 }
 
+function claimsTable(caption: string, claims: Record<string, unknown>): HTMLTableElement {
+  const table = el('table');
+  table.append(el('caption', caption));
+  for (const [name, value] of Object.entries(claims)) {
+    const row = el('tr');
+    row.append(el('th', name, { scope: 'row' }), el('td', typeof value === 'string' ? value : JSON.stringify(value)));
+    table.append(row);
+  }
+  return table;
+}
+
 function home(main: HTMLElement) {
   main.append(el('h1', 'Verity demo application'), el('p', 'Sign in through the hosted sign-in page; this page then shows who you are.'));
   const button = el('button', 'Sign in', { type: 'button', class: 'primary' });
@@ -64,18 +75,13 @@ async function callback(main: HTMLElement) {
       code_verifier: pending.verifier,
     }),
   });
-  const tokens = (await response.json()) as { id_token?: string; error?: string; error_description?: string };
+  const tokens = (await response.json()) as { id_token?: string; access_token?: string; error?: string; error_description?: string };
   if (!response.ok || !tokens.id_token) throw new Error(`${tokens.error ?? response.status}: ${tokens.error_description ?? ''}`);
   const claims = JSON.parse(new TextDecoder().decode(Uint8Array.from(atob(tokens.id_token.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0)))) as Record<string, unknown>;
-  main.append(el('h1', 'Signed in'), el('p', 'The ID token Verity issued says:'));
-  const table = el('table');
-  table.append(el('caption', 'ID token claims'));
-  for (const [name, value] of Object.entries(claims)) {
-    const row = el('tr');
-    row.append(el('th', name, { scope: 'row' }), el('td', typeof value === 'string' ? value : JSON.stringify(value)));
-    table.append(row);
-  }
-  main.append(table);
+  main.append(el('h1', 'Signed in'), el('p', 'The ID token Verity issued says:'), claimsTable('ID token claims', claims));
+  // The profile claims (name, email, phone) come from the userinfo endpoint, with the access token.
+  const me = tokens.access_token ? await fetch('/oidc/me', { headers: { authorization: `Bearer ${tokens.access_token}` } }) : null;
+  if (me?.ok) main.append(claimsTable('Userinfo claims', (await me.json()) as Record<string, unknown>));
   const end = new URL('/oidc/session/end', origin);
   end.search = new URLSearchParams({ client_id: CLIENT_ID, post_logout_redirect_uri: `${origin}/demo`, id_token_hint: tokens.id_token }).toString();
   const again = el('button', 'Sign in again', { type: 'button', class: 'primary' });
