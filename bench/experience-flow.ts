@@ -12,7 +12,10 @@
 // through its linked account at the GitHub-like provider (experience.ts): E9 for the authorization URI,
 // the provider's authorize endpoint (the browser's trip, here a direct request naming the account),
 // E10 with the provider's code (Verity exchanges it and reads the user at the provider), then
-// identification and submit as the others (the E9 to E10 requests timed as step `social`).
+// identification and submit as the others (the E9 to E10 requests timed as step `social`). The
+// `password-page` flow is the password flow with the hosted sign-in page loaded as a browser without a
+// cache loads it first: the page the provider redirects to, its script and stylesheet, and the public
+// settings (GET /api/.well-known/sign-in-exp), timed as step `page`.
 // Any unexpected answer throws, so it counts as an error.
 import crypto from 'node:crypto';
 import { base32Encode, totpAt, totpStep } from '../src/crypto/totp.ts';
@@ -21,7 +24,7 @@ import type { CodeBook } from './codebook.ts';
 import { expect } from './flows.ts';
 import type { Flow, StepTimer } from './load.ts';
 
-export type SignInMethod = 'password' | 'code' | 'password-totp' | 'password-account' | 'social';
+export type SignInMethod = 'password' | 'code' | 'password-totp' | 'password-account' | 'social' | 'password-page';
 
 /** The social flow's connector and provider: bench user i is linked to provider account firstAccount + i. */
 export interface SocialSpec {
@@ -117,7 +120,12 @@ export function experienceFlow(client: Client, spec: ExperienceSpec, book: CodeB
       code_challenge: crypto.createHash('sha256').update(verifier).digest('base64url'),
       code_challenge_method: 'S256',
     });
-    await send('GET', `/oidc/auth?${query}`, 303);
+    const toPage = await send('GET', `/oidc/auth?${query}`, 303);
+    if (spec.method === 'password-page') {
+      const started = performance.now();
+      await pageSteps(send, toPage.headers.location ?? '');
+      step('page', performance.now() - started);
+    }
 
     // 2. The sign-in page.
     await send('PUT', '/api/experience', 204, { interactionEvent: 'SignIn' });
@@ -171,6 +179,14 @@ export function experienceFlow(client: Client, spec: ExperienceSpec, book: CodeB
 }
 
 type Send = (method: string, path: string, status: number, body?: unknown) => Promise<JsonResponse>;
+
+/** The sign-in page as a browser without a cache loads it: the HTML, every /assets file it names, the settings. */
+async function pageSteps(send: Send, location: string): Promise<void> {
+  const html = (await send('GET', local(location), 200)).body as string;
+  const assets = [...String(html).matchAll(/(?:src|href)="(\/assets\/[^"]+)"/g)].map((m) => m[1]!);
+  if (assets.length === 0) throw new Error('the sign-in page names no script (is web/ built?)');
+  await Promise.all([...assets.map((asset) => send('GET', asset, 200)), send('GET', '/api/.well-known/sign-in-exp', 200)]);
+}
 
 /** The social verification of a `social` flow: E9, the provider's authorize, E10; its record's id. */
 async function socialSteps(send: Send, social: SocialSpec, slot: number): Promise<string> {

@@ -96,6 +96,7 @@ export async function experienceSuite(ctx: SuiteContext, options: { book: CodeBo
     ...unit('password-totp', pg, signIn(pg!, 'password-totp')),
     ...unit('password-account', pg, signIn(pg!, 'password-account')),
     ...unit('social', pg, signIn(pg!, 'social')),
+    ...unit('password-page', pg, signIn(pg!, 'password-page')),
   ];
 
   console.log('== Experience API sign-in, authorization request to tokens: one flow = 7 HTTP requests (password), 8 (code) ==\n');
@@ -123,6 +124,12 @@ export async function experienceSuite(ctx: SuiteContext, options: { book: CodeBo
     console.log('social sign-in (GitHub-like provider on loopback: E9, the provider\'s authorize, E10 with Verity\'s code exchange and user read at the provider, then identification and submit); baseline: the email-code flow on the same server, same run');
     console.log(`${table([...of('code', 'verity-pg'), ...social], 'verity-pg')}\n`);
     console.log(`${stepsOf(social, 'Social verification alone (E9, the provider, E10, inside each social flow)', ['social'])}\n`);
+  }
+  const withPage = of('password-page', 'verity-pg').map((r) => ({ ...r, target: 'pw+page-pg' }));
+  if (withPage.length > 0) {
+    console.log('password sign-in with the hosted sign-in page loaded first (its HTML, script, stylesheet and GET /api/.well-known/sign-in-exp); baseline: the password-only flow on the same server, same run');
+    console.log(`${table([...of('password', 'verity-pg'), ...withPage], 'verity-pg')}\n`);
+    console.log(`${stepsOf(withPage, 'Page load alone (inside each flow)', ['page'])}\n`);
   }
   console.log('CPU ms per flow and ratios Verity ÷ baseline at the same concurrency, as in the OTP table (PGlite rows too).\n');
   console.log(`${whereTheTimeGoes(rows, poolMs)}\n`);
@@ -178,6 +185,11 @@ export async function experienceSuite(ctx: SuiteContext, options: { book: CodeBo
   const account = statementsOf('password-account');
   if (withAccount.length > 0) {
     console.log(ratioCheck(title(`password + Account API flows/s ≥ ${ACCOUNT_FACTOR} × password-only flows/s, same concurrency`), ACCOUNT_FACTOR, withAccount, of('password', 'verity-pg'), ['flows/s', 'flows/s']));
+  }
+  const page = statementsOf('password-page');
+  if (page && password) {
+    const extra = counted.perFlow.get(page)! - counted.perFlow.get(password)!;
+    console.log(`${title('loading the sign-in page adds 0 statements per flow (settings cached)')}: ${fix(extra, 1)}  →  ${extra <= 0.05 ? 'PASS' : 'MISS'}`);
   }
   if (account && password) {
     const extra = counted.perFlow.get(account)! - counted.perFlow.get(password)!;

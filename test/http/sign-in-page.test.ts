@@ -106,7 +106,7 @@ describe('GET /api/.well-known/sign-in-exp', () => {
         scope: 'profile',
       },
     });
-    let response = await fetch(`${t.url}/api/.well-known/sign-in-exp`);
+    const response = await fetch(`${t.url}/api/.well-known/sign-in-exp`);
     expect(response.status).toBe(200);
     expect(response.headers.get('cache-control')).toBe('no-store');
     let body = await response.json();
