@@ -47,7 +47,7 @@ describe.skipIf(!CHROMIUM)(`sign-in page: MFA${CHROMIUM ? '' : ` (skipped: ${NO_
     const qr = page.getByRole('img', { name: 'QR code that adds this account to an authenticator app' });
     await qr.waitFor();
     expect(await qr.getAttribute('src')).toMatch(/^data:image\//);
-    const secret = (await page.getByLabel('Setup key').textContent())!.trim();
+    const secret = (await page.locator('code.secret').textContent())!.replace(/\s+/g, '');
     expect(secret).toMatch(/^[A-Z2-7]{16,}$/);
     if (screenName) await checkScreen(page, screenName);
     await page.getByLabel('Authenticator app code').fill(freshTotp(secret));
@@ -159,13 +159,15 @@ describe.skipIf(!CHROMIUM)(`sign-in page: MFA${CHROMIUM ? '' : ` (skipped: ${NO_
     expect((await s.tokensAt(later.page, later.request)).sub).toBe(user.id);
   });
 
-  it('offers no skip when the policy makes a second step mandatory', async () => {
+  it('offers no skip when the policy makes a second step mandatory, and focuses the chosen factor', async () => {
     await s.settings({ mfa: { factors: ['Totp', 'WebAuthn'], policy: 'Mandatory' } });
     const user = await s.newUser();
     const first = await signIn(user.username);
     await first.page.getByRole('heading', { name: 'Add a second sign-in step' }).waitFor();
     expect(await first.page.getByRole('button', { name: 'Skip for now' }).count()).toBe(0);
     await first.page.getByRole('button', { name: /Authenticator app/ }).click();
+    // Focus moves to the chosen factor's heading, where a keyboard or screen-reader user starts reading.
+    await expect.poll(() => first.page.evaluate(() => document.activeElement?.textContent)).toBe('Set up your authenticator app');
     await setUpTotp(first.page);
     expect((await s.tokensAt(first.page, first.request)).sub).toBe(user.id);
   });

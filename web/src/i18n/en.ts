@@ -99,7 +99,6 @@ export const en = {
   'mfa.totp_scan': 'Scan this QR code with your authenticator app.',
   'mfa.totp_qr_alt': 'QR code that adds this account to an authenticator app',
   'mfa.totp_manual': 'Cannot scan it? Enter this key in the app instead:',
-  'mfa.totp_key': 'Setup key',
   'mfa.totp_then': 'Then enter the 6-digit code the app shows.',
   'mfa.webauthn_title': 'Create a passkey',
   'mfa.webauthn_intro': 'Your device will ask you to confirm with your fingerprint, face, screen lock or a security key.',

@@ -100,7 +100,6 @@ export const fr: Catalogue = {
   'mfa.totp_scan': 'Scannez ce code QR avec votre application d’authentification.',
   'mfa.totp_qr_alt': 'Code QR qui ajoute ce compte à une application d’authentification',
   'mfa.totp_manual': 'Impossible de le scanner ? Saisissez plutôt cette clé dans l’application :',
-  'mfa.totp_key': 'Clé de configuration',
   'mfa.totp_then': 'Saisissez ensuite le code à 6 chiffres affiché par l’application.',
   'mfa.webauthn_title': 'Créez une clé d’accès',
   'mfa.webauthn_intro': 'Votre appareil vous demandera de confirmer avec votre empreinte, votre visage, le verrouillage de l’écran ou une clé de sécurité.',

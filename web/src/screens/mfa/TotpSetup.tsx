@@ -23,9 +23,8 @@ export function TotpSetup() {
           <img class="qr" src={secret.secretQrCode} alt={t('mfa.totp_qr_alt')} width={200} height={200} />
           <p class="muted">{t('mfa.totp_manual')}</p>
           <p>
-            <code class="secret" aria-label={t('mfa.totp_key')}>
-              {secret.secret}
-            </code>
+            {/* In groups of four, as authenticator apps show and accept keys. */}
+            <code class="secret">{secret.secret.replace(/(.{4})(?=.)/g, '$1 ')}</code>
           </p>
           <Form
             submitLabel="code.submit"
