@@ -103,6 +103,26 @@ describe.skipIf(!CHROMIUM)(`sign-in page: MFA${CHROMIUM ? '' : ` (skipped: ${NO_
     expect(claims.amr).toEqual(expect.arrayContaining(['mfa']));
   });
 
+  it('says in words when no passkey answered the prompt, and lets the person try again', async () => {
+    await s.settings({ mfa: { factors: ['WebAuthn'], policy: 'Mandatory' } });
+    const user = await s.newUser();
+    let device: { cdp: CDPSession; authenticatorId: string } | undefined;
+    const first = await signIn(user.username, async (page) => void (device = await virtualAuthenticator(page)));
+    await first.page.getByRole('button', { name: 'Create passkey' }).click();
+    expect((await s.tokensAt(first.page, first.request)).sub).toBe(user.id);
+    const { credentials } = await device!.cdp.send('WebAuthn.getCredentials', { authenticatorId: device!.authenticatorId });
+
+    // A device without the passkey first; then the passkey is put on it and the person tries again.
+    let other: { cdp: CDPSession; authenticatorId: string } | undefined;
+    const later = await signIn(user.username, async (page) => void (other = await virtualAuthenticator(page)));
+    await later.page.getByRole('button', { name: 'Use passkey' }).click();
+    await expect.poll(() => later.page.getByRole('alert').textContent()).toContain('The passkey was not used.');
+    await checkScreen(later.page, 'mfa-verify-passkey-not-used');
+    await other!.cdp.send('WebAuthn.addCredential', { authenticatorId: other!.authenticatorId, credential: credentials[0]! });
+    await later.page.getByRole('button', { name: 'Use passkey' }).click();
+    expect((await s.tokensAt(later.page, later.request)).sub).toBe(user.id);
+  });
+
   it('shows backup codes once, to copy or download, and takes one of them on a later sign-in', async () => {
     await s.settings({ mfa: { factors: ['Totp', 'BackupCode'], policy: 'Mandatory' } });
     const user = await s.newUser();
