@@ -59,7 +59,17 @@ export interface TestApp {
 }
 
 export async function startTestApp(
-  options: { env?: Record<string, string>; secrets?: string[]; db?: Db; otpSettings?: Partial<OtpSettings>; strictEgress?: StrictEgress } = {},
+  options: {
+    env?: Record<string, string>;
+    secrets?: string[];
+    db?: Db;
+    otpSettings?: Partial<OtpSettings>;
+    strictEgress?: StrictEgress;
+    /** A host name browsers reach the app by (it still listens on 127.0.0.1): the public URL is
+     *  http://<publicHost>:<port>, and it is the passkey relying party (RP id and origin), which
+     *  WebAuthn requires to be a domain, not an IP address. */
+    publicHost?: string;
+  } = {},
 ): Promise<TestApp> {
   const sms = await startSmsGateway();
   const owned = options.db ? null : await createTestDb();
@@ -69,7 +79,10 @@ export async function startTestApp(
   const strict = options.strictEgress;
   const config = loadConfig({
     PORT: String(port),
-    VERITY_PUBLIC_URL: `http://127.0.0.1:${port}`,
+    VERITY_PUBLIC_URL: `http://${options.publicHost ?? '127.0.0.1'}:${port}`,
+    ...(options.publicHost
+      ? { VERITY_WEBAUTHN_RP_ID: options.publicHost, VERITY_WEBAUTHN_ORIGINS: `http://${options.publicHost}:${port}` }
+      : {}),
     VERITY_MODE: 'production',
     VERITY_SECRET: TEST_SECRET,
     VERITY_DATA_DIR: '/nonexistent-test-dir',

@@ -47,6 +47,9 @@ export interface BrowserSuite extends ExperienceSuite {
   tokensAt(page: Page, request: AuthorizationRequest): Promise<Record<string, unknown>>;
 }
 
+/** `publicHost: 'localhost'` serves Verity to the browser as http://localhost:<port>, the passkey
+ *  relying party (startTestApp); the browser then shares the host name with the application, whose
+ *  redirect URI only reads the code. */
 export function useBrowserSuite(options: Parameters<typeof useExperienceSuite>[0] = {}): BrowserSuite {
   const suite = useExperienceSuite(options) as BrowserSuite;
   const contexts: BrowserContext[] = [];

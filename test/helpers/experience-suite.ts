@@ -49,13 +49,13 @@ export interface ExperienceSuite {
   identified(username: string): Promise<ExperienceSession>;
 }
 
-export function useExperienceSuite(options: { email?: boolean; env?: Record<string, string> } = {}): ExperienceSuite {
+export function useExperienceSuite(options: { email?: boolean; env?: Record<string, string>; publicHost?: string } = {}): ExperienceSuite {
   const suite = {} as ExperienceSuite;
   let n = 0;
   beforeAll(async () => {
     const smtp = options.email ? await startSmtpServer() : null;
     const env = { ...(smtp ? { VERITY_EMAIL_CONNECTOR: 'smtp', VERITY_SMTP_URL: smtp.url } : {}), ...options.env };
-    const t = await startTestApp({ env });
+    const t = await startTestApp({ env, ...(options.publicHost ? { publicHost: options.publicHost } : {}) });
     const token = await managementToken(t);
     const admin = async (method: string, path: string, body?: unknown) => {
       const response = await fetch(`${t.url}${path}`, {

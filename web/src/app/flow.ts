@@ -17,6 +17,8 @@ export function nextStepOf(error: unknown): Screen | null {
       return { name: 'mfa-verify', factors };
     case 'user.missing_mfa':
       return { name: 'mfa-bind', factors, skippable: data.skippable === true };
+    case 'session.mfa.backup_code_required':
+      return { name: 'mfa-backup-codes' };
     case 'session.not_found':
     case 'session.interaction_not_found':
       return { name: 'session-expired' };

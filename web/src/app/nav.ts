@@ -25,6 +25,7 @@ export type Screen =
   | { name: 'profile'; missing: string[] }
   | { name: 'mfa-verify'; factors: MfaFactor[] }
   | { name: 'mfa-bind'; factors: MfaFactor[]; skippable: boolean }
+  | { name: 'mfa-backup-codes' }
   // federated sign-in (screens/social)
   | { name: 'social-callback'; connectorId: string }
   | { name: 'sso-callback'; connectorId: string };

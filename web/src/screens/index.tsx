@@ -1,6 +1,9 @@
 // Every screen by name (app/nav.ts Screen). One line per screen; each area keeps its screens in its folder.
 import type { FunctionComponent } from 'preact';
 import type { Screen, ScreenName } from '../app/nav.ts';
+import { BackupCodes } from './mfa/BackupCodes.tsx';
+import { MfaBind } from './mfa/MfaBind.tsx';
+import { MfaVerify } from './mfa/MfaVerify.tsx';
 import { Pending } from './Pending.tsx';
 import { Password } from './sign-in/Password.tsx';
 import { SessionExpired } from './sign-in/SessionExpired.tsx';
@@ -27,8 +30,9 @@ export const SCREENS: Screens = {
   // profile fulfilment
   profile: Pending,
   // mfa
-  'mfa-verify': Pending,
-  'mfa-bind': Pending,
+  'mfa-verify': MfaVerify,
+  'mfa-bind': MfaBind,
+  'mfa-backup-codes': BackupCodes,
   // social and sso
   'social-callback': Pending,
   'sso-callback': Pending,
