@@ -3,7 +3,7 @@
 // redirect back to the application. Screens call these instead of E3/E4 directly.
 import { ApiError } from '../api/client.ts';
 import { identify, submit, type MfaFactor } from '../api/experience.ts';
-import type { AppContext, Screen } from './nav.ts';
+import type { AppContext, IdentifyBody, Screen } from './nav.ts';
 
 /** The screen an error asks for, or null when it is an error to show. */
 export function nextStepOf(error: unknown): Screen | null {
@@ -52,14 +52,17 @@ export async function finish(app: Pick<AppContext, 'go'>): Promise<boolean> {
   }
 }
 
-/** E3 with a verified record, then finish(). */
-export async function identifyAndFinish(app: Pick<AppContext, 'go'>, body: Parameters<typeof identify>[0]): Promise<boolean> {
+/**
+ * E3 with a verified record, then finish(). Fields missing at E3 (a Register) go to the profile screen
+ * with this E3's body, so that it is retried, with the same record, once they are staged.
+ */
+export async function identifyAndFinish(app: Pick<AppContext, 'go'>, body: IdentifyBody = {}): Promise<boolean> {
   try {
     await identify(body);
   } catch (error) {
     const next = nextStepOf(error);
     if (!next) throw error;
-    app.go(next);
+    app.go(next.name === 'profile' ? { ...next, identify: body } : next);
     return false;
   }
   return finish(app);

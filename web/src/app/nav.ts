@@ -2,7 +2,7 @@
 // settings, the language, and `go` to move to another screen. Screens live under screens/<area>/.
 import { createContext } from 'preact';
 import { useContext } from 'preact/hooks';
-import type { Identifier, InteractionEvent, MfaFactor } from '../api/experience.ts';
+import type { Identifier, identify, InteractionEvent, MfaFactor } from '../api/experience.ts';
 import type { Settings } from '../api/settings.ts';
 import type { Translate } from '../i18n/index.ts';
 
@@ -15,14 +15,16 @@ export type Screen =
   // registration (screens/register)
   | { name: 'register' }
   | { name: 'register-code'; identifier: Identifier; verificationId: string }
-  | { name: 'register-password'; identifier?: Identifier }
+  // the password of a code sign-up, staged (E24) before E3 creates the user with the code's record
+  | { name: 'register-password'; verificationId: string }
   // forgot password (screens/forgot-password)
   | { name: 'forgot-password' }
   | { name: 'forgot-password-code'; identifier: Identifier; verificationId: string }
   | { name: 'forgot-password-new'; identifier: Identifier }
   | { name: 'forgot-password-done' }
   // what Verity still needs before it signs the person in (screens/profile, screens/mfa)
-  | { name: 'profile'; missing: string[] }
+  // `identify`: the E3 body of a Register that failed at E3, retried once the fields are staged (else E4)
+  | { name: 'profile'; missing: string[]; identify?: IdentifyBody }
   | { name: 'mfa-verify'; factors: MfaFactor[] }
   | { name: 'mfa-bind'; factors: MfaFactor[]; skippable: boolean }
   | { name: 'mfa-backup-codes' }
@@ -31,6 +33,7 @@ export type Screen =
   | { name: 'sso-callback'; connectorId: string };
 
 export type ScreenName = Screen['name'];
+export type IdentifyBody = NonNullable<Parameters<typeof identify>[0]>;
 
 export interface AppContext {
   settings: Settings;

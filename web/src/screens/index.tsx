@@ -4,7 +4,15 @@ import type { Screen, ScreenName } from '../app/nav.ts';
 import { BackupCodes } from './mfa/BackupCodes.tsx';
 import { MfaBind } from './mfa/MfaBind.tsx';
 import { MfaVerify } from './mfa/MfaVerify.tsx';
+import { ForgotPassword } from './forgot-password/ForgotPassword.tsx';
+import { ForgotPasswordCode } from './forgot-password/ForgotPasswordCode.tsx';
+import { ForgotPasswordDone } from './forgot-password/ForgotPasswordDone.tsx';
+import { ForgotPasswordNew } from './forgot-password/ForgotPasswordNew.tsx';
 import { Pending } from './Pending.tsx';
+import { Profile } from './profile/Profile.tsx';
+import { Register } from './register/Register.tsx';
+import { RegisterCode } from './register/RegisterCode.tsx';
+import { RegisterPassword } from './register/RegisterPassword.tsx';
 import { Password } from './sign-in/Password.tsx';
 import { SessionExpired } from './sign-in/SessionExpired.tsx';
 import { SignIn } from './sign-in/SignIn.tsx';
@@ -19,16 +27,16 @@ export const SCREENS: Screens = {
   'sign-in-code': SignInCode,
   'session-expired': SessionExpired,
   // registration
-  register: Pending,
-  'register-code': Pending,
-  'register-password': Pending,
+  register: Register,
+  'register-code': RegisterCode,
+  'register-password': RegisterPassword,
   // forgot password
-  'forgot-password': Pending,
-  'forgot-password-code': Pending,
-  'forgot-password-new': Pending,
-  'forgot-password-done': Pending,
+  'forgot-password': ForgotPassword,
+  'forgot-password-code': ForgotPasswordCode,
+  'forgot-password-new': ForgotPasswordNew,
+  'forgot-password-done': ForgotPasswordDone,
   // profile fulfilment
-  profile: Pending,
+  profile: Profile,
   // mfa
   'mfa-verify': MfaVerify,
   'mfa-bind': MfaBind,
