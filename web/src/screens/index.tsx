@@ -6,6 +6,10 @@ import { Password } from './sign-in/Password.tsx';
 import { SessionExpired } from './sign-in/SessionExpired.tsx';
 import { SignIn } from './sign-in/SignIn.tsx';
 import { SignInCode } from './sign-in/SignInCode.tsx';
+import { SocialCallback } from './social/SocialCallback.tsx';
+import { SocialLink } from './social/SocialLink.tsx';
+import { SsoCallback } from './social/SsoCallback.tsx';
+import { SsoEmail } from './social/SsoEmail.tsx';
 
 type Screens = { [K in ScreenName]: FunctionComponent<{ screen: Extract<Screen, { name: K }> }> };
 
@@ -30,6 +34,8 @@ export const SCREENS: Screens = {
   'mfa-verify': Pending,
   'mfa-bind': Pending,
   // social and sso
-  'social-callback': Pending,
-  'sso-callback': Pending,
+  'social-callback': SocialCallback,
+  'social-link': SocialLink,
+  'sso-email': SsoEmail,
+  'sso-callback': SsoCallback,
 };
