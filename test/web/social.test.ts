@@ -61,6 +61,31 @@ describe.skipIf(!CHROMIUM)(`sign-in page: social sign-in${CHROMIUM ? '' : ` (ski
     expect(Object.keys(read.identities ?? {})).toContain(target);
   });
 
+  it('creates a new account instead when the person asks, leaving the existing one apart', async () => {
+    const email = `other.${s.unique()}@idp.test`;
+    const user = await s.newUser({ primaryEmail: email });
+    idp.autoApprove(idp.addAccount({ email, email_verified: true }).sub);
+    const page = await s.newPage();
+    const request = await s.authorize(page);
+    await page.getByRole('button', { name: `Continue with ${NAME}` }).click();
+    await page.getByRole('button', { name: 'Create a new account' }).click();
+    const claims = await s.tokensAt(page, request);
+    expect(claims.sub).not.toBe(user.id);
+    expect((await s.admin('GET', `/api/users/${user.id}`)).identities ?? {}).not.toHaveProperty(target);
+  });
+
+  it('says in words that an email of a single-sign-on domain must sign in with single sign-on', async () => {
+    const d = `corp-${s.unique()}.example.org`;
+    await s.settings({ singleSignOnEnabled: true });
+    await s.admin('POST', '/api/sso-connectors', { providerName: 'OIDC', connectorName: `sso-${s.unique()}`, config: { ...idp.addClient({ redirectUris: ['http://127.0.0.1/unused'] }), issuer: idp.issuer }, domains: [d] });
+    idp.autoApprove(idp.addAccount({ email: `pat@${d}`, email_verified: true }).sub);
+    const page = await s.newPage();
+    await s.authorize(page);
+    await page.getByRole('button', { name: `Continue with ${NAME}` }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('Your organisation signs you in with single sign-on.');
+    await checkScreen(page, 'social-callback-sso-enabled');
+  });
+
   it('refuses, in words, a callback this tab did not start, and leads back to sign-in', async () => {
     const page = await s.newPage();
     await s.authorize(page);
