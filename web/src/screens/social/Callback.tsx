@@ -41,12 +41,14 @@ export function Callback({ kind, connectorId, step }: { kind: FederatedKind; con
     body = (
       <>
         <h1>{t('social.failed_title')}</h1>
-        <div class="alert" role="alert" aria-live="assertive">
-          <p class="error">{failure}</p>
+        <div class="stack">
+          <div class="alert" role="alert" aria-live="assertive">
+            <p class="error">{failure}</p>
+          </div>
+          <button type="button" class="primary" onClick={() => app.go({ name: 'sign-in' })}>
+            {t('social.back_to_sign_in')}
+          </button>
         </div>
-        <button type="button" class="primary" onClick={() => app.go({ name: 'sign-in' })}>
-          {t('social.back_to_sign_in')}
-        </button>
       </>
     );
   else
