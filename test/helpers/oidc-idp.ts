@@ -62,6 +62,11 @@ export interface OidcIdp {
    */
   login(authorizationUri: string, sub: string): Promise<{ params: Record<string, string>; url: string }>;
   misbehave(how: Misbehaviour | null): void;
+  /**
+   * For a real browser: the IdP's sign-in page (/interaction/:uid without ?sub) signs in as `sub` and
+   * consents at once, answering the browser with the redirect back to the relying party. null: off.
+   */
+  autoApprove(sub: string | null): void;
   /** Requests the IdP received, by path (e.g. '/token'). */
   requests(path: string): number;
   close(): Promise<void>;
@@ -115,6 +120,7 @@ export async function startOidcIdp(): Promise<OidcIdp> {
   const accounts = new Map<string, IdpAccount>();
   const counts = new Map<string, number>();
   let misbehaviour: Misbehaviour | null = null;
+  let approving: string | null = null;
 
   const provider = new Provider(issuer, {
     adapter: memoryAdapter(clients),
@@ -166,7 +172,7 @@ export async function startOidcIdp(): Promise<OidcIdp> {
   async function interaction(req: http.IncomingMessage, res: http.ServerResponse) {
     try {
       const details = await provider.interactionDetails(req, res);
-      const sub = new URL(req.url ?? '/', issuer).searchParams.get('sub');
+      const sub = new URL(req.url ?? '/', issuer).searchParams.get('sub') ?? approving;
       if (!sub || !accounts.has(sub)) {
         res.writeHead(200, { 'content-type': 'text/plain' }).end('sign in: add ?sub=<account>');
         return;
@@ -225,6 +231,9 @@ export async function startOidcIdp(): Promise<OidcIdp> {
     },
     misbehave(how) {
       misbehaviour = how;
+    },
+    autoApprove(sub) {
+      approving = sub;
     },
     requests: (path) => counts.get(path) ?? 0,
     close: () =>

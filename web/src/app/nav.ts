@@ -30,6 +30,8 @@ export type Screen =
   | { name: 'mfa-backup-codes' }
   // federated sign-in (screens/social)
   | { name: 'social-callback'; connectorId: string }
+  | { name: 'social-link'; verificationId: string; relatedUser: { type: 'email' | 'phone'; value: string } }
+  | { name: 'sso-email' }
   | { name: 'sso-callback'; connectorId: string };
 
 export type ScreenName = Screen['name'];

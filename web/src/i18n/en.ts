@@ -177,6 +177,24 @@ export const en = {
   'error.user.totp_already_in_use': 'An authenticator app is already set up on this account.',
 
   // --- social and sso ---
+  'social.area_label': 'Other ways to sign in',
+  'social.continue_with': 'Continue with {{name}}',
+  'social.callback_title': 'Signing you in',
+  'social.failed_title': 'Sign-in did not finish',
+  'social.back_to_sign_in': 'Back to sign in',
+  'social.error_not_started_here': 'This sign-in cannot be confirmed: it was not started from this page, or it was already used. Start again from the sign-in page.',
+  'social.error_cancelled': 'The provider did not sign you in (it was cancelled or refused). You can try again.',
+  'social.error_provider': 'The sign-in provider could not confirm who you are. Try again, or sign in another way.',
+  'social.error_sso_enabled': 'Your organisation signs you in with single sign-on. Use "Sign in with single sign-on" with your work email instead.',
+  'social.link_title': 'You already have an account',
+  'social.link_body': 'An account with {{account}} already exists. Link this sign-in method to it, or create a new account.',
+  'social.link_existing': 'Link to the existing account {{account}}',
+  'social.create_new': 'Create a new account',
+  'sso.link': 'Sign in with single sign-on',
+  'sso.title': 'Single sign-on',
+  'sso.subtitle': 'Enter your work email to sign in through your organisation.',
+  'sso.email_label': 'Work email',
+  'sso.no_connector': 'There is no single sign-on for this email domain. Go back and sign in another way.',
 
 
   // --- errors (error.<code>) ---

@@ -178,6 +178,24 @@ export const fr: Catalogue = {
   'error.user.totp_already_in_use': 'Une application d’authentification est déjà configurée sur ce compte.',
 
   // --- social and sso ---
+  'social.area_label': 'Autres façons de se connecter',
+  'social.continue_with': 'Continuer avec {{name}}',
+  'social.callback_title': 'Connexion en cours',
+  'social.failed_title': "La connexion n'a pas abouti",
+  'social.back_to_sign_in': 'Retour à la connexion',
+  'social.error_not_started_here': "Cette connexion ne peut pas être confirmée : elle n'a pas été commencée depuis cette page, ou elle a déjà servi. Recommencez depuis la page de connexion.",
+  'social.error_cancelled': "Le fournisseur ne vous a pas connecté (c'est annulé ou refusé). Vous pouvez réessayer.",
+  'social.error_provider': "Le fournisseur de connexion n'a pas pu confirmer votre identité. Réessayez, ou connectez-vous autrement.",
+  'social.error_sso_enabled': "Votre organisation vous connecte par authentification unique. Utilisez « Se connecter par authentification unique » avec votre e-mail professionnel.",
+  'social.link_title': 'Vous avez déjà un compte',
+  'social.link_body': 'Un compte avec {{account}} existe déjà. Associez-lui ce moyen de connexion, ou créez un nouveau compte.',
+  'social.link_existing': 'Associer au compte existant {{account}}',
+  'social.create_new': 'Créer un nouveau compte',
+  'sso.link': 'Se connecter par authentification unique',
+  'sso.title': 'Authentification unique',
+  'sso.subtitle': 'Saisissez votre e-mail professionnel pour vous connecter via votre organisation.',
+  'sso.email_label': 'E-mail professionnel',
+  'sso.no_connector': "Il n'y a pas d'authentification unique pour ce domaine. Revenez en arrière et connectez-vous autrement.",
 
 
   // --- errors (error.<code>) ---

@@ -8,7 +8,6 @@ import { ForgotPassword } from './forgot-password/ForgotPassword.tsx';
 import { ForgotPasswordCode } from './forgot-password/ForgotPasswordCode.tsx';
 import { ForgotPasswordDone } from './forgot-password/ForgotPasswordDone.tsx';
 import { ForgotPasswordNew } from './forgot-password/ForgotPasswordNew.tsx';
-import { Pending } from './Pending.tsx';
 import { Profile } from './profile/Profile.tsx';
 import { Register } from './register/Register.tsx';
 import { RegisterCode } from './register/RegisterCode.tsx';
@@ -17,6 +16,10 @@ import { Password } from './sign-in/Password.tsx';
 import { SessionExpired } from './sign-in/SessionExpired.tsx';
 import { SignIn } from './sign-in/SignIn.tsx';
 import { SignInCode } from './sign-in/SignInCode.tsx';
+import { SocialCallback } from './social/SocialCallback.tsx';
+import { SocialLink } from './social/SocialLink.tsx';
+import { SsoCallback } from './social/SsoCallback.tsx';
+import { SsoEmail } from './social/SsoEmail.tsx';
 
 type Screens = { [K in ScreenName]: FunctionComponent<{ screen: Extract<Screen, { name: K }> }> };
 
@@ -42,6 +45,8 @@ export const SCREENS: Screens = {
   'mfa-bind': MfaBind,
   'mfa-backup-codes': BackupCodes,
   // social and sso
-  'social-callback': Pending,
-  'sso-callback': Pending,
+  'social-callback': SocialCallback,
+  'social-link': SocialLink,
+  'sso-email': SsoEmail,
+  'sso-callback': SsoCallback,
 };
