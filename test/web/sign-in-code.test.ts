@@ -84,6 +84,26 @@ describe.skipIf(!CHROMIUM)(`sign-in page: code sign-in${CHROMIUM ? '' : ` (skipp
     await enterCode(page, code);
     expect((await s.tokensAt(page, request)).sub).toBe(user.id);
   });
+  it('says, only once the code is proved, that no account uses an email address, and another one can sign in', async () => {
+    await s.settings(CODE_FIRST);
+    const email = `none_${s.unique()}@example.com`;
+    const other = `other_${s.unique()}@example.com`;
+    const user = await s.newUser({ primaryEmail: other });
+    const page = await s.newPage();
+    const request = await s.authorize(page);
+    await page.getByLabel(FIELD).fill(email);
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.getByRole('heading', { name: 'Enter the verification code' }).waitFor();
+    await enterCode(page, await codeFor(s, { type: 'email', value: email }));
+    await expect.poll(() => page.getByRole('alert').first().textContent()).toContain('We could not find an account for this.');
+    await checkScreen(page, 'sign-in-code-no-account');
+    await page.getByRole('button', { name: 'Use another account' }).click();
+    await page.getByLabel(FIELD).fill(other);
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.getByRole('heading', { name: 'Enter the verification code' }).waitFor();
+    await enterCode(page, await codeFor(s, { type: 'email', value: other }));
+    expect((await s.tokensAt(page, request)).sub).toBe(user.id);
+  });
 });
 
 describe.skipIf(!CHROMIUM)(`sign-in page: sending a new code${CHROMIUM ? '' : ` (skipped: ${NO_CHROMIUM})`}`, () => {

@@ -79,7 +79,7 @@ describe.skipIf(!CHROMIUM)(`sign-in page: password sign-in${CHROMIUM ? '' : ` (s
     expect((await s.tokensAt(page, request)).sub).toBe(user.id);
   });
 
-  it('says the sign-in session is gone when the page was opened without one', async () => {
+  it('says the sign-in session is gone when the page was opened without one, and a new one from the application works', async () => {
     const user = await s.newUser();
     const page = await s.newPage();
     await page.goto(`${s.t.url}/sign-in`);
@@ -90,6 +90,11 @@ describe.skipIf(!CHROMIUM)(`sign-in page: password sign-in${CHROMIUM ? '' : ` (s
     expect(await page.getByText('Go back to the application and start signing in again.').isVisible()).toBe(true);
     await checkScreen(page, 'sign-in-session-expired');
     expect(await page.getByLabel('Password', { exact: true }).count()).toBe(0);
+    // Starting again from the application, as the message says, signs the person in.
+    const request = await s.authorize(page);
+    await toPassword(page, user.username);
+    await submitPassword(page, PASSWORD);
+    expect((await s.tokensAt(page, request)).sub).toBe(user.id);
   });
 
   it('says signing in is turned off when the experience only registers, and offers registration', async () => {
