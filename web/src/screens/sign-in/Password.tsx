@@ -2,7 +2,7 @@
 // instead when the method allows one, and password reset when a code channel exists.
 import { useState } from 'preact/hooks';
 import { startExperience, verifyPassword, type Identifier } from '../../api/experience.ts';
-import { identifyAndFinish } from '../../app/flow.ts';
+import { identifyAndFinish, nextStepOf } from '../../app/flow.ts';
 import { useApp } from '../../app/nav.ts';
 import { PasswordField } from '../../components/Field.tsx';
 import { Form, phraseError, useErrorMessage } from '../../components/Form.tsx';
@@ -38,7 +38,13 @@ export function Password({ screen }: { screen: { identifier: Identifier } }) {
               <button
                 type="button"
                 class="link"
-                onClick={() => startCodeSignIn(app, identifier).catch((error: unknown) => setSwitchError(message(error)))}
+                onClick={() =>
+                  startCodeSignIn(app, identifier).catch((error: unknown) => {
+                    const next = nextStepOf(error);
+                    if (next) app.go(next);
+                    else setSwitchError(message(error));
+                  })
+                }
               >
                 {t('sign_in.use_code')}
               </button>
