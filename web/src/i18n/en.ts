@@ -75,9 +75,6 @@ export const en = {
   'register.agree_privacy': 'I agree to the privacy policy',
   'register.read': 'Read them:',
   'register.terms_required': 'Agree to the terms to create an account.',
-  'error.user.username_already_in_use': 'This username is taken. Choose another one.',
-  'error.user.email_already_in_use': 'An account already uses this email address. Sign in instead.',
-  'error.user.phone_already_in_use': 'An account already uses this phone number. Sign in instead.',
 
   // --- forgot password ---
   'forgot.title': 'Reset your password',
@@ -89,8 +86,6 @@ export const en = {
   'forgot.done_body': 'You can now sign in with your new password.',
   'forgot.back_to_sign_in': 'Back to sign in',
   'forgot.unavailable': 'Password reset is not available here. Contact support for help.',
-  'error.user.user_not_exist': 'There is no account with this email address or phone number.',
-  'error.user.same_password': 'The new password must be different from the current one.',
 
   // --- profile fulfilment ---
   'profile.subtitle': 'The application needs this before you go on.',
@@ -122,7 +117,6 @@ export const en = {
   'password.reason.sequence': 'It is mostly a sequence (like abc, 123 or qwerty).',
   'password.reason.user_info': 'It contains your personal information (like your username, email address or phone number).',
   'password.reason.words': 'It contains a word that is not allowed: {{words}}.',
-  'error.password.rejected': 'This password cannot be used.',
 
   // --- mfa ---
   'mfa.verify_title': 'Confirm it is you',
@@ -166,15 +160,6 @@ export const en = {
   'mfa.backup_file_title': 'Backup codes. Each code works once. Keep this file somewhere safe.',
   'mfa.backup_saved': 'I have saved these codes',
   'mfa.backup_saved_required': 'Confirm that you have saved the codes first.',
-  'error.session.mfa.invalid_totp_code': 'That code is not right. Enter the code your authenticator app shows now.',
-  'error.session.mfa.invalid_backup_code': 'That backup code is not right, or it was already used.',
-  'error.session.mfa.webauthn_verification_failed': 'The passkey could not be verified. Try again, or choose another way.',
-  'error.session.mfa.webauthn_verification_not_found': 'There is no passkey on this account. Choose another way.',
-  'error.session.mfa.pending_info_not_found': 'This step has expired. Start it again.',
-  'error.session.mfa.mfa_factor_not_enabled': 'This way of confirming it is you is not available. Choose another.',
-  'error.session.mfa.backup_code_can_not_be_alone': 'Backup codes need another sign-in step. Set up an authenticator app or a passkey first.',
-  'error.session.mfa.mfa_policy_not_user_controlled': 'This application requires a second sign-in step; it cannot be skipped.',
-  'error.user.totp_already_in_use': 'An authenticator app is already set up on this account.',
 
   // --- social and sso ---
   'social.area_label': 'Other ways to sign in',

@@ -76,9 +76,6 @@ export const fr: Catalogue = {
   'register.agree_privacy': "J'accepte la politique de confidentialité",
   'register.read': 'Les lire :',
   'register.terms_required': 'Acceptez les conditions pour créer un compte.',
-  'error.user.username_already_in_use': "Ce nom d'utilisateur est déjà pris. Choisissez-en un autre.",
-  'error.user.email_already_in_use': 'Un compte utilise déjà cette adresse e-mail. Connectez-vous plutôt.',
-  'error.user.phone_already_in_use': 'Un compte utilise déjà ce numéro de téléphone. Connectez-vous plutôt.',
 
   // --- forgot password ---
   'forgot.title': 'Réinitialiser votre mot de passe',
@@ -90,8 +87,6 @@ export const fr: Catalogue = {
   'forgot.done_body': 'Vous pouvez maintenant vous connecter avec votre nouveau mot de passe.',
   'forgot.back_to_sign_in': 'Revenir à la connexion',
   'forgot.unavailable': "La réinitialisation du mot de passe n'est pas disponible ici. Contactez le support.",
-  'error.user.user_not_exist': "Aucun compte n'utilise cette adresse e-mail ou ce numéro de téléphone.",
-  'error.user.same_password': "Le nouveau mot de passe doit être différent de l'actuel.",
 
   // --- profile fulfilment ---
   'profile.subtitle': "L'application en a besoin pour continuer.",
@@ -123,7 +118,6 @@ export const fr: Catalogue = {
   'password.reason.sequence': "Il est surtout fait d'une suite (comme abc, 123 ou azerty).",
   'password.reason.user_info': "Il contient vos informations personnelles (comme votre nom d'utilisateur, votre e-mail ou votre téléphone).",
   'password.reason.words': 'Il contient un mot interdit : {{words}}.',
-  'error.password.rejected': 'Ce mot de passe ne peut pas être utilisé.',
 
   // --- mfa ---
   'mfa.verify_title': 'Confirmez votre identité',
@@ -167,15 +161,6 @@ export const fr: Catalogue = {
   'mfa.backup_file_title': 'Codes de secours. Chaque code ne sert qu’une fois. Gardez ce fichier en lieu sûr.',
   'mfa.backup_saved': 'J’ai conservé ces codes',
   'mfa.backup_saved_required': 'Confirmez d’abord que vous avez conservé les codes.',
-  'error.session.mfa.invalid_totp_code': 'Ce code n’est pas le bon. Saisissez le code que votre application affiche maintenant.',
-  'error.session.mfa.invalid_backup_code': 'Ce code de secours n’est pas le bon, ou il a déjà été utilisé.',
-  'error.session.mfa.webauthn_verification_failed': 'La clé d’accès n’a pas pu être vérifiée. Réessayez ou choisissez un autre moyen.',
-  'error.session.mfa.webauthn_verification_not_found': 'Ce compte n’a pas de clé d’accès. Choisissez un autre moyen.',
-  'error.session.mfa.pending_info_not_found': 'Cette étape a expiré. Recommencez-la.',
-  'error.session.mfa.mfa_factor_not_enabled': 'Ce moyen de confirmer votre identité n’est pas disponible. Choisissez-en un autre.',
-  'error.session.mfa.backup_code_can_not_be_alone': 'Les codes de secours demandent une autre étape de connexion. Configurez d’abord une application d’authentification ou une clé d’accès.',
-  'error.session.mfa.mfa_policy_not_user_controlled': 'Cette application exige une seconde étape de connexion ; elle ne peut pas être passée.',
-  'error.user.totp_already_in_use': 'Une application d’authentification est déjà configurée sur ce compte.',
 
   // --- social and sso ---
   'social.area_label': 'Autres façons de se connecter',
