@@ -68,7 +68,7 @@ describe.skipIf(!CHROMIUM)(`sign-in page: MFA${CHROMIUM ? '' : ` (skipped: ${NO_
     const code = freshTotp(secret);
     await later.page.getByLabel('Authenticator app code').fill(code === '000000' ? '111111' : '000000');
     await later.page.getByRole('button', { name: 'Verify' }).click();
-    await expect.poll(() => later.page.getByRole('alert').textContent()).toContain('That code is not right.');
+    await expect.poll(() => later.page.getByRole('alert').textContent()).toContain('That code from your authenticator app is not right.');
     await checkScreen(later.page, 'mfa-verify-totp-wrong');
     await later.page.getByLabel('Authenticator app code').fill(code);
     await later.page.getByRole('button', { name: 'Verify' }).click();

@@ -82,7 +82,7 @@ describe.skipIf(!CHROMIUM)(`sign-in page: social sign-in${CHROMIUM ? '' : ` (ski
     const page = await s.newPage();
     await s.authorize(page);
     await page.getByRole('button', { name: `Continue with ${NAME}` }).click();
-    await expect.poll(() => page.getByRole('alert').textContent()).toContain('Your organisation signs you in with single sign-on.');
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('Your organization signs you in with single sign-on.');
     await checkScreen(page, 'social-callback-sso-enabled');
   });
 

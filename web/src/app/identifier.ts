@@ -19,10 +19,12 @@ export function identifierLabel(types: readonly IdentifierType[]): PhraseKey {
   return 'field.username';
 }
 
-/** The HTML input type and autocomplete hint for a field accepting `types`. */
+/** The HTML input type and autocomplete hint for a field accepting `types`. The hint is `username`
+ *  whatever the kind: it is the token password managers pair with the password that follows (and one
+ *  token only — a list such as `username email` is not valid autocomplete). */
 export function inputHints(types: readonly IdentifierType[]): { type: string; autocomplete: string; inputMode?: string } {
-  if (types.length === 1 && types[0] === 'email') return { type: 'email', autocomplete: 'username email' };
-  if (types.length === 1 && types[0] === 'phone') return { type: 'tel', autocomplete: 'username tel', inputMode: 'tel' };
+  if (types.length === 1 && types[0] === 'email') return { type: 'email', autocomplete: 'username' };
+  if (types.length === 1 && types[0] === 'phone') return { type: 'tel', autocomplete: 'username', inputMode: 'tel' };
   return { type: 'text', autocomplete: 'username' };
 }
 
