@@ -4,7 +4,7 @@ import { ConfigError, loadConfig, type Config } from './config/index.ts';
 import { createKeyring } from './crypto/keyring.ts';
 import { loadSecrets } from './crypto/secret-file.ts';
 import { bootstrap, bootstrapAdmin } from './domain/apps/bootstrap.ts';
-import { ensureDemoApp } from './domain/apps/demo.ts';
+import { ensureDemoApp, removeDemoApp } from './domain/apps/demo.ts';
 import { systemClock } from './domain/clock.ts';
 import { checkConfiguredAddresses, syncConfiguredConnectors } from './domain/connectors/configured.ts';
 import { guardSettingsOf } from './connectors/guard.ts';
@@ -47,6 +47,7 @@ try {
   if (admin.created) logger.info(`Created a Management API application; adminClientId/adminClientSecret are in ${config.dataDir}/credentials.json`);
 
   if (config.demoApp) await ensureDemoApp(deps, config.publicUrl);
+  else if (await removeDemoApp(deps)) logger.info('Removed the demo application (VERITY_DEMO_APP is off)');
 
   const app = await buildApp(deps, { loggerInstance: logger });
   const worker = startWorker({

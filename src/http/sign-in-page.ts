@@ -68,7 +68,9 @@ export function signInPageRoutes(deps: PublicSignInExperienceDeps & { demo: bool
         },
       },
       async (request, reply) => {
-        const found = files?.get(new URL(request.url, 'http://x').pathname);
+        // The path as the router saw it, normalised; `..` out of /assets is not a way to the pages.
+        const path = new URL(request.url, 'http://x').pathname;
+        const found = path.startsWith('/assets/') ? files?.get(path) : undefined;
         // An unknown file is the server's own not found (its JSON error body).
         if (!found) return reply.callNotFound();
         return send(request, reply, found);

@@ -2,10 +2,13 @@
 // revalidated every time, hashed assets immutable and gzipped, the public settings the page starts from
 // without a secret, the interaction URL carrying ui_locales, and the demo application only where on.
 import fs from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { DEMO_CLIENT_ID, ensureDemoApp, removeDemoApp } from '../../src/domain/apps/demo.ts';
 import { loadWebFiles } from '../../src/http/web-assets.ts';
+import { findApplication } from '../../src/storage/repos/applications.ts';
 import { startTestApp, useTestApp } from '../helpers/app.ts';
 import { managementToken } from '../helpers/tokens.ts';
 import { CookieJar, authorizationRequest, createRelyingParty, relyingPartyConfig, startSignIn } from '../helpers/oidc-flow.ts';
@@ -78,6 +81,37 @@ describe('the pages', () => {
       expect(await response.text()).toContain('/assets/demo-');
     } finally {
       await demo.close();
+    }
+  });
+
+  it('provisions the demo client for the public URL and removes it when the demo is off', async () => {
+    await ensureDemoApp(t, 'http://localhost:4000');
+    let row = await findApplication(t.db, DEMO_CLIENT_ID);
+    expect(row?.type).toBe('SPA');
+    expect(row?.oidc_client_metadata.redirectUris).toEqual(['http://localhost:4000/demo/callback']);
+    await ensureDemoApp(t, 'https://id.example.com');
+    row = await findApplication(t.db, DEMO_CLIENT_ID);
+    expect(row?.oidc_client_metadata.redirectUris).toEqual(['https://id.example.com/demo/callback']);
+    expect(await removeDemoApp(t)).toBe(true);
+    expect(await findApplication(t.db, DEMO_CLIENT_ID)).toBeNull();
+    expect(await removeDemoApp(t)).toBe(false);
+  });
+
+  it('keeps /assets/ paths inside /assets (no way to the pages through ..)', async () => {
+    // Sent as written (a browser or fetch would normalise the dots away before sending).
+    const raw = (path: string) =>
+      new Promise<{ status: number; type: string }>((resolve, reject) => {
+        http
+          .get({ host: '127.0.0.1', port: new URL(t.url).port, path }, (res) => {
+            res.resume();
+            res.on('end', () => resolve({ status: res.statusCode!, type: String(res.headers['content-type']) }));
+          })
+          .on('error', reject);
+      });
+    for (const path of ['/assets/%2e%2e/index.html', '/assets/%2E%2E/sign-in', '/assets/../index.html']) {
+      const response = await raw(path);
+      expect(response.status, path).toBe(404);
+      expect(response.type, path).toContain('application/json');
     }
   });
 

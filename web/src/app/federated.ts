@@ -56,8 +56,20 @@ export function takePending(kind: FederatedKind, connectorId: string): Pending |
  * The provider's callback parameters (the query of this page), read once; the address bar then keeps
  * only the callback path, so the one-time code is neither in history nor carried to the next screen.
  */
-export function takeCallbackQuery(): Record<string, string> {
-  const query = Object.fromEntries(new URLSearchParams(window.location.search));
+let captured: Record<string, string> | null = null;
+
+/** At start, before anything renders or loads: a callback's query (the provider's one-time code and
+ *  state) is read and removed from the address bar, so it stays in no history entry whatever happens next. */
+export function captureCallbackQuery(): void {
+  if (!window.location.pathname.startsWith('/callback/')) return;
+  captured = Object.fromEntries(new URLSearchParams(window.location.search));
   window.history.replaceState(window.history.state, '', window.location.pathname);
+}
+
+/** The provider's callback parameters (captured at start), once. */
+export function takeCallbackQuery(): Record<string, string> {
+  const query = captured ?? Object.fromEntries(new URLSearchParams(window.location.search));
+  captured = null;
+  if (window.location.search) window.history.replaceState(window.history.state, '', window.location.pathname);
   return query;
 }

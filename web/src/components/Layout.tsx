@@ -2,11 +2,9 @@
 // <main> landmark, and the terms, privacy and support links of the sign-in experience.
 import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { linkable } from '../app/links.ts';
 import { useApp } from '../app/nav.ts';
 import { LANGUAGE_NAMES } from '../i18n/index.ts';
-
-/** Only web and mail links are shown: the settings accept any URL, and a javascript: link is no link. */
-const linkable = (url: string | null | undefined): string | null => (url && /^(https?:|mailto:)/i.test(url) ? url : null);
 
 /** A logo that cannot load (offline, blocked) is hidden rather than shown as its alt text. */
 function Logo({ src, alt }: { src: string; alt: string }) {

@@ -62,8 +62,9 @@ async function callback(main: HTMLElement) {
   const pending = JSON.parse(sessionStorage.getItem(PENDING) ?? 'null') as { verifier: string; state: string } | null;
   sessionStorage.removeItem(PENDING);
   window.history.replaceState(null, '', '/demo/callback');
-  if (params.get('error')) throw new Error(`${params.get('error')}: ${params.get('error_description') ?? ''}`);
+  // Nothing from the query is shown before its state proves this tab started the sign-in.
   if (!pending || params.get('state') !== pending.state) throw new Error('This callback does not match a sign-in started here.');
+  if (params.get('error')) throw new Error(`${params.get('error')}: ${params.get('error_description') ?? ''}`);
   const response = await fetch('/oidc/token', {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },

@@ -16,9 +16,9 @@ export type Translate = (key: PhraseKey, values?: Record<string, string | number
 export function pickLanguage(wanted: readonly string[]): string | undefined {
   for (const tag of wanted) {
     const lower = tag.toLowerCase();
-    if (CATALOGUES[lower]) return lower;
+    if (Object.hasOwn(CATALOGUES, lower)) return lower;
     const base = lower.split('-')[0]!;
-    if (CATALOGUES[base]) return base;
+    if (Object.hasOwn(CATALOGUES, base)) return base;
   }
   return undefined;
 }

@@ -3,19 +3,21 @@
 // documents linked. There is no API for it: the page only refuses to go on while it is unticked.
 import { useId, useState } from 'preact/hooks';
 import type { Settings } from '../../api/settings.ts';
+import { linkable } from '../../app/links.ts';
 import { useApp } from '../../app/nav.ts';
 import { phraseError } from '../../components/Form.tsx';
 
 export const needsAgreement = (settings: Settings) =>
   (settings.agreeToTermsPolicy === 'Manual' || settings.agreeToTermsPolicy === 'ManualRegistrationOnly') &&
-  Boolean(settings.termsOfUseUrl || settings.privacyPolicyUrl);
+  Boolean(linkable(settings.termsOfUseUrl) || linkable(settings.privacyPolicyUrl));
 
 export function useTermsAgreement() {
   const { settings, t } = useApp();
   const id = useId();
   const [agreed, setAgreed] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const { termsOfUseUrl, privacyPolicyUrl } = settings;
+  const termsOfUseUrl = linkable(settings.termsOfUseUrl);
+  const privacyPolicyUrl = linkable(settings.privacyPolicyUrl);
   const shown = needsAgreement(settings);
   const label = termsOfUseUrl && privacyPolicyUrl ? 'register.agree_terms_privacy' : termsOfUseUrl ? 'register.agree_terms' : 'register.agree_privacy';
   return {
