@@ -121,3 +121,13 @@ export async function checkScreen(page: Page, name: string): Promise<void> {
   await expectAccessible(page, name);
   await screenshot(page, name);
 }
+
+/** From the sign-in screen: "Create an account", an email, then the code the SMTP capture received. */
+export async function registerWithEmailCode(s: BrowserSuite, page: Page, email: string): Promise<void> {
+  await page.getByRole('button', { name: 'Create an account' }).click();
+  await page.getByLabel('Email', { exact: true }).fill(email);
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await page.getByRole('heading', { name: 'Enter the verification code' }).waitFor();
+  await page.getByLabel('Verification code').fill(s.lastCode({ type: 'email', value: email }));
+  await page.getByRole('button', { name: 'Verify' }).click();
+}

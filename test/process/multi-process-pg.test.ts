@@ -106,8 +106,10 @@ describe.skipIf(!onPostgres)('two processes on one PostgreSQL database', () => {
 
     await withPgClient(async (c) => {
       expect((await c.query('SELECT count(*)::int AS n FROM schema_migrations')).rows).toEqual([{ n: migrationFiles }]);
-      // the default application and the provisioned Management API application
-      expect((await c.query('SELECT count(*)::int AS n FROM applications')).rows).toEqual([{ n: 2 }]);
+      // the default application, the provisioned Management API application and (development) the demo's client
+      expect((await c.query('SELECT id FROM applications ORDER BY id')).rows.map((r) => r.id)).toEqual(
+        [PROVISIONED_ADMIN.VERITY_ADMIN_CLIENT_ID, 'default', 'demo'].sort(),
+      );
       expect((await c.query(`SELECT count(*)::int AS n FROM oidc_keys WHERE retired_at IS NULL`)).rows).toEqual([{ n: 2 }]);
       expect((await c.query('SELECT count(*)::int AS n FROM api_keys')).rows).toEqual([{ n: 1 }]);
     }, databaseUrl);

@@ -2,7 +2,7 @@
 // account lacks, signing in asks for it (an email proven by a code from the test SMTP server, a
 // a username a registration by code still lacks), stages it, and then ends at the application.
 import { describe, expect, it } from 'vitest';
-import { CHROMIUM, NO_CHROMIUM, checkScreen, useBrowserSuite } from '../helpers/browser.ts';
+import { CHROMIUM, NO_CHROMIUM, checkScreen, useBrowserSuite, registerWithEmailCode } from '../helpers/browser.ts';
 import { PASSWORD } from '../helpers/experience-suite.ts';
 
 describe.skipIf(!CHROMIUM)(`sign-in page: profile fulfilment${CHROMIUM ? '' : ` (skipped: ${NO_CHROMIUM})`}`, () => {
@@ -36,12 +36,7 @@ describe.skipIf(!CHROMIUM)(`sign-in page: profile fulfilment${CHROMIUM ? '' : ` 
     const username = `bo_${s.unique()}`;
     const page = await s.newPage();
     const request = await s.authorize(page);
-    await page.getByRole('button', { name: 'Create an account' }).click();
-    await page.getByLabel('Email', { exact: true }).fill(email);
-    await page.getByRole('button', { name: 'Create account' }).click();
-    await page.getByRole('heading', { name: 'Enter the verification code' }).waitFor();
-    await page.getByLabel('Verification code').fill(s.lastCode({ type: 'email', value: email }));
-    await page.getByRole('button', { name: 'Verify' }).click();
+    await registerWithEmailCode(s, page, email);
     await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
     await page.getByRole('button', { name: 'Create account' }).click();
     // E3 answers user.missing_profile ['username']: the registration waits for it, then is retried.

@@ -3,7 +3,7 @@
 // `password.rejected` reason in words, and by email + code + password; each ends at the application
 // with a code openid-client exchanges, for the user just created.
 import { beforeEach, describe, expect, it } from 'vitest';
-import { CHROMIUM, NO_CHROMIUM, checkScreen, useBrowserSuite } from '../helpers/browser.ts';
+import { CHROMIUM, NO_CHROMIUM, checkScreen, useBrowserSuite, registerWithEmailCode } from '../helpers/browser.ts';
 import { PASSWORD } from '../helpers/experience-suite.ts';
 
 describe.skipIf(!CHROMIUM)(`sign-in page: registration${CHROMIUM ? '' : ` (skipped: ${NO_CHROMIUM})`}`, () => {
@@ -72,12 +72,7 @@ describe.skipIf(!CHROMIUM)(`sign-in page: registration${CHROMIUM ? '' : ` (skipp
     const email = `regpw_${s.unique()}@example.com`;
     const page = await s.newPage();
     const request = await s.authorize(page);
-    await page.getByRole('button', { name: 'Create an account' }).click();
-    await page.getByLabel('Email', { exact: true }).fill(email);
-    await page.getByRole('button', { name: 'Create account' }).click();
-    await page.getByRole('heading', { name: 'Enter the verification code' }).waitFor();
-    await page.getByLabel('Verification code').fill(s.lastCode({ type: 'email', value: email }));
-    await page.getByRole('button', { name: 'Verify' }).click();
+    await registerWithEmailCode(s, page, email);
     await page.getByRole('heading', { name: 'Choose a password' }).waitFor();
     await checkScreen(page, 'register-choose-password');
     await page.getByLabel('Password', { exact: true }).fill(PASSWORD);

@@ -37,17 +37,23 @@ async function enterCode(page: Page, code: string): Promise<void> {
   await page.getByRole('button', { name: 'Verify' }).click();
 }
 
+/** An email-code sign-in up to the code screen: a user with a fresh address (`prefix`), the page, its request. */
+async function emailCodeSignIn(s: BrowserSuite, prefix: string) {
+  await s.settings(CODE_FIRST);
+  const email = `${prefix}_${s.unique()}@example.com`;
+  const user = await s.newUser({ primaryEmail: email });
+  const page = await s.newPage();
+  const request = await s.authorize(page);
+  await page.getByLabel(FIELD).fill(email);
+  await page.getByRole('button', { name: 'Continue' }).click();
+  return { email, user, page, request };
+}
+
 describe.skipIf(!CHROMIUM)(`sign-in page: code sign-in${CHROMIUM ? '' : ` (skipped: ${NO_CHROMIUM})`}`, () => {
   const s = useBrowserSuite({ email: true });
 
   it('signs a person in with a code mailed to their email address', async () => {
-    await s.settings(CODE_FIRST);
-    const email = `c_${s.unique()}@example.com`;
-    const user = await s.newUser({ primaryEmail: email });
-    const page = await s.newPage();
-    const request = await s.authorize(page);
-    await page.getByLabel(FIELD).fill(email);
-    await page.getByRole('button', { name: 'Continue' }).click();
+    const { email, user, page, request } = await emailCodeSignIn(s, 'c');
     await page.getByRole('heading', { name: 'Enter the verification code' }).waitFor();
     await expect.poll(() => page.getByText(`We sent a code to ${email}.`).isVisible()).toBe(true);
     await checkScreen(page, 'sign-in-code-email');
@@ -70,13 +76,7 @@ describe.skipIf(!CHROMIUM)(`sign-in page: code sign-in${CHROMIUM ? '' : ` (skipp
   });
 
   it('says a wrong code is wrong, in words, and takes the right one after', async () => {
-    await s.settings(CODE_FIRST);
-    const email = `w_${s.unique()}@example.com`;
-    const user = await s.newUser({ primaryEmail: email });
-    const page = await s.newPage();
-    const request = await s.authorize(page);
-    await page.getByLabel(FIELD).fill(email);
-    await page.getByRole('button', { name: 'Continue' }).click();
+    const { email, user, page, request } = await emailCodeSignIn(s, 'w');
     const code = await codeFor(s, { type: 'email', value: email });
     await enterCode(page, code === '000000' ? '111111' : '000000');
     await expect.poll(() => page.getByRole('alert').first().textContent()).toContain('That code is not right. Check it and try again.');

@@ -1,18 +1,22 @@
 // The verification-code step shared by sign-in, registration, password reset and profile fulfilment:
-// the code field (one-time-code autofill), and "send a new code" enabled once the server's minimum
-// interval between two sends has passed, with the countdown shown (not announced every second; the new code's dispatch is).
+// the code field (one-time-code autofill) checked against the current record (E8), and "send a new
+// code" — a new record (E7) — enabled once the server's minimum interval between two sends has passed,
+// with the countdown shown (not announced every second; the new code's dispatch is).
+import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import type { Identifier } from '../api/experience.ts';
+import { sendCode, verifyCode, type Identifier, type InteractionEvent } from '../api/experience.ts';
 import { useApp } from '../app/nav.ts';
 import { Field } from './Field.tsx';
 import { Form, phraseError, useErrorMessage } from './Form.tsx';
 
 export interface CodeFormProps {
   identifier: Identifier;
-  /** Checks the code and goes on; throws to show an error. */
-  onVerify(code: string): Promise<void>;
-  /** Sends a new code; throws to show an error. */
-  onResend(): Promise<void>;
+  /** The record of the code already sent (E7). */
+  verificationId: string;
+  /** The event a new code is sent for (it picks the message's template). */
+  event: InteractionEvent;
+  /** Goes on with the verified record; throws to show an error. */
+  onVerified(verificationId: string): Promise<void>;
 }
 
 export function useCountdown(seconds: number): [number, () => void] {
@@ -25,7 +29,13 @@ export function useCountdown(seconds: number): [number, () => void] {
   return [left, () => setLeft(seconds)];
 }
 
-export function CodeForm({ identifier, onVerify, onResend }: CodeFormProps) {
+export function CodeForm({ identifier, verificationId: first, event, onVerified }: CodeFormProps) {
+  const [verificationId, setVerificationId] = useState(first);
+  const onVerify = async (code: string) => {
+    await verifyCode(identifier, verificationId, code);
+    await onVerified(verificationId);
+  };
+  const onResend = async () => setVerificationId((await sendCode(identifier, event)).verificationId);
   const { t, settings } = useApp();
   const message = useErrorMessage();
   const [code, setCode] = useState('');
@@ -81,6 +91,18 @@ export function CodeForm({ identifier, onVerify, onResend }: CodeFormProps) {
           maxLength={12}
         />
       </Form>
+    </>
+  );
+}
+
+/** A screen that is only a code step: its title, the code form, then the screen's own links. */
+export function CodeScreen({ children, ...form }: CodeFormProps & { children?: ComponentChildren }) {
+  const { t } = useApp();
+  return (
+    <>
+      <h1>{t('code.title')}</h1>
+      <CodeForm {...form} />
+      {children}
     </>
   );
 }

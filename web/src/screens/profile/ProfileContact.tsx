@@ -1,7 +1,7 @@
 // A missing email or phone of profile fulfilment: the address (E7 with the interaction's event), its
 // code (E8), then E24 {type, verificationId} stages it on the profile.
 import { useState } from 'preact/hooks';
-import { addProfile, sendCode, verifyCode, type Identifier, type InteractionEvent } from '../../api/experience.ts';
+import { addProfile, sendCode, type Identifier, type InteractionEvent } from '../../api/experience.ts';
 import { useApp } from '../../app/nav.ts';
 import { CodeForm } from '../../components/CodeForm.tsx';
 import { Form } from '../../components/Form.tsx';
@@ -24,12 +24,12 @@ export function ProfileContact({
       <>
         <CodeForm
           identifier={sent.identifier}
-          onVerify={async (code) => {
-            await verifyCode(sent.identifier, sent.verificationId, code);
-            await addProfile({ type: sent.identifier.type as 'email' | 'phone', verificationId: sent.verificationId });
+          verificationId={sent.verificationId}
+          event={event}
+          onVerified={async (verificationId) => {
+            await addProfile({ type: sent.identifier.type as 'email' | 'phone', verificationId });
             await onDone();
           }}
-          onResend={async () => setSent({ ...sent, verificationId: (await sendCode(sent.identifier, event)).verificationId })}
         />
         <button type="button" class="link" onClick={() => setSent(null)}>
           {t('profile.change')}
