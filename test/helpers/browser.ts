@@ -75,8 +75,9 @@ export function useBrowserSuite(options: Parameters<typeof useExperienceSuite>[0
       page.setDefaultTimeout(15_000);
       return page;
     };
+    // The provider's metadata, read once for the suite's relying party.
+    const config = await relyingPartyConfig(suite.rp, suite.t.config.issuer);
     suite.authorize = async (page, extra = {}) => {
-      const config = await relyingPartyConfig(suite.rp, suite.t.config.issuer);
       const request = await authorizationRequest(config, suite.rp, 'openid profile email phone', extra);
       await page.goto(request.url.href);
       await page.waitForURL((url) => url.pathname === '/sign-in' || url.pathname === '/register');
@@ -84,7 +85,6 @@ export function useBrowserSuite(options: Parameters<typeof useExperienceSuite>[0
     };
     suite.tokensAt = async (page, request) => {
       await page.waitForURL((url) => url.href.startsWith(suite.rp.redirectUri));
-      const config = await relyingPartyConfig(suite.rp, suite.t.config.issuer);
       const tokens = await exchange(config, page.url(), request);
       return tokens.claims() as Record<string, unknown>;
     };

@@ -7,6 +7,7 @@ import { Layout } from '../components/Layout.tsx';
 import { chooseLanguage, translator } from '../i18n/index.ts';
 import { SCREENS } from '../screens/index.tsx';
 import { App as AppContextProvider, PATHS, screenOfPath, type AppContext, type Screen } from './nav.ts';
+import { focusHeading } from './focus.ts';
 import { applyTheme } from './theme.ts';
 
 function ScreenView({ screen }: { screen: Screen }) {
@@ -16,10 +17,7 @@ function ScreenView({ screen }: { screen: Screen }) {
   useEffect(() => {
     const heading = ref.current?.querySelector('h1');
     if (heading) document.title = heading.textContent ?? document.title;
-    if (heading && !ref.current?.contains(document.activeElement)) {
-      heading.setAttribute('tabindex', '-1');
-      heading.focus();
-    }
+    focusHeading(ref.current);
   }, [screen]);
   return (
     <div ref={ref}>
@@ -68,7 +66,6 @@ export function Root() {
     settings,
     language,
     t,
-    screen,
     setLanguage(next) {
       setLanguageState(next);
       const url = new URL(window.location.href);

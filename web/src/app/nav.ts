@@ -2,7 +2,7 @@
 // settings, the language, and `go` to move to another screen. Screens live under screens/<area>/.
 import { createContext } from 'preact';
 import { useContext } from 'preact/hooks';
-import type { Identifier, identify, InteractionEvent, MfaFactor } from '../api/experience.ts';
+import type { Identifier, identify, MfaFactor } from '../api/experience.ts';
 import type { Settings } from '../api/settings.ts';
 import type { Translate } from '../i18n/index.ts';
 
@@ -42,7 +42,6 @@ export interface AppContext {
   language: string;
   setLanguage(language: string): void;
   t: Translate;
-  screen: Screen;
   go(screen: Screen): void;
 }
 
@@ -70,4 +69,3 @@ export const PATHS: Partial<Record<ScreenName, string>> = {
   'forgot-password': '/forgot-password',
 };
 
-export type { InteractionEvent };

@@ -2,10 +2,9 @@
 // (role=alert in an aria-live region) in the person's language; a step the server asks for moves to
 // its screen instead (app/flow.ts).
 import type { ComponentChildren } from 'preact';
-import { useState } from 'preact/hooks';
 import { ApiError } from '../api/client.ts';
-import { nextStepOf } from '../app/flow.ts';
 import { useApp } from '../app/nav.ts';
+import { useAction } from './useAction.ts';
 import { errorKey, type PhraseKey } from '../i18n/index.ts';
 
 export interface FormProps {
@@ -35,29 +34,16 @@ export const phraseError = (key: PhraseKey) => new Error(`phrase:${key}`);
 
 export function Form({ onSubmit, submitLabel, children, footer, error, id }: FormProps) {
   const app = useApp();
-  const message = useErrorMessage();
-  const [busy, setBusy] = useState(false);
-  const [failure, setFailure] = useState<string | null>(null);
+  const { busy, error: failure, run } = useAction();
   const shown = error ?? failure;
   return (
     <form
       id={id}
       noValidate
       aria-busy={busy}
-      onSubmit={async (event) => {
+      onSubmit={(event) => {
         event.preventDefault();
-        if (busy) return;
-        setBusy(true);
-        setFailure(null);
-        try {
-          await onSubmit();
-        } catch (caught) {
-          const next = nextStepOf(caught);
-          if (next) app.go(next);
-          else setFailure(message(caught));
-        } finally {
-          setBusy(false);
-        }
+        void run(onSubmit);
       }}
     >
       <div class="alert" role="alert" aria-live="assertive">

@@ -3,7 +3,6 @@
 export const en = {
   // --- common ---
   'common.continue': 'Continue',
-  'common.back': 'Back',
   'common.loading': 'Loading…',
   'common.language': 'Language',
   'common.or': 'or',
@@ -13,7 +12,6 @@ export const en = {
   'common.logo_alt': 'Logo',
   'common.show_password': 'Show password',
   'common.hide_password': 'Hide password',
-  'common.required': '{{field}} is required',
   'common.working': 'Please wait…',
 
   // --- identifier fields ---
@@ -170,7 +168,6 @@ export const en = {
   'social.error_not_started_here': 'This sign-in cannot be confirmed: it was not started from this page, or it was already used. Start again from the sign-in page.',
   'social.error_cancelled': 'The provider did not sign you in (it was cancelled or refused). You can try again.',
   'social.error_provider': 'The sign-in provider could not confirm who you are. Try again, or sign in another way.',
-  'social.error_sso_enabled': 'Your organisation signs you in with single sign-on. Use "Sign in with single sign-on" with your work email instead.',
   'social.link_title': 'You already have an account',
   'social.link_body': 'An account with {{account}} already exists. Link this sign-in method to it, or create a new account.',
   'social.link_existing': 'Link to the existing account {{account}}',

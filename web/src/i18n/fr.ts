@@ -4,7 +4,6 @@ import type { Catalogue } from './en.ts';
 export const fr: Catalogue = {
   // --- common ---
   'common.continue': 'Continuer',
-  'common.back': 'Retour',
   'common.loading': 'Chargement…',
   'common.language': 'Langue',
   'common.or': 'ou',
@@ -14,7 +13,6 @@ export const fr: Catalogue = {
   'common.logo_alt': 'Logo',
   'common.show_password': 'Afficher le mot de passe',
   'common.hide_password': 'Masquer le mot de passe',
-  'common.required': '{{field}} est obligatoire',
   'common.working': 'Veuillez patienter…',
 
   // --- identifier fields ---
@@ -171,7 +169,6 @@ export const fr: Catalogue = {
   'social.error_not_started_here': "Cette connexion ne peut pas être confirmée : elle n'a pas été commencée depuis cette page, ou elle a déjà servi. Recommencez depuis la page de connexion.",
   'social.error_cancelled': "Le fournisseur ne vous a pas connecté (c'est annulé ou refusé). Vous pouvez réessayer.",
   'social.error_provider': "Le fournisseur de connexion n'a pas pu confirmer votre identité. Réessayez, ou connectez-vous autrement.",
-  'social.error_sso_enabled': "Votre organisation vous connecte par authentification unique. Utilisez « Se connecter par authentification unique » avec votre e-mail professionnel.",
   'social.link_title': 'Vous avez déjà un compte',
   'social.link_body': 'Un compte avec {{account}} existe déjà. Associez-lui ce moyen de connexion, ou créez un nouveau compte.',
   'social.link_existing': 'Associer au compte existant {{account}}',

@@ -3,9 +3,9 @@
 // BackupCodes — or skips (E23, only when the server says `skippable`), then the sign-in finishes.
 import { useState } from 'preact/hooks';
 import { skipMfa, type MfaFactor } from '../../api/experience.ts';
-import { finish, nextStepOf } from '../../app/flow.ts';
+import { finish } from '../../app/flow.ts';
 import { useApp } from '../../app/nav.ts';
-import { useErrorMessage } from '../../components/Form.tsx';
+import { useAction } from '../../components/useAction.ts';
 import { BackupCodes } from './BackupCodes.tsx';
 import { FACTOR_HINT, FACTOR_NAME } from './factors.ts';
 import { PasskeySetup } from './PasskeySetup.tsx';
@@ -16,9 +16,7 @@ const SETUP = { Totp: TotpSetup, WebAuthn: PasskeySetup, BackupCode: BackupCodes
 
 function Skip() {
   const app = useApp();
-  const message = useErrorMessage();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, run } = useAction();
   return (
     <>
       <div class="alert" role="alert" aria-live="assertive">
@@ -28,20 +26,12 @@ function Skip() {
         type="button"
         class="link"
         disabled={busy}
-        onClick={async () => {
-          setBusy(true);
-          setError(null);
-          try {
+        onClick={() =>
+          void run(async () => {
             await skipMfa();
             await finish(app);
-          } catch (failure) {
-            const next = nextStepOf(failure);
-            if (next) app.go(next);
-            else setError(message(failure));
-          } finally {
-            setBusy(false);
-          }
-        }}
+          })
+        }
       >
         {app.t('mfa.skip')}
       </button>

@@ -4,6 +4,7 @@
 // that failed there (screen.identify), else E4.
 import { addProfile } from '../../api/experience.ts';
 import { finish, identifyAndFinish } from '../../app/flow.ts';
+import { isIdentifier, parseIdentifier } from '../../app/identifier.ts';
 import { useApp, type AppContext, type IdentifyBody } from '../../app/nav.ts';
 import { Field } from '../../components/Field.tsx';
 import { Form, phraseError } from '../../components/Form.tsx';
@@ -65,11 +66,12 @@ function ProfileUsername({ onDone }: { onDone(): Promise<void> }) {
       submitLabel="profile.save"
       onSubmit={async () => {
         setError(null);
-        if (!/^[A-Z_a-z]\w*$/.test(username.trim())) {
-          setError(t('field.invalid_username'));
+        const parsed = parseIdentifier(username, ['username']);
+        if (!isIdentifier(parsed)) {
+          setError(t(parsed.problem));
           throw phraseError('field.check_above');
         }
-        await addProfile({ type: 'username', value: username.trim() });
+        await addProfile({ type: 'username', value: parsed.value });
         await onDone();
       }}
     >

@@ -7,7 +7,7 @@ import { takeCallbackQuery, takePending, type FederatedKind, type Pending } from
 import { nextStepOf } from '../../app/flow.ts';
 import { useApp } from '../../app/nav.ts';
 import { phraseError } from '../../components/Form.tsx';
-import { useFederatedMessage } from './useAction.ts';
+import { useFederatedMessage } from './federated-message.ts';
 
 /** The callback step: resolves true when the page is leaving, false when it moved to another screen. */
 export type CallbackStep = (query: Record<string, string>, pending: Pending) => Promise<boolean>;

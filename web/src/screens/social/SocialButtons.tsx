@@ -6,7 +6,8 @@ import { startExperience } from '../../api/experience.ts';
 import type { SocialConnector } from '../../api/settings.ts';
 import { startFederated } from '../../app/federated.ts';
 import { useApp } from '../../app/nav.ts';
-import { useAction } from './useAction.ts';
+import { useAction } from '../../components/useAction.ts';
+import { useFederatedMessage } from './federated-message.ts';
 
 /** The connector's logo; the dark one under dark mode when the sign-in experience enables it. The
  *  alt text is empty: the button's label names the provider. */
@@ -22,7 +23,7 @@ function ConnectorLogo({ connector, dark }: { connector: SocialConnector; dark: 
 export function SocialButtons({ event = 'SignIn' }: { event?: 'SignIn' | 'Register' }) {
   const app = useApp();
   const { t, settings, language } = app;
-  const { busy, error, run } = useAction();
+  const { busy, error, run } = useAction(useFederatedMessage());
   const connectors = settings.socialConnectors;
   const sso = event === 'SignIn' && settings.singleSignOnEnabled;
   if (connectors.length === 0 && !sso) return null;

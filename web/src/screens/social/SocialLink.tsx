@@ -5,12 +5,13 @@ import { switchEvent } from '../../api/experience.ts';
 import { identifyAndFinish } from '../../app/flow.ts';
 import { useApp } from '../../app/nav.ts';
 import { maskIdentifier } from './messages.ts';
-import { useAction } from './useAction.ts';
+import { useAction } from '../../components/useAction.ts';
+import { useFederatedMessage } from './federated-message.ts';
 
 export function SocialLink({ screen }: { screen: { verificationId: string; relatedUser: { type: string; value: string } } }) {
   const app = useApp();
   const { t, settings } = app;
-  const { busy, error, run } = useAction();
+  const { busy, error, run } = useAction(useFederatedMessage());
   const { verificationId, relatedUser } = screen;
   const account = maskIdentifier(relatedUser.type, relatedUser.value);
   return (
