@@ -60,6 +60,10 @@ export const configSchema = z.object({
     .optional()
     .transform((v) => (v ? v.split(',').map((s) => s.trim()).filter(Boolean) : []))
     .pipe(z.array(z.string().min(32, 'each previous secret must be at least 32 characters'))),
+  /** Start (or run a CLI command) although none of the server secrets has been seen by this database before:
+   *  needed once when pointing a new secret at existing data on purpose. Without it a process refuses to write
+   *  sealed data with a secret the database does not know (a mistyped or development secret). */
+  VERITY_ACCEPT_NEW_SECRET: bool(false),
   /** Log level. */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Largest accepted request body in bytes. */

@@ -1,6 +1,6 @@
-// Owns the real server as a child process for the process-level suites (test/process): `node --import
-// tsx src/main.ts` on a free port with its own data directory, ready once GET /api/status answers 204,
-// its output kept as text, and every child and temp directory removed by stopAllServers().
+// Owns the real server as a child process for the process-level suites (test/process): `node dist/main.js`
+// (the production command, built by the global setup) on a free port with its own data directory, ready once
+// GET /api/status answers 204, its output kept as text, and every child and temp directory removed by stopAllServers().
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -72,7 +72,7 @@ export async function spawnServer(options: ServerOptions = {}): Promise<ServerPr
     else env[key] = value;
   }
 
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['dist/main.js'], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   children.add(child);
   let stdout = '';
   let stderr = '';

@@ -53,7 +53,7 @@ function cli(databaseUrl: string, ...args: string[]): Promise<string> {
   const base = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(VERITY_|DATABASE_|NODE_ENV$|NODE_OPTIONS$)/.test(key)));
   const env = { ...base, DATABASE_URL: databaseUrl, VERITY_SECRET: SECRET, VERITY_DATA_DIR: tempDir() };
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', ...args], { cwd: REPO_ROOT, env }, (error, stdout, stderr) =>
+    execFile(process.execPath, ['dist/cli/index.js', ...args], { cwd: REPO_ROOT, env }, (error, stdout, stderr) =>
       error ? reject(new Error(`${args.join(' ')}: ${stderr}`)) : resolve(stdout),
     );
   });

@@ -12,7 +12,7 @@ const INHERITED_OUT = /^(VERITY_|DATABASE_|NODE_ENV$|NODE_OPTIONS$)/;
 function cli(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
   const base = Object.fromEntries(Object.entries(process.env).filter(([key]) => !INHERITED_OUT.test(key)));
   return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', ...args], { cwd: REPO_ROOT, env: { ...base, ...env } }, (error, stdout, stderr) =>
+    execFile(process.execPath, ['dist/cli/index.js', ...args], { cwd: REPO_ROOT, env: { ...base, ...env } }, (error, stdout, stderr) =>
       resolve({ code: error ? Number((error as { code?: unknown }).code ?? 1) : 0, stdout, stderr }),
     );
   });

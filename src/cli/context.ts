@@ -1,0 +1,49 @@
+// Owns what a CLI command runs against: the configuration (read without touching the data directory, so
+// `--help` works anywhere) and, opened only when a command asks, the store, the keyring and egress — the
+// same ones the server uses. `close()` releases whatever was opened.
+import { loadConfig, type Config } from '../config/index.ts';
+import { createKeyring, type Keyring } from '../crypto/keyring.ts';
+import { loadSecrets } from '../crypto/secret-file.ts';
+import { systemClock, type Clock } from '../domain/clock.ts';
+import { createAddressPolicy } from '../net/address-policy.ts';
+import { createEgress, type Egress } from '../net/egress.ts';
+import type { Db } from '../storage/db.ts';
+import { openStore, type OpenedStore } from '../storage/open.ts';
+
+export interface CliDeps {
+  config: Config;
+  db: Db;
+  keyring: Keyring;
+  clock: Clock;
+  egress: Egress;
+}
+
+export interface CliContext {
+  config: Config;
+  /** Opens the store (migrating it), the keyring and egress once; later calls return the same. */
+  open(): Promise<CliDeps>;
+  close(): Promise<void>;
+}
+
+export function createCliContext(env: Record<string, string | undefined> = process.env): CliContext {
+  const config = loadConfig(env);
+  let store: OpenedStore | undefined;
+  let egress: Egress | undefined;
+  let opened: Promise<CliDeps> | undefined;
+  return {
+    config,
+    open() {
+      opened ??= (async () => {
+        const keyring = createKeyring(loadSecrets(config).secrets);
+        store = await openStore(config);
+        egress = createEgress({ policy: createAddressPolicy({ mode: config.mode, allow: config.VERITY_EGRESS_ALLOW }) });
+        return { config, db: store.db, keyring, clock: systemClock, egress };
+      })();
+      return opened;
+    },
+    async close() {
+      await egress?.close();
+      await store?.close();
+    },
+  };
+}
