@@ -40,6 +40,8 @@ describe('users create', () => {
     expect(taken.err).toContain('user.username_already_in_use');
     expect((await cli.run('users', 'create', '--password', PASSWORD)).code).toBe(2);
     expect((await cli.run('users', 'create', '--username', 'x', '--pasword', PASSWORD)).code).toBe(2);
+    expect((await cli.run('users', 'create', '--username', '1st user')).code).toBe(2);
+    expect((await cli.run('users', 'create', '--email', 'not-an-email')).code).toBe(2);
   });
 
   it('users list shows a table of users without password hashes, and searches', async () => {

@@ -22,6 +22,16 @@ import { details, render, table } from '../table.ts';
 
 const PAGE = 50;
 
+/** The Management API's rules for a new user's identifiers (http/management/users.ts; Logto's). */
+const IDENTIFIER_RULES = { username: /^[A-Z_a-z]\w*$/, primaryEmail: /^\S+@\S+\.\S+$/, primaryPhone: /^\d+$/ } as const;
+
+function checkIdentifiers(input: Partial<Record<keyof typeof IDENTIFIER_RULES, string | undefined>>) {
+  for (const [field, rule] of Object.entries(IDENTIFIER_RULES)) {
+    const value = input[field as keyof typeof IDENTIFIER_RULES];
+    if (value !== undefined && (value.length > 128 || !rule.test(value))) throw new CliUsageError(`${field}: not a valid value`);
+  }
+}
+
 /** A user by id, else by the identifier it looks like: an email (has @), a phone (digits, +, spaces,
  *  dashes, parentheses), else a username. Throws when there is none. */
 export async function findUserArg(deps: Pick<CliDeps, 'db'>, given: string | undefined, verb: string): Promise<repo.UserRow> {
@@ -59,8 +69,6 @@ const summaryOf = (u: UserView) => ({
   createdAt: new Date(u.createdAt),
   lastSignInAt: u.lastSignInAt === null ? null : new Date(u.lastSignInAt),
 });
-
-const show = (u: UserView) => details(summaryOf(u));
 
 function suspension(suspend: boolean): CliCommand {
   const verb = suspend ? 'suspend' : 'unsuspend';
@@ -122,6 +130,7 @@ export const commands: CliCommand[] = [
       const input = { username: str('username'), primaryEmail: str('email'), primaryPhone: str('phone')?.replace(/\D/g, ''), name: str('name') };
       if (!input.username && !input.primaryEmail && !input.primaryPhone)
         throw new CliUsageError('users create needs --username, --email or --phone');
+      checkIdentifiers(input);
       if (flags['password-stdin'] && flags.password !== undefined) throw new CliUsageError('give --password-stdin or --password, not both');
       const password = flags['password-stdin'] ? await readStdinSecret() : str('password');
       const deps = await context.open();
