@@ -1,107 +1,113 @@
-// Operator command line: applications and OTP API keys, against the same store the server uses.
-// With the embedded store the server must be stopped first (one process owns the data directory);
-// with DATABASE_URL it runs beside live servers.
-//   npm run verity -- apps list | apps create <name> [settings-json] | apps settings <appId> <json>
-//                     apps callback-secret <appId>
-//                     keys list [appId] | keys create [appId] [name] | keys revoke <keyId>
-//                     signing-keys rotate [graceSeconds]
-import { loadConfig } from '../config/index.ts';
-import { createKeyring } from '../crypto/keyring.ts';
-import { loadSecrets } from '../crypto/secret-file.ts';
-import { DEFAULT_APP_ID, ensureDefaultApp } from '../domain/apps/bootstrap.ts';
-import { callbackSecretOf, createApiKey, createApplication, listApiKeys, revokeApiKey } from '../domain/apps/index.ts';
-import { otpSettingsPatch, type OtpSettings } from '../domain/apps/otp-settings.ts';
-import { rotateOidcKeys } from '../oidc/keys.ts';
-import { systemClock } from '../domain/clock.ts';
-import * as apps from '../storage/repos/apps.ts';
-import { openStore } from '../storage/open.ts';
-import { createAddressPolicy } from '../net/address-policy.ts';
-import { createEgress, EgressError, type Egress } from '../net/egress.ts';
+// Operator command line: `npm run verity -- <noun> <verb> [args] [--json]`. Owns the registry of
+// commands (one commands/<noun>.ts file each: add a file with one import and one spread below), the
+// help, and dispatch. The help is printed without reading the configuration or touching the data
+// directory; the store is opened only by a command that needs it (context.open()) and closed after.
+// Exit codes: 0 done, 1 the command failed, 2 a usage mistake (unknown command, bad arguments).
+import fs from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { CliUsageError, type CliCommand } from './command.ts';
+import { createCliContext, type CliContext } from './context.ts';
+import { useJsonOutput } from './table.ts';
+import { commands as admin } from './commands/admin.ts';
+import { commands as apps } from './commands/apps.ts';
+import { commands as connectors } from './commands/connectors.ts';
+import { commands as keys } from './commands/keys.ts';
+import { commands as signingKeys } from './commands/signing-keys.ts';
+import { commands as users } from './commands/users.ts';
 
-const usage = `usage: npm run verity -- <command>
-  apps list                         list applications
-  apps create <name> [settingsJson] create an application (prints its id and callback signing secret)
-  apps settings <appId> <json>      replace an application's OTP defaults, e.g. '{"pinLength":4,"ttl":600}'
-  apps callback-secret <appId>      print the secret that signs the application's status callbacks
-  keys list [appId]                 list API keys (never the keys themselves)
-  keys create [appId] [name]        create an API key (printed once) for the application (default: ${DEFAULT_APP_ID})
-  keys revoke <keyId>               revoke an API key at once
-  signing-keys rotate [graceSeconds] new OIDC signing and cookie keys; the old signing key stays
-                                    published for graceSeconds (default 3600, the token lifetime)`;
+export const registry: readonly CliCommand[] = [...apps, ...keys, ...admin, ...users, ...connectors, ...signingKeys];
 
-/** An application's default callback URL must pass the egress policy, as a caller's otpCallbackUrl must. */
-async function checkCallbackUrl(egress: Egress, settings: Partial<OtpSettings>): Promise<void> {
-  if (!settings.otpCallbackUrl) return;
-  try {
-    await egress.checkUrl(settings.otpCallbackUrl);
-  } catch (error) {
-    if (error instanceof EgressError) throw new Error(`otpCallbackUrl: ${error.message}; to allow it, list it in VERITY_EGRESS_ALLOW`);
-    throw error;
-  }
+const PROGRAM = 'npm run verity --';
+
+const ENVIRONMENT = `Where it works: the same store and secret as the server, from the same environment variables.
+  DATABASE_URL      PostgreSQL: commands run beside live servers.
+  VERITY_DATA_DIR   the embedded store (default ./data) when DATABASE_URL is not set. One process owns
+                    it: stop the server before running a command that opens it.
+  VERITY_SECRET     the secret that seals stored data (required in production; in development
+                    <data dir>/secret.key); VERITY_PREVIOUS_SECRETS still opens older data.
+  VERITY_MODE       production or development, as the server runs.
+Global flags: --json prints machine-readable JSON; --help (or <noun> --help) prints this help.
+Exit status: 0 done, 1 the command failed, 2 a usage mistake.`;
+
+const usageLine = (c: CliCommand) => `${c.name}${c.args ? ` ${c.args}` : ''}`;
+
+/** Every command as `name args — summary`, grouped by noun; only `noun`'s when given. */
+export function helpText(commands: readonly CliCommand[] = registry, noun?: string): string {
+  const nouns = [...new Set(commands.map((c) => c.name.split(' ')[0]!))].filter((n) => !noun || n === noun);
+  const groups = nouns.map((n) => commands.filter((c) => c.name.split(' ')[0] === n).map((c) => `  ${usageLine(c)} — ${c.summary}`).join('\n'));
+  return `usage: ${PROGRAM} <command> [args] [--json]\n\n${groups.join('\n\n')}\n\n${ENVIRONMENT}`;
 }
 
-async function run(args: string[]): Promise<string> {
+export interface CliIo {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+const HELP = new Set(['--help', '-h', 'help']);
+
+/**
+ * Runs one command line and returns its exit code. `makeContext` is called only when a command is
+ * about to run (so help never reads the configuration); tests pass a context over their database.
+ */
+export async function runCli(
+  argv: readonly string[],
+  io: CliIo,
+  makeContext: () => CliContext = () => createCliContext(process.env),
+  commands: readonly CliCommand[] = registry,
+): Promise<number> {
+  const json = argv.includes('--json');
+  const args = argv.filter((a) => a !== '--json');
   const [noun, verb, ...rest] = args;
-  const config = loadConfig();
-  const store = await openStore(config);
-  const deps = { db: store.db, clock: systemClock, keyring: createKeyring(loadSecrets(config).secrets) };
-  const egress = createEgress({ policy: createAddressPolicy({ mode: config.mode, allow: config.VERITY_EGRESS_ALLOW }) });
-  const needApp = async (id: string | undefined) => {
-    const app = id ? await apps.findApp(deps.db, id) : null;
-    if (!app) throw new Error(`no application ${id ?? ''}`.trim());
-    return app;
-  };
-  try {
-    switch (`${noun} ${verb}`) {
-      case 'apps list':
-        return JSON.stringify((await apps.listApps(deps.db)).map(({ callback_secret: _s, ...a }) => a), null, 2);
-      case 'apps create': {
-        if (!rest[0]) throw new Error('apps create needs a name');
-        const settings = rest[1] ? otpSettingsPatch.parse(JSON.parse(rest[1])) : {};
-        await checkCallbackUrl(egress, settings);
-        const { app, callbackSecret } = await createApplication(deps, { name: rest[0], otpSettings: settings });
-        return JSON.stringify({ id: app.id, name: app.name, otpSettings: app.otp_settings, callbackSecret }, null, 2);
-      }
-      case 'apps settings': {
-        const app = await needApp(rest[0]);
-        const settings = otpSettingsPatch.parse(JSON.parse(rest[1] ?? '{}'));
-        await checkCallbackUrl(egress, settings);
-        const updated = await apps.updateOtpSettings(deps.db, app.id, settings);
-        return JSON.stringify(updated?.otp_settings, null, 2);
-      }
-      case 'apps callback-secret':
-        return callbackSecretOf(deps, await needApp(rest[0]));
-      case 'keys list':
-        return JSON.stringify(await listApiKeys(deps, rest[0]), null, 2);
-      case 'keys create': {
-        if (!rest[0]) await ensureDefaultApp(deps);
-        const app = await needApp(rest[0] ?? DEFAULT_APP_ID);
-        const { key, row } = await createApiKey(deps, app.id, rest[1] ?? 'created by operator');
-        return JSON.stringify({ id: row.id, applicationId: app.id, name: row.name, apiKey: key }, null, 2);
-      }
-      case 'keys revoke':
-        if (!rest[0]) throw new Error('keys revoke needs a key id');
-        if (!(await revokeApiKey(deps, rest[0]))) throw new Error(`no live key ${rest[0]}`);
-        return `revoked ${rest[0]}`;
-      case 'signing-keys rotate': {
-        const grace = Number(rest[0] ?? 3600);
-        if (!Number.isInteger(grace) || grace < 0) throw new Error('graceSeconds must be a whole number of seconds');
-        await rotateOidcKeys(deps.db, deps.keyring, grace);
-        return `rotated; running servers sign with the new key from their next request`;
-      }
-      default:
-        throw new Error(usage);
+  if (noun === undefined || HELP.has(noun)) {
+    io.out(helpText(commands));
+    return 0;
+  }
+  const nounKnown = commands.some((c) => c.name.startsWith(`${noun} `));
+  if (nounKnown && (verb === undefined || HELP.has(verb))) {
+    if (verb !== undefined) {
+      io.out(helpText(commands, noun));
+      return 0;
     }
+    io.err(helpText(commands, noun));
+    return 2;
+  }
+  const command = commands.find((c) => c.name === `${noun} ${verb}`);
+  if (!command) {
+    io.err(`unknown command: ${[noun, verb].filter(Boolean).join(' ')}\n\n${helpText(commands)}`);
+    return 2;
+  }
+  if (rest.some((a) => HELP.has(a))) {
+    io.out(`usage: ${PROGRAM} ${usageLine(command)}\n  ${command.summary}`);
+    return 0;
+  }
+  let context: CliContext | undefined;
+  try {
+    context = makeContext();
+    if (json) useJsonOutput(context);
+    io.out(await command.run(rest, context));
+    return 0;
+  } catch (error) {
+    if (error instanceof CliUsageError) {
+      io.err(`${error.message}\nusage: ${PROGRAM} ${usageLine(command)}`);
+      return 2;
+    }
+    io.err(messageOf(error));
+    return 1;
   } finally {
-    await egress.close();
-    await store.close();
+    await context?.close();
   }
 }
 
-run(process.argv.slice(2)).then(
-  (out) => console.log(out),
-  (error: unknown) => {
-    console.error(error instanceof Error ? error.message : error);
-    process.exitCode = 1;
-  },
-);
+/** An error as one readable message: domain errors with their code (and their details). */
+function messageOf(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const { code, data } = error as { code?: unknown; data?: unknown };
+  const detail = data === undefined ? '' : ` ${JSON.stringify(data)}`;
+  return typeof code === 'string' && error.name === 'LogtoError' ? `${code}: ${error.message}${detail}` : error.message;
+}
+
+const invokedDirectly = process.argv[1] !== undefined && import.meta.url === pathToFileURL(fs.realpathSync(process.argv[1])).href;
+if (invokedDirectly) {
+  const io: CliIo = { out: (text) => process.stdout.write(`${text}\n`), err: (text) => process.stderr.write(`${text}\n`) };
+  process.exitCode = await runCli(process.argv.slice(2), io);
+}

@@ -26,7 +26,7 @@ describe('apps create / apps settings with an otpCallbackUrl', () => {
     expect(refused.stderr).toContain('otpCallbackUrl: address not allowed (private); to allow it, list it in VERITY_EGRESS_ALLOW');
 
     const opened = { ...env, VERITY_EGRESS_ALLOW: '10.1.0.0/16' };
-    const created = await cli(['apps', 'create', 'hooks', JSON.stringify({ otpCallbackUrl: 'http://10.1.2.3/hook' })], opened);
+    const created = await cli(['apps', 'create', 'hooks', JSON.stringify({ otpCallbackUrl: 'http://10.1.2.3/hook' }), '--json'], opened);
     expect(created.code, created.stderr).toBe(0);
     const app = JSON.parse(created.stdout) as { id: string; otpSettings: { otpCallbackUrl: string } };
     expect(app.otpSettings.otpCallbackUrl).toBe('http://10.1.2.3/hook');

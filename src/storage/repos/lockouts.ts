@@ -88,3 +88,12 @@ export async function deleteFailures(q: Queryable, identifierHash: string, now: 
     [identifierHash, now.toISOString()],
   );
 }
+
+/** Forgets these identifiers' rows, a running block included (an operator's unlock). Returns how
+ *  many rows went. */
+export async function deleteLockouts(q: Queryable, identifierHashes: readonly string[]): Promise<number> {
+  const rows = await q.query('DELETE FROM identifier_lockouts WHERE identifier_hash = ANY($1::text[]) RETURNING identifier_hash', [
+    identifierHashes,
+  ]);
+  return rows.length;
+}
