@@ -1,5 +1,7 @@
-// Graceful shutdown: SIGTERM finishes what the server accepted (201, committed, delivered) and refuses
-// the rest at the connection, never with a 5xx; the process exits 0 within 15 s, and the development
+// Graceful shutdown of the production command, `node dist/main.js` (server-process.ts spawns exactly
+// that, and SIGTERM goes to that pid, as a supervisor or `docker stop` sends it): the server finishes
+// what it accepted (201, committed, delivered) and refuses the rest at the connection, never with a
+// 5xx; the process exits 0 within 15 s with the data directory's lock released, and the development
 // files it leaves are private.
 import fs from 'node:fs';
 import net from 'node:net';
@@ -83,6 +85,7 @@ describe('shutdown', () => {
 
   it('SIGTERM during a burst: each send gets 201 or no connection, and the process exits 0 within 15 s', { timeout: 60_000 }, async () => {
     const server = await startServer({ dataDir, env });
+    expect(server.child.spawnargs.slice(1), 'the production command').toEqual(['dist/main.js']);
     apiKey = readApiKey(dataDir);
     const phones = Array.from({ length: BURST }, () => phoneNumber());
     const sends = phones.map((phone) =>
@@ -131,6 +134,7 @@ describe('shutdown', () => {
     accepted.set(otpId!, phone);
     expect(stopped, outputOf(server)).toEqual({ code: 0, signal: null });
     expect(tookMs, outputOf(server)).toBeLessThan(15_000);
+    expect(fs.existsSync(path.join(dataDir, 'verity.lock'))).toBe(false);
   });
 
   it('leaves credentials, secret and outbox readable by the owner only', () => {
@@ -151,5 +155,6 @@ describe('shutdown', () => {
       expect(read.body.phoneNumber).toBe(phone);
     }
     expect(await server.kill('SIGTERM')).toEqual({ code: 0, signal: null });
+    expect(fs.existsSync(path.join(dataDir, 'verity.lock'))).toBe(false);
   });
 });
