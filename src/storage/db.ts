@@ -28,6 +28,8 @@ export interface Db extends Queryable {
   close(): Promise<void>;
   /** Which cached tables changed (change-feed.ts); a handle without one is never cached for. */
   readonly changes?: ChangeFeed;
+  /** PGlite only: a gzipped tarball of the data directory, taken between statements (storage/backup.ts). */
+  dumpDataDir?(): Promise<Uint8Array>;
 }
 
 export interface PgOptions {
@@ -293,9 +295,9 @@ export function openPg(options: PgOptions): Db {
  *  migrations create (pg_trgm, migration 013) must be loaded when PGlite is constructed. PGlite is
  *  imported here, not at the top: loading it costs about 45 MB of memory that a server on
  *  PostgreSQL never needs. */
-export async function openPglite(dataDir?: string): Promise<Db> {
+export async function openPglite(dataDir?: string, options: { loadDataDir?: Blob } = {}): Promise<Db> {
   const [{ PGlite: Lite }, { pg_trgm }] = await Promise.all([import('@electric-sql/pglite'), import('@electric-sql/pglite/contrib/pg_trgm')]);
-  const lite = await Lite.create({ ...(dataDir ? { dataDir } : {}), extensions: { pg_trgm } });
+  const lite = await Lite.create({ ...(dataDir ? { dataDir } : {}), ...options, extensions: { pg_trgm } });
   const changes = pgliteChangeFeed(lite);
   // Writes mark their tables as soon as they are done (inside a transaction: once it ends), besides
   // the notification PGlite delivers in process.
@@ -333,6 +335,12 @@ export async function openPglite(dataDir?: string): Promise<Db> {
       } finally {
         for (const sql of written) mark(sql);
       }
+    },
+    async dumpDataDir() {
+      // A checkpoint first keeps the WAL a restore replays short; the dump itself runs between
+      // statements, so it is the image a crash at that moment would leave, which PostgreSQL recovers.
+      await lite.exec('CHECKPOINT');
+      return new Uint8Array(await (await lite.dumpDataDir('gzip')).arrayBuffer());
     },
     async close() {
       if (closed) return;
