@@ -78,7 +78,7 @@ describe.skipIf(onPostgres)('backup of a running embedded server', () => {
     expect((await verifyOtp(second.url, apiKey, sent.body.otpId, pin)).status).toBe(200);
     await expect(run('restore', [stoppedFile], restoredDir)).rejects.toThrow(/in use by process .*Stop the server before restoring/s);
     await second.kill('SIGTERM');
-  }, 240_000);
+  }, 120_000);
 
   it('never signals a process that holds the directory but takes no backup requests', async () => {
     const dataDir = tempDir();

@@ -1,10 +1,11 @@
 // Backup and restore of the embedded store: a restored backup verifies an OTP sent before it and a
 // user's password; restore refuses an existing database without --force and keeps it aside with it;
-// the development secret travels with the backup. PGlite only: PostgreSQL is backed up with pg_dump
-// (docs/backup.md), which Verity does not wrap.
+// the development secret travels with the backup. The round trips run on PGlite only: PostgreSQL is
+// backed up with pg_dump (docs/backup.md), which Verity does not wrap; its refusals run on both passes.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createApplication } from '../../src/domain/apps/index.ts';
 import { createKeyring } from '../../src/crypto/keyring.ts';
@@ -77,7 +78,16 @@ describe.skipIf(onPostgres)('backup and restore of the embedded store', () => {
     expect(forced.movedAside[0]).toMatch(/pgdata\.before-restore-/);
     expect(fs.existsSync(path.join(forced.movedAside[0]!, 'PG_VERSION'))).toBe(true);
     expect(forced.users).toBe(1);
-  });
+
+    // A dump that cannot be loaded leaves the directory as it was.
+    const corrupt = path.join(root, 'corrupt.tar.gz');
+    fs.writeFileSync(corrupt, zlib.gzipSync(Buffer.from('not a tarball of a data directory')));
+    await expect(restoreEmbedded(target, corrupt, { force: true })).rejects.toThrow(/Could not load/);
+    expect(fs.readdirSync(target.dataDir).filter((name) => name.startsWith('pgdata'))).toHaveLength(2);
+    const kept = await openStore(target);
+    expect(await kept.db.query('SELECT id FROM users')).toHaveLength(1);
+    await kept.close();
+  }, 120_000);
 
   it('a development secret.key is copied beside the backup and put back by restore', async () => {
     const source = configIn({ VERITY_SECRET: undefined });
@@ -104,14 +114,17 @@ describe.skipIf(onPostgres)('backup and restore of the embedded store', () => {
     await expect(restoreEmbedded(other, file)).rejects.toThrow(/another secret/);
     const forced = await restoreEmbedded(other, file, { force: true });
     expect(forced.movedAside).toEqual([expect.stringMatching(/secret\.key\.before-restore-/)]);
-  });
+  }, 60_000);
 
   it('says when the configured secret cannot open the backup', async () => {
     const file = path.join(root, 'dev.tar.gz'); // made by the test above, under a generated secret
     const restored = await restoreEmbedded(configIn({ VERITY_SECRET: 'a-different-secret-0123456789-abcdefghijkl' }), file);
     expect(restored.missingKeyIds).toHaveLength(1);
   });
+});
 
+// Driver-independent: the refusals need no database.
+describe('what backup and restore refuse', () => {
   it('refuses PostgreSQL, a missing or foreign file and an empty data directory, with what to do', async () => {
     const pg = configIn({ DATABASE_URL: 'postgres://verity@db/verity' });
     await expect(backupEmbedded(pg, path.join(root, 'x'))).rejects.toThrow(/pg_dump --format=custom/);

@@ -24,7 +24,7 @@ export const commands: CliCommand[] = [
     summary: 'write a consistent backup of the embedded database to <file> (the running server makes it)',
     async run(args, { config }) {
       const [file, ...extra] = args;
-      if (!file || extra.length) throw new CliUsageError('backup needs exactly one file name');
+      if (!file || extra.length || file.startsWith('-')) throw new CliUsageError('backup needs exactly one file name and takes no flags');
       try {
         return describeBackup(await backupEmbedded(config, file), 'server stopped');
       } catch (error) {
@@ -40,7 +40,7 @@ export const commands: CliCommand[] = [
     async run(args, { config }) {
       const force = args.includes('--force');
       const files = args.filter((a) => a !== '--force');
-      if (files.length !== 1 || files[0]!.startsWith('--')) throw new CliUsageError('restore needs one file name and optionally --force');
+      if (files.length !== 1 || files[0]!.startsWith('-')) throw new CliUsageError('restore needs one file name and optionally --force');
       let report;
       try {
         report = await restoreEmbedded(config, files[0]!, { force });
