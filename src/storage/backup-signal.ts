@@ -75,6 +75,15 @@ function readPid(file: string): number | undefined {
   }
 }
 
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 function moveFile(from: string, to: string): void {
   try {
     fs.renameSync(from, to);
@@ -96,16 +105,26 @@ export async function requestServerBackup(config: BackupConfig, file: string, op
   const server = readPid(markerOf(config.dataDir));
   if (holder === undefined || holder !== server) {
     throw new BackupError(
-      `Process ${holder ?? '?'} holds ${config.dataDir} and does not take backup requests (it is not a running Verity server); ` +
+      `Process ${holder ?? '?'} holds ${config.dataDir} and does not take backup requests (it is not a running Verity server, ` +
+        'or one still starting); ' +
         'wait for it to finish or stop it, then run backup again.',
     );
   }
   const dir = backupsDirOf(config.dataDir);
   const before = new Set(fs.existsSync(dir) ? fs.readdirSync(dir) : []);
-  process.kill(holder, BACKUP_SIGNAL);
+  const gone = () => new BackupError(`The server (process ${holder}) stopped before it wrote the backup; run backup again`);
+  try {
+    process.kill(holder, BACKUP_SIGNAL);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EPERM') {
+      throw new BackupError(`Not allowed to signal the server (process ${holder}): run backup as the user the server runs as`);
+    }
+    throw gone();
+  }
   const deadline = Date.now() + (options.timeoutMs ?? 120_000);
   while (Date.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, 100));
+    if (!isAlive(holder)) throw gone();
     const made = (fs.existsSync(dir) ? fs.readdirSync(dir) : []).find((name) => BACKUP_NAME.test(name) && !before.has(name));
     if (!made) continue;
     const written = path.join(dir, made);
