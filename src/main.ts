@@ -14,6 +14,7 @@ import { createLogger } from './observability/logger.ts';
 import { createMetrics } from './observability/metrics.ts';
 import { createAddressPolicy } from './net/address-policy.ts';
 import { createEgress } from './net/egress.ts';
+import { serveBackupRequests } from './storage/backup-signal.ts';
 import { openStore } from './storage/open.ts';
 import { retentionOf, startWorker } from './worker.ts';
 
@@ -63,6 +64,8 @@ try {
   const metricsApp = metricsPort === undefined ? null : await metricsServer({ metrics, token: config.VERITY_METRICS_TOKEN });
   if (metricsPlacement(config) === 'none') logger.info('/metrics is not served: set VERITY_METRICS_PORT or VERITY_METRICS_TOKEN');
 
+  const backups = serveBackupRequests({ db: store.db, dataDir: config.dataDir, logger }); // SIGUSR2: docs/backup.md
+
   let closing = false;
   const shutdown = async (signal: string) => {
     if (closing) return;
@@ -74,6 +77,7 @@ try {
     await worker.stop();
     await senders.close();
     await egress.close();
+    await backups.stop();
     await store.close();
     clearTimeout(force);
     process.exit(0);

@@ -4,6 +4,8 @@
 // openPg) and otherwise surfaces as DatabaseUnavailableError (503 + Retry-After upstream); a value
 // the database refuses (refusedInput) is the caller's fault (a 400 upstream).
 import crypto from 'node:crypto';
+import { promisify } from 'node:util';
+import { gzip } from 'node:zlib';
 import type { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { pgChangeFeed, pgliteChangeFeed, writtenTables, type ChangeFeed } from './change-feed.ts';
@@ -28,6 +30,8 @@ export interface Db extends Queryable {
   close(): Promise<void>;
   /** Which cached tables changed (change-feed.ts); a handle without one is never cached for. */
   readonly changes?: ChangeFeed;
+  /** PGlite only: a gzipped tarball of the data directory, taken between statements (storage/backup.ts). */
+  dumpDataDir?(): Promise<Uint8Array>;
 }
 
 export interface PgOptions {
@@ -293,9 +297,11 @@ export function openPg(options: PgOptions): Db {
  *  migrations create (pg_trgm, migration 013) must be loaded when PGlite is constructed. PGlite is
  *  imported here, not at the top: loading it costs about 45 MB of memory that a server on
  *  PostgreSQL never needs. */
-export async function openPglite(dataDir?: string): Promise<Db> {
+const gzipAsync = promisify(gzip);
+
+export async function openPglite(dataDir?: string, options: { loadDataDir?: Blob } = {}): Promise<Db> {
   const [{ PGlite: Lite }, { pg_trgm }] = await Promise.all([import('@electric-sql/pglite'), import('@electric-sql/pglite/contrib/pg_trgm')]);
-  const lite = await Lite.create({ ...(dataDir ? { dataDir } : {}), extensions: { pg_trgm } });
+  const lite = await Lite.create({ ...(dataDir ? { dataDir } : {}), ...options, extensions: { pg_trgm } });
   const changes = pgliteChangeFeed(lite);
   // Writes mark their tables as soon as they are done (inside a transaction: once it ends), besides
   // the notification PGlite delivers in process.
@@ -333,6 +339,14 @@ export async function openPglite(dataDir?: string): Promise<Db> {
       } finally {
         for (const sql of written) mark(sql);
       }
+    },
+    async dumpDataDir() {
+      // A checkpoint first keeps the WAL a restore replays short; the dump itself runs between
+      // statements, so it is the image a crash at that moment would leave, which PostgreSQL recovers.
+      // Compressed afterwards, on libuv's threads: statements wait only for the tarball itself.
+      await lite.exec('CHECKPOINT');
+      const tar = new Uint8Array(await (await lite.dumpDataDir('none')).arrayBuffer());
+      return new Uint8Array(await gzipAsync(tar));
     },
     async close() {
       if (closed) return;

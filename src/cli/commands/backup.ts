@@ -1,0 +1,67 @@
+// Operator commands `backup <file>` and `restore <file> [--force]` for the embedded store. They manage
+// the store themselves (never context.open(), which would migrate and hold the lock): backup opens a
+// stopped store, or asks the running server for the dump; restore needs the server stopped. With
+// DATABASE_URL both print the pg_dump / pg_restore commands instead (docs/backup.md).
+import { BackupError, backupEmbedded, restoreEmbedded, SECRET_REMINDER, type BackupReport } from '../../storage/backup.ts';
+import { requestServerBackup } from '../../storage/backup-signal.ts';
+import { DataDirLockedError } from '../../storage/dir-lock.ts';
+import { CliUsageError, type CliCommand } from '../command.ts';
+
+function describeBackup(report: BackupReport, how: string): string {
+  return [
+    `Backup written to ${report.file} (${report.bytes} bytes, ${how}).`,
+    report.secretFile
+      ? `The development secret.key was copied to ${report.secretFile}: keep the two files together and private.`
+      : SECRET_REMINDER,
+    `Restore it with: npm run verity -- restore ${report.file}`,
+  ].join('\n');
+}
+
+export const commands: CliCommand[] = [
+  {
+    name: 'backup',
+    args: '<file>',
+    summary: 'write a consistent backup of the embedded database to <file> (the running server makes it)',
+    async run(args, { config }) {
+      const [file, ...extra] = args;
+      if (!file || extra.length || file.startsWith('-')) throw new CliUsageError('backup needs exactly one file name and takes no flags');
+      try {
+        return describeBackup(await backupEmbedded(config, file), 'server stopped');
+      } catch (error) {
+        if (!(error instanceof DataDirLockedError)) throw error;
+        return describeBackup(await requestServerBackup(config, file), 'made by the running server');
+      }
+    },
+  },
+  {
+    name: 'restore',
+    args: '<file> [--force]',
+    summary: 'restore a backup into the data directory (server stopped); --force moves an existing database aside',
+    async run(args, { config }) {
+      const force = args.includes('--force');
+      const files = args.filter((a) => a !== '--force');
+      if (files.length !== 1 || files[0]!.startsWith('-')) throw new CliUsageError('restore needs one file name and optionally --force');
+      let report;
+      try {
+        report = await restoreEmbedded(config, files[0]!, { force });
+      } catch (error) {
+        if (error instanceof DataDirLockedError) throw new BackupError(`${error.message}\nStop the server before restoring.`);
+        throw error;
+      }
+      const lines = [
+        `Restored ${files[0]} into ${config.dataDir}: ${report.applications} applications, ${report.users} users` +
+          (report.migrated.length ? `; migrations applied: ${report.migrated.join(', ')}` : '') +
+          '.',
+      ];
+      for (const aside of report.movedAside) lines.push(`The previous one was kept as ${aside}.`);
+      if (report.secretFile) lines.push(`The backup's development secret was put in ${report.secretFile}.`);
+      if (report.missingKeyIds.length) {
+        lines.push(
+          `Warning: the configured secrets do not hold key ${report.missingKeyIds.join(', ')}, which sealed this backup's data. ` +
+            'Start the server with the VERITY_SECRET (or VERITY_PREVIOUS_SECRETS) the backup was made with.',
+        );
+      } else lines.push('The configured secret opens its sealed data. Start the server and check /api/health/ready.');
+      return lines.join('\n');
+    },
+  },
+];
