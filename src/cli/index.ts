@@ -10,12 +10,13 @@ import { createCliContext, type CliContext } from './context.ts';
 import { useJsonOutput } from './table.ts';
 import { commands as admin } from './commands/admin.ts';
 import { commands as apps } from './commands/apps.ts';
+import { commands as backup } from './commands/backup.ts';
 import { commands as connectors } from './commands/connectors.ts';
 import { commands as keys } from './commands/keys.ts';
 import { commands as signingKeys } from './commands/signing-keys.ts';
 import { commands as users } from './commands/users.ts';
 
-export const registry: readonly CliCommand[] = [...apps, ...keys, ...admin, ...users, ...connectors, ...signingKeys];
+export const registry: readonly CliCommand[] = [...apps, ...keys, ...admin, ...users, ...connectors, ...signingKeys, ...backup];
 
 const PROGRAM = 'npm run verity --';
 
@@ -57,13 +58,17 @@ export async function runCli(
 ): Promise<number> {
   const json = argv.includes('--json');
   const args = argv.filter((a) => a !== '--json');
-  const [noun, verb, ...rest] = args;
+  const [noun, verb] = args;
   if (noun === undefined || HELP.has(noun)) {
     io.out(helpText(commands));
     return 0;
   }
+  // A one-word command (backup, restore) takes every later word as an argument.
+  const single = commands.find((c) => c.name === noun);
+  const command = single ?? commands.find((c) => c.name === `${noun} ${verb}`);
+  const rest = args.slice(single ? 1 : 2);
   const nounKnown = commands.some((c) => c.name.startsWith(`${noun} `));
-  if (nounKnown && (verb === undefined || HELP.has(verb))) {
+  if (!single && nounKnown && (verb === undefined || HELP.has(verb))) {
     if (verb !== undefined) {
       io.out(helpText(commands, noun));
       return 0;
@@ -71,7 +76,6 @@ export async function runCli(
     io.err(helpText(commands, noun));
     return 2;
   }
-  const command = commands.find((c) => c.name === `${noun} ${verb}`);
   if (!command) {
     io.err(`unknown command: ${[noun, verb].filter(Boolean).join(' ')}\n\n${helpText(commands)}`);
     return 2;
