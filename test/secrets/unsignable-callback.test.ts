@@ -2,6 +2,7 @@
 // secret it does not hold) is not sent unsigned: it logs an error naming the application, the event and
 // the missing key id (never the secret), counts as verity_callbacks_total{outcome="unsignable"}, and is
 // retried with backoff — delivered once a process holding the key sweeps.
+import type { LogFn } from 'pino';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createKeyring } from '../../src/crypto/keyring.ts';
 import { deliverDueCallbacks } from '../../src/domain/otp/callbacks.ts';
@@ -31,7 +32,7 @@ it('an event whose callback secret cannot be opened logs an error, counts in met
   expect((await call({ url: t.url, apiKey: app.apiKey }, 'DELETE', `/otp/${res.body.otpId}`)).status).toBeLessThan(300);
 
   const errors: { obj: Record<string, unknown>; msg: string }[] = [];
-  const logger = { error: (obj: Record<string, unknown>, msg: string) => void errors.push({ obj, msg }) };
+  const logger = { error: ((obj: Record<string, unknown>, msg: string) => void errors.push({ obj, msg })) as LogFn };
   const deps = { db: t.db, clock: t.clock, keyring: t.keyring, metrics: t.metrics, egress: t.egress, timeoutMs: 2000, maxBackoffSeconds: 3600, logger };
   await deliverDueCallbacks(deps);
 

@@ -58,21 +58,26 @@ const filter = (c: SealedColumn) => `${c.column} IS NOT NULL${c.live ? ` AND (${
  * one index probe for the next larger key id, so the cost follows the number of keys, not of rows.
  */
 export async function keyIdsOf(q: Queryable, c: SealedColumn): Promise<string[]> {
+  return (await q.query<{ key_id: string }>(keyIdsSql(c))).map((r) => r.key_id);
+}
+
+/** keyIdsOf's statement (exported for the plan test). */
+export function keyIdsSql(c: SealedColumn): string {
   const next = `SELECT ${keyExpr(c)} FROM ${c.table} WHERE ${filter(c)}`;
-  const rows = await q.query<{ key_id: string }>(
-    `WITH RECURSIVE ids(k) AS (
+  return `WITH RECURSIVE ids(k) AS (
        (${next} ORDER BY ${keyExpr(c)} LIMIT 1)
        UNION ALL
        SELECT (${next} AND ${keyExpr(c)} > ids.k ORDER BY ${keyExpr(c)} LIMIT 1) FROM ids WHERE ids.k IS NOT NULL
      )
-     SELECT k AS key_id FROM ids WHERE k IS NOT NULL`,
-  );
-  return rows.map((r) => r.key_id);
+     SELECT k AS key_id FROM ids WHERE k IS NOT NULL`;
 }
+
+/** countSealedWith's and rowsSealedWith's condition (exported for the plan test). */
+export const sealedWithCondition = (c: SealedColumn) => `${filter(c)} AND ${keyExpr(c)} = $1`;
 
 /** Live rows of the column sealed with `keyId` (an index range; used for reports, not per request). */
 export async function countSealedWith(q: Queryable, c: SealedColumn, keyId: string): Promise<number> {
-  const [row] = await q.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${c.table} WHERE ${filter(c)} AND ${keyExpr(c)} = $1`, [keyId]);
+  const [row] = await q.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${c.table} WHERE ${sealedWithCondition(c)}`, [keyId]);
   return row?.n ?? 0;
 }
 
@@ -85,7 +90,7 @@ export interface SealedRow {
 export async function rowsSealedWith(q: Queryable, c: SealedColumn, keyId: string, limit: number): Promise<SealedRow[]> {
   const rows = await q.query<Record<string, unknown>>(
     `SELECT ${c.key.join(', ')}, ${c.column} AS sealed_value FROM ${c.table}
-      WHERE ${filter(c)} AND ${keyExpr(c)} = $1 LIMIT ${Math.trunc(limit)}`,
+      WHERE ${sealedWithCondition(c)} LIMIT ${Math.trunc(limit)}`,
     [keyId],
   );
   return rows.map((r) => ({ key: c.key.map((k) => r[k]), value: r.sealed_value as string }));
