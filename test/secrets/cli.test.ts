@@ -66,10 +66,12 @@ it('status and rotate report per table; the old secret can then be dropped', { t
   expect(rotated).toMatch(/oidc_keys\.material\s+2 re-sealed/);
   expect(rotated).toMatch(/connectors\.config\s+1 re-sealed/);
   expect(rotated).toContain('Nothing durable needs an earlier secret any more.');
+  expect(rotated).toContain(`user_backup_codes.digest (unused backup codes): 1 made with key ${oldId} cannot be re-sealed`);
 
   const after = await withContext([NEW], (context) => command('secrets status').run([], context));
   expect(after).toMatch(/Every sealed value uses the current key/);
   expect(after).not.toContain(OLD);
+  expect(after).toContain(`user_backup_codes.digest (unused backup codes): 1 made with key ${oldId} (missing key: they no longer work)`);
   await withContext([NEW], async (context) => {
     const deps = await context.open();
     expect(await openEverything(deps.db, createKeyring([NEW]))).toBe(7);

@@ -42,6 +42,15 @@ export async function seedSealed(db: Db, keyring: Keyring): Promise<Seeded> {
     userId,
     keyring.encrypt(totpSecret),
   ]);
+  // a backup code: a keyed digest naming its key (reported, not re-sealable)
+  const backupId = id12();
+  await db.query(`INSERT INTO user_mfa_factors (id, user_id, type, created_at) VALUES ($1, $2, 'BackupCode', now())`, [backupId, userId]);
+  await db.query('INSERT INTO user_backup_codes (factor_id, user_id, digest, key_id) VALUES ($1, $2, $3, $4)', [
+    backupId,
+    userId,
+    keyring.hmac('codes', 'backup'),
+    keyring.currentId,
+  ]);
   return { appId: app.id, callbackSecret, appSecret: secret.value, connectorConfig, totpSecret };
 }
 

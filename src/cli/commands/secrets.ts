@@ -34,6 +34,9 @@ export function formatStatus(s: SecretStatus): string {
     for (const k of c.keys) if (!k.current) needsOld.add(k.keyId);
   }
   lines.push(...shortLivedLines(s.shortLived));
+  for (const d of s.digests)
+    for (const k of d.keys.filter((key) => !key.current))
+      lines.push(`${d.name} (${d.what}): ${k.count} made with key ${k.keyId}${k.held ? '' : ' (missing key: they no longer work)'}; they stop working once it is dropped (users make new ones)`);
   lines.push(
     needsOld.size
       ? `Data still needs key ${[...needsOld].join(', ')}: run \`npm run verity -- secrets rotate\` before dropping an earlier secret.`
@@ -51,6 +54,8 @@ export function formatRotate(r: RotateReport): string {
     lines.push(`  ${c.name.padEnd(40)} ${c.resealed} re-sealed${rest.length ? `; ${rest.join(', ')}` : ''}`);
   }
   lines.push(...shortLivedLines(r.shortLived));
+  for (const d of r.digests)
+    lines.push(`${d.name} (${d.what}): ${d.count} made with key ${d.keyId} cannot be re-sealed; they stop working once it is dropped (users make new ones)`);
   lines.push(
     left
       ? `${left} value(s) still need an earlier key: a process may still run with the old VERITY_SECRET (restart it) or a key is missing; run again.`

@@ -2,10 +2,11 @@
 // batches, each value replaced only if it is still the one read (UPDATE … WHERE value = old value), so
 // processes writing at the same time are safe: their value, sealed with the current key, wins. Values
 // whose key the keyring lacks are reported, never touched. Short-lived sealed pieces are not re-sealed;
-// the report says when the last of them expires.
+// the report says when the last of them expires. Keyed digests (backup codes) cannot be re-sealed:
+// the report counts those still on an earlier key.
 import type { Keyring } from '../../crypto/keyring.ts';
 import type { Db } from '../../storage/db.ts';
-import { countSealedWith, keyIdsOf, replaceSealed, rowsSealedWith, SEALED_COLUMNS, SHORT_LIVED, shortLivedOf } from './sealed-columns.ts';
+import { countSealedWith, digestKeyCounts, keyIdsOf, KEYED_DIGESTS, replaceSealed, rowsSealedWith, SEALED_COLUMNS, SHORT_LIVED, shortLivedOf } from './sealed-columns.ts';
 
 const BATCH = 200;
 
@@ -18,6 +19,8 @@ export interface RotateReport {
     remaining: { keyId: string; count: number; held: boolean }[];
   }[];
   shortLived: { name: string; what: string; live: number; lastExpiry: Date | null }[];
+  /** Keyed digests still on an earlier key: not re-sealable; they stop working when it is dropped. */
+  digests: { name: string; what: string; keyId: string; count: number }[];
 }
 
 export async function rotateSealedData(db: Db, keyring: Keyring): Promise<RotateReport> {
@@ -45,5 +48,8 @@ export async function rotateSealedData(db: Db, keyring: Keyring): Promise<Rotate
   }
   const shortLived: RotateReport['shortLived'] = [];
   for (const s of SHORT_LIVED) shortLived.push({ name: s.name, what: s.what, ...(await shortLivedOf(db, s.table)) });
-  return { currentKeyId: keyring.currentId, columns, shortLived };
+  const digests: RotateReport['digests'] = [];
+  for (const d of KEYED_DIGESTS)
+    for (const k of await digestKeyCounts(db, d)) if (k.keyId !== keyring.currentId) digests.push({ name: d.name, what: d.what, ...k });
+  return { currentKeyId: keyring.currentId, columns, shortLived, digests };
 }

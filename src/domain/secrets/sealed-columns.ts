@@ -49,6 +49,31 @@ export const SHORT_LIVED: readonly { name: string; table: string; what: string }
   { name: 'verification_records.data', table: 'verification_records', what: 'Account API verification records' },
 ];
 
+/** Keyed digests that name their key: not re-sealable (the plaintext is gone), they stop checking once
+ *  their secret is dropped. Reported, not refused: the users make new ones. */
+export const KEYED_DIGESTS: readonly { name: string; table: string; what: string; keyColumn: string; live: string }[] = [
+  { name: 'user_backup_codes.digest', table: 'user_backup_codes', what: 'unused backup codes', keyColumn: 'key_id', live: 'used_at IS NULL' },
+];
+
+/** Unused digests per key id (skip scan of user_backup_codes_unused_key, then an index range per key). */
+export async function digestKeyCounts(q: Queryable, d: (typeof KEYED_DIGESTS)[number]): Promise<{ keyId: string; count: number }[]> {
+  const next = `SELECT ${d.keyColumn} FROM ${d.table} WHERE ${d.live}`;
+  const ids = await q.query<{ key_id: string }>(
+    `WITH RECURSIVE ids(k) AS (
+       (${next} ORDER BY ${d.keyColumn} LIMIT 1)
+       UNION ALL
+       SELECT (${next} AND ${d.keyColumn} > ids.k ORDER BY ${d.keyColumn} LIMIT 1) FROM ids WHERE ids.k IS NOT NULL
+     )
+     SELECT k AS key_id FROM ids WHERE k IS NOT NULL`,
+  );
+  const counts: { keyId: string; count: number }[] = [];
+  for (const { key_id } of ids) {
+    const [row] = await q.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${d.table} WHERE ${d.live} AND ${d.keyColumn} = $1`, [key_id]);
+    counts.push({ keyId: key_id, count: row?.n ?? 0 });
+  }
+  return counts;
+}
+
 const keyExpr = (c: SealedColumn) => `split_part(${c.column}, '.', 1)`;
 /** Every query's filter: matches the partial index's predicate (IS NOT NULL), plus the live rows. */
 const filter = (c: SealedColumn) => `${c.column} IS NOT NULL${c.live ? ` AND (${c.live})` : ''}`;

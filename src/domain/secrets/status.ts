@@ -5,7 +5,7 @@ import type { Keyring } from '../../crypto/keyring.ts';
 import type { Db } from '../../storage/db.ts';
 import { listMigrations } from '../../storage/migrate.ts';
 import { currentSecretRecorded } from './keys.ts';
-import { countSealedWith, keyIdsOf, SEALED_COLUMNS, SHORT_LIVED, shortLivedOf } from './sealed-columns.ts';
+import { countSealedWith, digestKeyCounts, keyIdsOf, KEYED_DIGESTS, SEALED_COLUMNS, SHORT_LIVED, shortLivedOf } from './sealed-columns.ts';
 
 export interface SecretStatus {
   currentKeyId: string;
@@ -13,6 +13,8 @@ export interface SecretStatus {
   recorded: { keyId: string; firstSeenAt: Date; lastSeenAt: Date }[];
   columns: { name: string; what: string; keys: { keyId: string; count: number; held: boolean; current: boolean }[] }[];
   shortLived: { name: string; what: string; live: number; lastExpiry: Date | null }[];
+  /** Keyed digests per key id (not re-sealable: they stop working when their secret is dropped). */
+  digests: { name: string; what: string; keys: { keyId: string; count: number; held: boolean; current: boolean }[] }[];
 }
 
 export async function secretStatus(db: Db, keyring: Keyring): Promise<SecretStatus> {
@@ -28,7 +30,15 @@ export async function secretStatus(db: Db, keyring: Keyring): Promise<SecretStat
   }
   const shortLived: SecretStatus['shortLived'] = [];
   for (const s of SHORT_LIVED) shortLived.push({ name: s.name, what: s.what, ...(await shortLivedOf(db, s.table)) });
+  const digests: SecretStatus['digests'] = [];
+  for (const d of KEYED_DIGESTS)
+    digests.push({
+      name: d.name,
+      what: d.what,
+      keys: (await digestKeyCounts(db, d)).map((k) => ({ ...k, held: keyring.hasKey(k.keyId), current: k.keyId === keyring.currentId })),
+    });
   return {
+    digests,
     currentKeyId: keyring.currentId,
     heldKeyIds: keyring.keyIds,
     recorded: recorded.map((r) => ({ keyId: r.key_id, firstSeenAt: new Date(r.first_seen_at), lastSeenAt: new Date(r.last_seen_at) })),

@@ -25,3 +25,8 @@ CREATE INDEX oidc_keys_material_key ON oidc_keys (split_part(material, '.', 1));
 CREATE INDEX connectors_config_key ON connectors (split_part(config, '.', 1));
 CREATE INDEX sso_connectors_config_key ON sso_connectors (split_part(config, '.', 1));
 CREATE INDEX user_mfa_factors_totp_secret_key ON user_mfa_factors (split_part(totp_secret, '.', 1)) WHERE totp_secret IS NOT NULL;
+
+-- Unused backup codes are keyed HMACs that name their key (key_id): they cannot be re-sealed, and stop
+-- working once their secret is dropped. `secrets status` and `secrets rotate` count them per key id with
+-- the same skip scan, on this index.
+CREATE INDEX user_backup_codes_unused_key ON user_backup_codes (key_id) WHERE used_at IS NULL;
