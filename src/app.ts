@@ -8,6 +8,7 @@ import type { Clock } from './domain/clock.ts';
 import { createRequestCounter } from './domain/request-counter.ts';
 import { answerFrameworkError, registerErrorHandling, SchemaValidationError } from './http/errors.ts';
 import { registerObservability, requestId } from './http/observability.ts';
+import { healthRoutes } from './http/health.ts';
 import { metricsPlacement, metricsRoute } from './http/metrics.ts';
 import { registerOpenApi } from './http/openapi.ts';
 import { registerSecurityHeaders, securityHeaders } from './http/security-headers.ts';
@@ -102,6 +103,7 @@ export async function buildApp(deps: AppDeps, options: Pick<FastifyServerOptions
   // The OpenAPI plugin must come first: it documents only routes registered after it.
   await registerOpenApi(app, VERSION);
   registerObservability(app, deps);
+  await app.register(healthRoutes(deps));
   if (metricsPlacement(deps.config) === 'public')
     await app.register(metricsRoute({ metrics: deps.metrics, token: deps.config.VERITY_METRICS_TOKEN }));
 

@@ -1,10 +1,11 @@
-// Process entry: config → egress → secret → store → connectors → app → listen. The only file with side effects.
+// Process entry: config → egress → secret → store → secret check → connectors → app → listen. The only file with side effects.
 import { buildApp } from './app.ts';
 import { ConfigError, loadConfig, type Config } from './config/index.ts';
 import { createKeyring } from './crypto/keyring.ts';
 import { loadSecrets } from './crypto/secret-file.ts';
 import { bootstrap, bootstrapAdmin } from './domain/apps/bootstrap.ts';
 import { ensureDemoApp, removeDemoApp } from './domain/apps/demo.ts';
+import { checkSecrets } from './domain/secrets/keys.ts';
 import { systemClock } from './domain/clock.ts';
 import { checkConfiguredAddresses, syncConfiguredConnectors } from './domain/connectors/configured.ts';
 import { guardSettingsOf } from './connectors/guard.ts';
@@ -34,6 +35,13 @@ try {
   if (generated) logger.warn(`Generated a development server secret in ${config.dataDir}/secret.key`);
   const keyring = createKeyring(secrets);
   const store = await openStore(config);
+  // Before anything writes: the secret must be one this database knows, and open all its sealed data.
+  const secretCheck = await checkSecrets(store.db, keyring, { acceptNew: config.VERITY_ACCEPT_NEW_SECRET }).catch(async (error: unknown) => {
+    await store.close();
+    throw error;
+  });
+  if (secretCheck === 'rotated') logger.info(`Server secret rotated to key ${keyring.currentId}: run \`npm run verity -- secrets rotate\` once every process runs it`);
+  if (secretCheck === 'adopted') logger.warn(`Adopted a new server secret (key ${keyring.currentId}) because VERITY_ACCEPT_NEW_SECRET=true; unset it`);
   const connectorDeps = { db: store.db, keyring, clock: systemClock, mode: config.mode, dataDir: config.dataDir, egress };
   for (const line of await syncConfiguredConnectors(connectorDeps, config)) logger.info(`Connector from configuration: ${line}`);
   const senders = createSenderDirectory({ ...connectorDeps, logger, guard: guardSettingsOf(config) });

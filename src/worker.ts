@@ -1,7 +1,6 @@
 // Owns the background sweep every process runs: expire overdue codes, deliver due callbacks, and
 // now and then purge what has served its purpose (storage/repos/housekeeping.ts).
 // Work is claimed with SKIP LOCKED and leases, so any number of processes can sweep one database.
-import type { Logger } from 'pino';
 import { expireDueCodes } from './domain/codes/index.ts';
 import { deliverDueCallbacks, type CallbackDeps } from './domain/otp/callbacks.ts';
 import { purgeSweep, type Retention } from './storage/repos/housekeeping.ts';
@@ -18,7 +17,7 @@ export interface Worker {
 }
 
 export function startWorker(
-  deps: CallbackDeps & { intervalMs: number; retention: Retention; logger?: Pick<Logger, 'error'> },
+  deps: CallbackDeps & { intervalMs: number; retention: Retention },
   autostart = true,
 ): Worker {
   let timer: NodeJS.Timeout | undefined;

@@ -5,6 +5,7 @@ import { loadConfig, type Config } from '../config/index.ts';
 import { createKeyring, type Keyring } from '../crypto/keyring.ts';
 import { loadSecrets } from '../crypto/secret-file.ts';
 import { systemClock, type Clock } from '../domain/clock.ts';
+import { checkSecrets } from '../domain/secrets/keys.ts';
 import { createAddressPolicy } from '../net/address-policy.ts';
 import { createEgress, type Egress } from '../net/egress.ts';
 import type { Db } from '../storage/db.ts';
@@ -20,8 +21,12 @@ export interface CliDeps {
 
 export interface CliContext {
   config: Config;
-  /** Opens the store (migrating it), the keyring and egress once; later calls return the same. */
-  open(): Promise<CliDeps>;
+  /**
+   * Opens the store (migrating it), the keyring and egress once; later calls return the same. The
+   * secret check (domain/secrets/keys.ts) runs first, as in the server, and refuses a secret the
+   * database has not seen; `secretCheck: false` skips it for read-only diagnosis (`secrets status`).
+   */
+  open(options?: { secretCheck?: boolean }): Promise<CliDeps>;
   close(): Promise<void>;
 }
 
@@ -32,10 +37,12 @@ export function createCliContext(env: Record<string, string | undefined> = proce
   let opened: Promise<CliDeps> | undefined;
   return {
     config,
-    open() {
+    open(options = {}) {
       opened ??= (async () => {
         const keyring = createKeyring(loadSecrets(config).secrets);
         store = await openStore(config);
+        if (options.secretCheck !== false)
+          await checkSecrets(store.db, keyring, { acceptNew: config.VERITY_ACCEPT_NEW_SECRET, who: 'run this command' });
         egress = createEgress({ policy: createAddressPolicy({ mode: config.mode, allow: config.VERITY_EGRESS_ALLOW }) });
         return { config, db: store.db, keyring, clock: systemClock, egress };
       })();

@@ -4,7 +4,8 @@
 // VERITY_SECRET, old one in VERITY_PREVIOUS_SECRETS) without invalidating live codes.
 import crypto from 'node:crypto';
 
-export type KeyPurpose = 'codes' | 'data' | 'binding';
+/** `check`: only the database's proof of each key it has seen (domain/secrets/keys.ts). */
+export type KeyPurpose = 'codes' | 'data' | 'binding' | 'check';
 
 export interface Keyring {
   /** Id of the current key, stored next to every digest or ciphertext. */
@@ -30,7 +31,7 @@ function derive(secret: string, purpose: KeyPurpose): Buffer {
 export function createKeyring(secrets: readonly string[]): Keyring {
   if (secrets.length === 0) throw new Error('a keyring needs at least one secret');
   const byId = new Map<string, Record<KeyPurpose, Buffer>>();
-  for (const s of secrets) byId.set(keyIdOf(s), { codes: derive(s, 'codes'), data: derive(s, 'data'), binding: derive(s, 'binding') });
+  for (const s of secrets) byId.set(keyIdOf(s), { codes: derive(s, 'codes'), data: derive(s, 'data'), binding: derive(s, 'binding'), check: derive(s, 'check') });
   const currentId = keyIdOf(secrets[0]!);
   const key = (id: string, purpose: KeyPurpose): Buffer => {
     const k = byId.get(id);
@@ -57,6 +58,9 @@ export function createKeyring(secrets: readonly string[]): Keyring {
     },
   };
 }
+
+/** The key id a ciphertext of encrypt() names (the text before its first dot). */
+export const sealedKeyId = (token: string): string => token.split('.', 1)[0] ?? '';
 
 /** Constant-time equality of two base64url digests. */
 export function digestsEqual(a: string, b: string): boolean {

@@ -36,7 +36,7 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
     }),
     callbacks: new Counter({
       name: 'verity_callbacks_total',
-      help: 'Status callback deliveries by outcome (delivered, retry, refused: the address is not allowed, failed for good).',
+      help: 'Status callback deliveries by outcome (delivered, retry, refused: the address is not allowed, failed for good; unsignable: the callback secret cannot be opened, retried).',
       labelNames: ['outcome'],
       registers: [registry],
     }),

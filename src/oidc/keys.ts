@@ -34,8 +34,10 @@ async function insertKey(q: Queryable, keyring: Keyring, kind: 'signing' | 'cook
 const readable = (keyring: Keyring, material: string) => keyring.hasKey(material.split('.')[0] ?? '');
 
 /**
- * Loads the keys, creating the first ones under an advisory lock so concurrent starts agree. Keys
- * sealed with a secret this server no longer holds are retired and replaced (their tokens die).
+ * Loads the keys, creating the first ones under an advisory lock so concurrent starts agree. Active
+ * keys sealed with a secret this server does not hold are an error, never replaced: replacing them
+ * would invalidate every token and cookie. The start-up check (domain/secrets/keys.ts) refuses such a
+ * keyring before this runs; this throw is the backstop.
  */
 export async function loadOidcKeys(db: Db, keyring: Keyring): Promise<OidcKeys> {
   const rows = await db.tx(async (q) => {
@@ -46,7 +48,10 @@ export async function loadOidcKeys(db: Db, keyring: Keyring): Promise<OidcKeys> 
         [kind],
       );
       if (active.some((k) => readable(keyring, k.material))) continue;
-      if (active.length) await q.query('UPDATE oidc_keys SET retired_at = now(), retire_after = now() WHERE kind = $1 AND retired_at IS NULL', [kind]);
+      if (active.length)
+        throw new Error(
+          `The active OIDC ${kind} keys are sealed with a server secret this process does not hold (docs/secrets.md)`,
+        );
       await insertKey(q, keyring, kind);
     }
     return q.query<{ kind: string; material: string }>(

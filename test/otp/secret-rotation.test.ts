@@ -1,6 +1,9 @@
 // Rotating the server secret does not invalidate live codes: an OTP sent under the old secret still
 // verifies on a server started with a new VERITY_SECRET and the old one in VERITY_PREVIOUS_SECRETS.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createKeyring } from '../../src/crypto/keyring.ts';
+import { checkSecrets } from '../../src/domain/secrets/keys.ts';
+import { rotateSealedData } from '../../src/domain/secrets/rotate.ts';
 import { call, startTestApp, TEST_SECRET, type TestApp } from '../helpers/app.ts';
 import { createTestDb, type TestDb } from '../helpers/db.ts';
 import { phone } from '../helpers/phones.ts';
@@ -36,11 +39,14 @@ describe('secret rotation', () => {
         [created.body.otpId, fresh.body.otpId],
       ]);
       expect(new Set(rows.map((r) => r.key_id)).size).toBe(2);
-      // a server that no longer knows the old secret refuses the old code instead of crashing
+      const to2 = phone();
+      const old = await call(before, 'POST', '/otp', { phoneNumber: to2 });
+      // dropping the old secret is refused while sealed data needs it; `secrets rotate` re-seals it
+      await expect(checkSecrets(store.db, createKeyring([NEW_SECRET]), { acceptNew: false })).rejects.toThrow(/VERITY_PREVIOUS_SECRETS/);
+      await rotateSealedData(store.db, createKeyring([NEW_SECRET, TEST_SECRET]));
+      // a server that no longer knows the old secret refuses the old code (an HMAC, not re-sealed) instead of crashing
       const third = await startTestApp({ db: store.db, secrets: [NEW_SECRET], env: { VERITY_SECRET: NEW_SECRET } });
       try {
-        const to2 = phone();
-        const old = await call(before, 'POST', '/otp', { phoneNumber: to2 });
         const res = await call({ url: third.url, apiKey: before.apiKey }, 'POST', `/otp/${old.body.otpId}`, { pin: before.sms.lastCode(to2) });
         expect(res.status).toBe(400);
         expect(res.body.error.code).toBe(2029);

@@ -4,10 +4,13 @@
 // (a 3xx included: redirects are not followed), a timeout or a refused connection reschedules the event with
 // exponential backoff; later events of that OTP wait behind it. An address the egress policy refuses (the
 // host now resolves to loopback, say) will never become deliverable: the event fails for good at once.
+// A callback secret this process cannot open (sealed with a key it does not hold) is logged as an error and
+// counted (verity_callbacks_total{outcome="unsignable"}); the event is retried, never sent unsigned.
 import { SIGNATURE_HEADER, signPayload } from '../../connectors/signature.ts';
-import type { Keyring } from '../../crypto/keyring.ts';
+import { sealedKeyId, type Keyring } from '../../crypto/keyring.ts';
 import { EgressError, type Egress } from '../../net/egress.ts';
 import type { Metrics } from '../../observability/metrics.ts';
+import type { Logger } from 'pino';
 import type { Db } from '../../storage/db.ts';
 import { claimDue, markDelivered, markFailed, scheduleRetry, type ClaimedEvent } from '../../storage/repos/code-events.ts';
 import type { CodeRow } from '../../storage/repos/codes.ts';
@@ -16,6 +19,8 @@ import { toDataOtp } from './view.ts';
 
 export interface CallbackDeps {
   db: Db;
+  /** Where an event that cannot be signed is reported (the worker passes the process logger). */
+  logger?: Pick<Logger, 'error'>;
   clock: Clock;
   keyring: Keyring;
   metrics: Metrics;
@@ -38,6 +43,22 @@ function revive(code: CodeRow): CodeRow {
   return { ...code, created_at: date(code.created_at)!, expires_at: date(code.expires_at)!, finished_at: date(code.finished_at) };
 }
 
+/** The application's callback secret, or undefined (logged: ids and the key id, never the secret). */
+function openSecret(deps: CallbackDeps, event: ClaimedEvent, sealed: string): string | undefined {
+  try {
+    return deps.keyring.decrypt(sealed);
+  } catch (error) {
+    const keyId = sealedKeyId(sealed);
+    deps.logger?.error(
+      { applicationId: event.code.application_id, eventId: event.event_id, keyId, keyHeld: deps.keyring.hasKey(keyId), reason: (error as Error).message },
+      deps.keyring.hasKey(keyId)
+        ? 'status callback not sent: its callback secret does not open (corrupt ciphertext); retrying'
+        : `status callback not sent: its callback secret is sealed with key ${keyId}, which this process does not hold (docs/secrets.md); retrying`,
+    );
+    return undefined;
+  }
+}
+
 async function deliver(deps: CallbackDeps, event: ClaimedEvent): Promise<void> {
   const now = deps.clock.now();
   const data = toDataOtp(revive(event.code), now, { status: event.event_status, attempts: event.event_attempts });
@@ -47,11 +68,21 @@ async function deliver(deps: CallbackDeps, event: ClaimedEvent): Promise<void> {
     'user-agent': 'Verity-Callbacks/1',
     'x-verity-event-id': event.event_id,
   };
-  try {
-    // A secret sealed with a server secret that was rotated out cannot sign: retry, never send unsigned.
-    if (event.callback_secret) {
-      headers[SIGNATURE_HEADER] = signPayload(deps.keyring.decrypt(event.callback_secret), body, Math.floor(now.getTime() / 1000));
+  if (event.callback_secret) {
+    const secret = openSecret(deps, event, event.callback_secret);
+    if (secret === undefined) {
+      // Retried, not failed for good: the usual cause is a rotation in progress — another process (or this
+      // one, restarted with the secret) holds the key — and the start-up check refuses a process whose
+      // keyring cannot open stored callback secrets. The capped backoff keeps the retries cheap, and the
+      // error log and the metric say why nothing arrives.
+      const next = new Date(deps.clock.now().getTime() + backoffSeconds(event.tries, deps.maxBackoffSeconds) * 1000);
+      await scheduleRetry(deps.db, event.event_id, next, 'the callback secret cannot be opened with this server secret');
+      deps.metrics.callbacks.inc({ outcome: 'unsignable' });
+      return;
     }
+    headers[SIGNATURE_HEADER] = signPayload(secret, body, Math.floor(now.getTime() / 1000));
+  }
+  try {
     const response = await deps.egress.fetch(event.url, { method: 'POST', headers, body, timeoutMs: deps.timeoutMs, maxBytes: REPLY_BYTES });
     await response.body?.cancel().catch(() => undefined);
     if (!response.ok) throw new Error(`receiver answered ${response.status}`);

@@ -1,0 +1,38 @@
+// Owns readiness: GET /api/health/ready answers 200 when the database answers, its migrations are
+// current and the server secret reproduces its recorded check value (domain/secrets/status.ts), 503
+// naming the failing checks otherwise. No auth, like the liveness check /api/status; three small reads.
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { Keyring } from '../crypto/keyring.ts';
+import { readinessFailures } from '../domain/secrets/status.ts';
+import type { Db } from '../storage/db.ts';
+
+const CHECKS = ['database', 'migrations', 'secret'] as const;
+const Check = z.enum(['ok', 'failing']);
+const Checks = z.object({ database: Check, migrations: Check, secret: Check });
+const Ready = z.object({ status: z.literal('ready'), checks: Checks }).describe('Readiness');
+const NotReady = z.object({ status: z.literal('not_ready'), failing: z.array(z.enum(CHECKS)), checks: Checks }).describe('NotReady');
+
+export function healthRoutes(deps: { db: Db; keyring: Keyring }) {
+  return async (app: FastifyInstance) => {
+    app.withTypeProvider<ZodTypeProvider>().get(
+      '/api/health/ready',
+      {
+        schema: {
+          tags: ['status'],
+          summary: 'Readiness: the database answers, migrations are current, the server secret opens the sealed data',
+          response: { 200: Ready, 503: NotReady },
+        },
+      },
+      async (request, reply) => {
+        const failing = await readinessFailures(deps.db, deps.keyring);
+        const state = (c: (typeof CHECKS)[number]): 'ok' | 'failing' => (failing.includes(c) ? 'failing' : 'ok');
+        const checks = { database: state('database'), migrations: state('migrations'), secret: state('secret') };
+        if (failing.length === 0) return reply.code(200).send({ status: 'ready', checks });
+        request.log.warn({ failing }, 'readiness check failing');
+        return reply.code(503).send({ status: 'not_ready', failing, checks });
+      },
+    );
+  };
+}
