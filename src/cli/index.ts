@@ -13,10 +13,11 @@ import { commands as apps } from './commands/apps.ts';
 import { commands as backup } from './commands/backup.ts';
 import { commands as connectors } from './commands/connectors.ts';
 import { commands as keys } from './commands/keys.ts';
+import { commands as secrets } from './commands/secrets.ts';
 import { commands as signingKeys } from './commands/signing-keys.ts';
 import { commands as users } from './commands/users.ts';
 
-export const registry: readonly CliCommand[] = [...apps, ...keys, ...admin, ...users, ...connectors, ...signingKeys, ...backup];
+export const registry: readonly CliCommand[] = [...apps, ...keys, ...admin, ...users, ...connectors, ...signingKeys, ...secrets, ...backup];
 
 const PROGRAM = 'npm run verity --';
 
