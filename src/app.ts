@@ -30,6 +30,7 @@ import { createProvider, isHttpsIssuer } from './oidc/provider.ts';
 import { createAccessTokenVerifier } from './oidc/access-tokens.ts';
 import type { Metrics } from './observability/metrics.ts';
 import { requestLogController } from './observability/request-log.ts';
+import { registerPublicUrlCheck } from './observability/public-url-check.ts';
 import type { Egress } from './net/egress.ts';
 import type { Db } from './storage/db.ts';
 import type Provider from 'oidc-provider';
@@ -105,6 +106,7 @@ export async function buildApp(deps: AppDeps, options: Pick<FastifyServerOptions
   // The OpenAPI plugin must come first: it documents only routes registered after it.
   await registerOpenApi(app, VERSION);
   registerObservability(app, deps);
+  if (deps.config.mode === 'production') registerPublicUrlCheck(app, deps.config);
   if (metricsPlacement(deps.config) === 'public')
     await app.register(metricsRoute({ metrics: deps.metrics, token: deps.config.VERITY_METRICS_TOKEN }));
 

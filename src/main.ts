@@ -12,6 +12,7 @@ import { createSenderDirectory, describeSenders } from './domain/connectors/send
 import { metricsPlacement, metricsServer } from './http/metrics.ts';
 import { createLogger } from './observability/logger.ts';
 import { createMetrics } from './observability/metrics.ts';
+import { nodeVersionWarning, readStartFacts, startWarnings } from './observability/start-warnings.ts';
 import { createAddressPolicy } from './net/address-policy.ts';
 import { createEgress } from './net/egress.ts';
 import { openStore } from './storage/open.ts';
@@ -26,6 +27,8 @@ try {
 }
 
 const logger = createLogger(config);
+const oldNode = nodeVersionWarning(process.version);
+if (oldNode) logger.warn(oldNode);
 try {
   const egress = createEgress({ policy: createAddressPolicy({ mode: config.mode, allow: config.VERITY_EGRESS_ALLOW }) });
   await checkConfiguredAddresses({ egress }, config);
@@ -88,6 +91,8 @@ try {
   }
   logger.info(`Verity listening on port ${config.PORT} (${store.description}; ${await describeSenders(senders)}; ${config.mode} mode)`);
   if (config.demoApp) logger.info(`Demo application: ${config.publicUrl}/demo (sign in through ${config.publicUrl}/sign-in)`);
+  const warnings = startWarnings(await readStartFacts(deps, config));
+  if (warnings) logger.warn(warnings);
 } catch (error) {
   const message = error instanceof Error ? error.message : 'start failed';
   logger.fatal({ err: error }, message);
