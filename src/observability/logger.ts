@@ -21,6 +21,8 @@ export const REDACT = [
 interface LoggedRequest {
   method?: string;
   url?: string;
+  /** The URL as it arrived (Fastify); `url` may have been rewritten since (the /oidc mount strips its prefix). */
+  originalUrl?: string;
   hostname?: string;
   ip?: string;
   socket?: { remoteAddress?: string };
@@ -28,9 +30,10 @@ interface LoggedRequest {
 
 /** What a request's log line says about it: method, path without its query, host, client address. */
 export function requestForLog(req: LoggedRequest) {
+  const url = req.originalUrl ?? req.url;
   return {
     method: req.method,
-    url: typeof req.url === 'string' ? req.url.split('?')[0] : undefined,
+    url: typeof url === 'string' ? url.split('?')[0] : undefined,
     hostname: req.hostname,
     remoteAddress: req.ip ?? req.socket?.remoteAddress,
   };
