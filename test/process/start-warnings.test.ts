@@ -64,7 +64,9 @@ describe('production start warnings', () => {
       },
     });
     const forwarded = { 'x-forwarded-proto': 'https', 'x-forwarded-host': 'id.example.com' };
-    await (await fetch(`${server.url}/oidc/.well-known/openid-configuration`, { headers: forwarded })).arrayBuffer();
+    const discovery = (await (await fetch(`${server.url}/oidc/.well-known/openid-configuration`, { headers: forwarded })).json()) as Record<string, string>;
+    // The provider builds its endpoint URLs from the request's forwarded scheme and host (docs/reverse-proxy.md).
+    expect(discovery).toMatchObject({ issuer: 'https://id.example.com/oidc', token_endpoint: 'https://id.example.com/oidc/token' });
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(warnings(server).filter((msg) => !msg.includes('end of life'))).toEqual([]);
     expectNodeLine(server);
