@@ -1,6 +1,7 @@
 // Owns every setting: one zod schema over the environment, each with its default and its documentation
 // (zod metadata, rendered into docs/configuration.md by scripts/config-docs.ts).
 // loadConfig() throws ConfigError listing every bad value at once, so a start fails with one clear message.
+// A new variable goes into its section below with `.meta(doc('…'))`; then `npm run docs:config`.
 import path from 'node:path';
 import { z } from 'zod';
 import { parseAllowList } from '../net/address-policy.ts';

@@ -14,6 +14,9 @@ export function requestLine(request: Pick<FastifyRequest, 'method' | 'url' | 'or
 class OneLinePerRequest extends LogController {
   override incomingRequest(): void {}
 
+  /** A 404 is said by its request's line already. */
+  override routeNotFound(): void {}
+
   override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
     const responseTime = reply.elapsedTime;
     const entry = { req: request, res: { statusCode: reply.statusCode }, responseTime };

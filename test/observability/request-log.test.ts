@@ -46,9 +46,11 @@ describe('request logging', () => {
     const { app, lines } = await appLogging('development');
     await app.inject({ method: 'GET', url: '/api/status' });
     await app.inject({ method: 'GET', url: '/callback/xyz?code=one-time-code-456' });
+    await app.inject({ method: 'POST', url: '/nowhere' });
     await app.close();
     await settle();
-    expect(lines, lines.join('\n')).toHaveLength(2);
+    expect(lines, lines.join('\n')).toHaveLength(3);
+    expect(lines[2]).toMatch(/POST \/nowhere 404/);
     expect(lines[0]).toMatch(/INFO.*GET \/api\/status 204 \d+\.\dms.*req-1234/);
     expect(lines[1]).toMatch(/GET \/callback\/xyz 200/);
     expect(lines.join('\n')).not.toContain('one-time-code-456');
