@@ -59,7 +59,7 @@ const server = {
     .optional()
     .meta(doc('The URL clients reach this server at; the OIDC issuer is <public URL>/oidc. With https every cookie is Secure.', { defaults: '`http://localhost:<PORT>`' })),
   VERITY_TRUST_PROXY: bool(false).meta(
-    doc('Trust the X-Forwarded-For/-Proto/-Host headers of the proxy in front of Verity (client address for the per-IP limit, scheme and host of a request). Only with a proxy that sets them.'),
+    doc('Trust X-Forwarded-For (the client address: per-IP limits, logs, audit log), X-Forwarded-Proto and X-Forwarded-Host (the OIDC endpoint URLs) from every hop. Only when the port is reachable through the proxy alone, and the proxy replaces these headers (docs/reverse-proxy.md).'),
   ),
   VERITY_DATA_DIR: z.string().default('./data').meta(doc('Where the embedded database, generated secret, credentials and outbox live.')),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').meta(doc('Log level.')),
