@@ -112,7 +112,7 @@ const signIn = {
     .optional()
     .meta(doc('Provision this Management API (MachineToMachine) application: its client id; set with VERITY_ADMIN_CLIENT_SECRET.', { accepts: '8–64 lowercase letters or digits', defaults: 'development: one is generated into credentials.json; production: none' })),
   VERITY_ADMIN_CLIENT_SECRET: z.string().min(16, 'must be at least 16 characters').optional().meta(doc('The provisioned Management API application’s client secret.')),
-  VERITY_OTP_API_KEY: z.string().min(16, 'must be at least 16 characters').optional().meta(doc('Provision this OTP API key for the default application instead of generating one.', { defaults: 'development: one is generated into credentials.json' })),
+  VERITY_OTP_API_KEY: z.string().min(16, 'must be at least 16 characters').optional().meta(doc('Provision this OTP API key for the default application instead of generating one.', { defaults: 'development: one is generated into credentials.json; production: none (`npm run verity -- keys create`)' })),
   VERITY_WEBAUTHN_RP_ID: z
     .string()
     .regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/i, 'must be a host name (no scheme, port or path)')

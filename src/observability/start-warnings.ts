@@ -33,10 +33,10 @@ export function publicUrlProblem(publicUrl: string, set: boolean): string | null
 export function startWarnings(facts: StartFacts): string | null {
   if (facts.mode !== 'production') return null;
   const lines: string[] = [];
-  if (!facts.sms) lines.push('no SMS connector: codes to phone numbers cannot be sent (set VERITY_SMS_CONNECTOR, or add one through the Management API)');
-  if (!facts.email) lines.push('no email connector: codes to email addresses cannot be sent (set VERITY_SMTP_URL, or add one through the Management API)');
+  if (!facts.sms) lines.push('no SMS connector: codes to phone numbers cannot be sent (set VERITY_SMS_CONNECTOR, or add one: `npm run verity -- connectors create`)');
+  if (!facts.email) lines.push('no email connector: codes to email addresses cannot be sent (set VERITY_SMTP_URL, or add one: `npm run verity -- connectors create`)');
   if (!facts.adminApplication)
-    lines.push('no Management API application: nothing can manage this server over HTTP (set VERITY_ADMIN_CLIENT_ID and VERITY_ADMIN_CLIENT_SECRET, or create one with the CLI)');
+    lines.push('no Management API application: nothing can manage this server over HTTP (set VERITY_ADMIN_CLIENT_ID and VERITY_ADMIN_CLIENT_SECRET, or `npm run verity -- admin create`)');
   const url = publicUrlProblem(facts.publicUrl, facts.publicUrlSet);
   if (url) lines.push(url);
   if (!lines.length) return null;

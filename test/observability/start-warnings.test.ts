@@ -36,7 +36,7 @@ describe('startWarnings', () => {
       '  - VERITY_PUBLIC_URL is not set (so http',
     ]);
     expect(startWarnings({ ...complete, email: null })).toBe(
-      'Production start: 1 thing missing or risky\n  - no email connector: codes to email addresses cannot be sent (set VERITY_SMTP_URL, or add one through the Management API)',
+      'Production start: 1 thing missing or risky\n  - no email connector: codes to email addresses cannot be sent (set VERITY_SMTP_URL, or add one: `npm run verity -- connectors create`)',
     );
   });
 
