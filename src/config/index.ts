@@ -191,7 +191,7 @@ const connectors = {
     .regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL')
     .optional()
     .meta(doc('SMTP server with credentials, e.g. smtps://user:pass@mail.example.com:465.', { accepts: 'smtp:// or smtps:// URL' })),
-  VERITY_EMAIL_FROM: z.string().default('Verity <no-reply@localhost>').meta(doc('From address of every email.')),
+  VERITY_EMAIL_FROM: z.string().default('Verity <no-reply@localhost>').meta(doc('From address of the SMTP connector VERITY_SMTP_URL configures.')),
   VERITY_CONNECTOR_MAX_CONCURRENCY: int(10, 1, 1000).meta(doc('Sends in flight at once per SMS/email connector (per process); more wait for a slot, ten times as many at most.')),
   VERITY_CONNECTOR_QUEUE_MS: int(5000, 0, 120_000).meta(doc('How long a send waits for a free slot before failing at once, in milliseconds.')),
   VERITY_CONNECTOR_BREAKER_FAILURES: int(5, 1, 1000).meta(doc('Consecutive gateway failures (no answer, timeout, 5xx, 429) that open a connector’s circuit breaker.')),
