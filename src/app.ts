@@ -30,6 +30,8 @@ import { clientAuthThrottleSettingsOf } from './oidc/client-auth-throttle.ts';
 import { createProvider, isHttpsIssuer } from './oidc/provider.ts';
 import { createAccessTokenVerifier } from './oidc/access-tokens.ts';
 import type { Metrics } from './observability/metrics.ts';
+import { requestLogController } from './observability/request-log.ts';
+import { registerPublicUrlCheck } from './observability/public-url-check.ts';
 import type { Egress } from './net/egress.ts';
 import type { Db } from './storage/db.ts';
 import type Provider from 'oidc-provider';
@@ -63,6 +65,8 @@ export async function buildApp(deps: AppDeps, options: Pick<FastifyServerOptions
     trustProxy: deps.config.VERITY_TRUST_PROXY,
     genReqId: requestId,
     requestIdHeader: false,
+    // One entry per request instead of Fastify's two (observability/request-log.ts).
+    logController: requestLogController(),
     // During shutdown, requests already on open connections are served, not refused with 503.
     return503OnClosing: false,
     // A URL the router cannot decode is answered in the family's error body (no hook runs for it,
@@ -103,6 +107,7 @@ export async function buildApp(deps: AppDeps, options: Pick<FastifyServerOptions
   // The OpenAPI plugin must come first: it documents only routes registered after it.
   await registerOpenApi(app, VERSION);
   registerObservability(app, deps);
+  if (deps.config.mode === 'production') registerPublicUrlCheck(app, deps.config);
   await app.register(healthRoutes(deps));
   if (metricsPlacement(deps.config) === 'public')
     await app.register(metricsRoute({ metrics: deps.metrics, token: deps.config.VERITY_METRICS_TOKEN }));

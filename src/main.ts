@@ -13,6 +13,7 @@ import { createSenderDirectory, describeSenders } from './domain/connectors/send
 import { metricsPlacement, metricsServer } from './http/metrics.ts';
 import { createLogger } from './observability/logger.ts';
 import { createMetrics } from './observability/metrics.ts';
+import { nodeVersionWarning, readStartFacts, startWarnings } from './observability/start-warnings.ts';
 import { createAddressPolicy } from './net/address-policy.ts';
 import { createEgress } from './net/egress.ts';
 import { serveBackupRequests } from './storage/backup-signal.ts';
@@ -28,6 +29,8 @@ try {
 }
 
 const logger = createLogger(config);
+const oldNode = nodeVersionWarning(process.version);
+if (oldNode) logger.warn(oldNode);
 try {
   const egress = createEgress({ policy: createAddressPolicy({ mode: config.mode, allow: config.VERITY_EGRESS_ALLOW }) });
   await checkConfiguredAddresses({ egress }, config);
@@ -100,6 +103,8 @@ try {
   }
   logger.info(`Verity listening on port ${config.PORT} (${store.description}; ${await describeSenders(senders)}; ${config.mode} mode)`);
   if (config.demoApp) logger.info(`Demo application: ${config.publicUrl}/demo (sign in through ${config.publicUrl}/sign-in)`);
+  const warnings = startWarnings(await readStartFacts(deps, config));
+  if (warnings) logger.warn(warnings);
 } catch (error) {
   const message = error instanceof Error ? error.message : 'start failed';
   logger.fatal({ err: error }, message);

@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { DeliveryError } from '../domain/errors.ts';
+import { maskRecipient } from '../observability/mask.ts';
 import type { Channel, OutboundMessage, Sender, SendResult } from './types.ts';
 
 export const OUTBOX_FILE = 'outbox.jsonl';
@@ -57,7 +58,7 @@ export function createOutboxSender(channel: Channel, options: OutboxOptions): Se
         cause: error,
       });
     }
-    options.logger.info({ channel, to: message.to, purpose: message.purpose, id: record.id, file }, 'message written to outbox');
+    options.logger.info({ channel, to: maskRecipient(message.to), purpose: message.purpose, id: record.id, file }, 'message written to outbox');
     return { providerId: record.id };
   }
 

@@ -52,7 +52,7 @@ describe('outbox sender', () => {
     expect(fs.statSync(path.join(dataDir, OUTBOX_FILE)).mode & 0o777).toBe(0o600);
   });
 
-  it('records the subject of an email and logs the recipient only', async () => {
+  it('records the subject of an email and logs the recipient only, masked', async () => {
     const dataDir = path.join(root, 'email');
     const email = createOutboxSender('email', { dataDir, logger });
     logged.length = 0;
@@ -70,7 +70,8 @@ describe('outbox sender', () => {
 
     expect(logged).toHaveLength(1);
     const text = JSON.stringify(logged);
-    expect(text).toContain('ada@example.com');
+    expect(text).toContain('a***@example.com');
+    expect(text).not.toContain('ada@example.com');
     expect(text).not.toContain('246810');
     expect(text).not.toContain('sign-in code is');
   });
