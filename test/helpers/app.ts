@@ -8,6 +8,7 @@ import { buildApp } from '../../src/app.ts';
 import { loadConfig, type Config } from '../../src/config/index.ts';
 import crypto from 'node:crypto';
 import { createKeyring, sha256Hex, type Keyring } from '../../src/crypto/keyring.ts';
+import { checkSecrets } from '../../src/domain/secrets/keys.ts';
 import { upsertAdminClient } from '../../src/storage/repos/apps.ts';
 import { unusedPort } from './http-server.ts';
 import { createApiKey, createApplication } from '../../src/domain/apps/index.ts';
@@ -101,6 +102,9 @@ export async function startTestApp(
   const policy = createAddressPolicy({ mode: config.mode, allow: config.VERITY_EGRESS_ALLOW });
   const egress = createEgress({ policy, ...(strict ? { resolve: mapResolver({ [GATEWAY_NAME]: '127.0.0.1', ...strict.names }) } : {}) });
   const connectorDeps = { db, keyring, clock, mode: config.mode, dataDir: config.dataDir, egress };
+  // As main.ts does before anything writes: a fresh database records this app's secret (so readiness
+  // answers 200). A second app on another's database is left to the suite, which may test a refusal.
+  if (owned) await checkSecrets(db, keyring, { acceptNew: false });
   // A second app on a database another one set up is another process of the same deployment: it
   // keeps the stored connectors (every process sends through the stored ones, and follows a change
   // at once), rather than pointing them at a gateway of its own.

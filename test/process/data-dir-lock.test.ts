@@ -3,6 +3,7 @@
 // block a start.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
@@ -21,6 +22,8 @@ afterAll(stopAllServers);
 
 const env = NO_RATE_LIMITS;
 const lockFile = (dataDir: string) => path.join(dataDir, 'verity.lock');
+/** The lock's content for a process of this host: its pid and the host name. */
+const lockOf = (pid: number | undefined) => `${pid}\n${os.hostname()}\n`;
 
 /** A pid that belonged to a process which has exited. */
 function deadPid(): number {
@@ -34,7 +37,7 @@ describe('data directory lock', () => {
     const dataDir = tempDir();
     const first = await startServer({ dataDir, env });
     const apiKey = readApiKey(dataDir);
-    expect(fs.readFileSync(lockFile(dataDir), 'utf8')).toBe(String(first.child.pid));
+    expect(fs.readFileSync(lockFile(dataDir), 'utf8')).toBe(lockOf(first.child.pid));
 
     const second = await spawnServer({ dataDir, env });
     const refused = await second.exited;
@@ -46,7 +49,7 @@ describe('data directory lock', () => {
     expect(output).toMatch(/VERITY_DATA_DIR/);
     // It never listened, and it did not take the lock or touch the first one's state.
     await expect(fetch(`${second.url}/api/status`)).rejects.toThrow();
-    expect(fs.readFileSync(lockFile(dataDir), 'utf8')).toBe(String(first.child.pid));
+    expect(fs.readFileSync(lockFile(dataDir), 'utf8')).toBe(lockOf(first.child.pid));
     expect(readApiKey(dataDir)).toBe(apiKey);
 
     const status = await fetch(`${first.url}/api/status`);
@@ -58,22 +61,34 @@ describe('data directory lock', () => {
     expect(fs.existsSync(lockFile(dataDir))).toBe(false);
 
     const third = await startServer({ dataDir, env });
-    expect(fs.readFileSync(lockFile(dataDir), 'utf8')).toBe(String(third.child.pid));
+    expect(fs.readFileSync(lockFile(dataDir), 'utf8')).toBe(lockOf(third.child.pid));
     expect((await getOtp(third.url, apiKey, created.body.otpId as string)).status).toBe(200);
     expect(await third.kill('SIGTERM')).toEqual({ code: 0, signal: null });
   });
 
   it.each([
     ['a dead process', () => String(deadPid())],
+    ['a dead process of this host', () => lockOf(deadPid())],
     ['nobody (empty file, a crash between create and write)', () => ''],
   ])('starts over a stale lock left by %s', { timeout: 60_000 }, async (_name, content) => {
     const dataDir = tempDir();
     fs.writeFileSync(lockFile(dataDir), content(), { mode: 0o600 });
 
     const server = await startServer({ dataDir, env });
-    expect(fs.readFileSync(lockFile(dataDir), 'utf8')).toBe(String(server.child.pid));
+    expect(fs.readFileSync(lockFile(dataDir), 'utf8')).toBe(lockOf(server.child.pid));
     expect((await postOtp(server.url, readApiKey(dataDir), phoneNumber())).status).toBe(201);
     expect(await server.kill('SIGTERM')).toEqual({ code: 0, signal: null });
     expect(fs.readdirSync(dataDir).filter((f) => f.startsWith('verity.lock'))).toEqual([]);
+  });
+
+  it('refuses a lock held on another host (a second container on the same volume, also pid 1), naming it', { timeout: 60_000 }, async () => {
+    const dataDir = tempDir();
+    const foreign = `1\nother-container-${process.pid}\n`;
+    fs.writeFileSync(lockFile(dataDir), foreign, { mode: 0o600 });
+    const server = await spawnServer({ dataDir, env });
+    const refused = await server.exited;
+    expect(refused.code).not.toBe(0);
+    expect(`${server.stderr}\n${server.stdout}`).toContain(`locked by process 1 on host other-container-${process.pid}`);
+    expect(fs.readFileSync(lockFile(dataDir), 'utf8')).toBe(foreign);
   });
 });

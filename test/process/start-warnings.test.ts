@@ -41,6 +41,11 @@ describe('production start warnings', () => {
     expect(block).toContain(`VERITY_PUBLIC_URL is not set (so http://localhost:${server.port})`);
     expectNodeLine(server);
 
+    // Probes call the port directly: never checked (a readiness probe must not spend the warning).
+    for (const probe of ['/api/status', '/api/health/ready']) await (await fetch(`${server.url}${probe}`)).arrayBuffer();
+    await new Promise((resolve) => setTimeout(resolve, 300)); // the log line would be written by now
+    expect(warnings(server).filter((msg) => msg.startsWith('A request arrived'))).toEqual([]);
+
     // The public URL names localhost; the test reaches 127.0.0.1: warned once, naming both.
     for (let i = 0; i < 3; i++) await (await fetch(`${server.url}/oidc/.well-known/openid-configuration`)).arrayBuffer();
     await waitFor(() => warnings(server).some((msg) => msg.startsWith('A request arrived')));

@@ -110,6 +110,23 @@ describe('the start-up secret check', () => {
     expect((await db.query('SELECT key_id FROM secret_keys')).length).toBe(2);
   });
 
+  it('rotate leaves a damaged value as it is, counts it, and still re-seals the others', async () => {
+    const db = await freshDb();
+    const old = createKeyring([OLD]);
+    await check(db, [OLD]);
+    const seeded = await seedSealed(db, old);
+    // the key id is held, but the ciphertext no longer authenticates
+    const damaged = `${old.encrypt('x').split('.').slice(0, 3).join('.')}.AAAA`;
+    await db.query('UPDATE applications SET callback_secret = $2 WHERE id = $1', [seeded.appId, damaged]);
+    const both = createKeyring([NEW, OLD]);
+    await check(db, [NEW, OLD]);
+
+    const report = await rotateSealedData(db, both);
+    const byName = Object.fromEntries(report.columns.map((c) => [c.name, c]));
+    expect(byName['applications.callback_secret']).toMatchObject({ resealed: 0, unreadable: 1 });
+    expect(byName['oidc_keys.material']).toMatchObject({ resealed: 2, unreadable: 0, remaining: [] });
+  });
+
   it('rotate re-seals every value; then the old secret can be dropped and everything still opens', async () => {
     const db = await freshDb();
     await check(db, [OLD]);

@@ -51,6 +51,7 @@ export function formatRotate(r: RotateReport): string {
   for (const c of r.columns) {
     const rest = c.remaining.map((k) => `${k.count} still on ${k.keyId}${k.held ? '' : ' (missing key)'}`);
     left += c.remaining.reduce((n, k) => n + k.count, 0);
+    if (c.unreadable) rest.push(`${c.unreadable} that do not open (damaged; left as they are)`);
     lines.push(`  ${c.name.padEnd(40)} ${c.resealed} re-sealed${rest.length ? `; ${rest.join(', ')}` : ''}`);
   }
   lines.push(...shortLivedLines(r.shortLived));

@@ -15,6 +15,8 @@ export interface RotateReport {
   columns: {
     name: string;
     resealed: number;
+    /** Values whose key is held but which do not open (corrupt or altered ciphertext): left as they are. */
+    unreadable: number;
     /** Live values still sealed with another key afterwards (a missing key, or a writer using an old one). */
     remaining: { keyId: string; count: number; held: boolean }[];
   }[];
@@ -27,6 +29,7 @@ export async function rotateSealedData(db: Db, keyring: Keyring): Promise<Rotate
   const columns: RotateReport['columns'] = [];
   for (const column of SEALED_COLUMNS) {
     let resealed = 0;
+    const unreadable = new Set<string>();
     for (const keyId of await keyIdsOf(db, column)) {
       if (keyId === keyring.currentId || !keyring.hasKey(keyId)) continue;
       // A batch that replaces nothing means another process keeps sealing with this old key (it was not
@@ -34,7 +37,16 @@ export async function rotateSealedData(db: Db, keyring: Keyring): Promise<Rotate
       for (;;) {
         const rows = await rowsSealedWith(db, column, keyId, BATCH);
         let replaced = 0;
-        for (const row of rows) if (await replaceSealed(db, column, row, keyring.encrypt(keyring.decrypt(row.value)))) replaced += 1;
+        for (const row of rows) {
+          let plaintext: string;
+          try {
+            plaintext = keyring.decrypt(row.value);
+          } catch {
+            unreadable.add(row.value); // one damaged value must not stop the others from being re-sealed
+            continue;
+          }
+          if (await replaceSealed(db, column, row, keyring.encrypt(plaintext))) replaced += 1;
+        }
         resealed += replaced;
         if (rows.length < BATCH || replaced === 0) break;
       }
@@ -44,7 +56,7 @@ export async function rotateSealedData(db: Db, keyring: Keyring): Promise<Rotate
       if (keyId === keyring.currentId) continue;
       remaining.push({ keyId, count: await countSealedWith(db, column, keyId), held: keyring.hasKey(keyId) });
     }
-    columns.push({ name: column.name, resealed, remaining });
+    columns.push({ name: column.name, resealed, unreadable: unreadable.size, remaining });
   }
   const shortLived: RotateReport['shortLived'] = [];
   for (const s of SHORT_LIVED) shortLived.push({ name: s.name, what: s.what, ...(await shortLivedOf(db, s.table)) });
