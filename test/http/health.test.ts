@@ -13,13 +13,17 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
+/** A probe a second after the last one (the answer is shared for a second). */
 const ready = async () => {
+  t.clock.advance(1000);
   const res = await fetch(`${t.url}/api/health/ready`);
   return { status: res.status, body: await res.json() };
 };
 
 describe('GET /api/health/ready', () => {
   it('is 503 naming the secret until the database has recorded the current secret, then 200', async () => {
+    // startTestApp recorded it, as a server's start does; forget it to see the state before
+    await t.db.query('DELETE FROM secret_keys');
     expect(await ready()).toEqual({
       status: 503,
       body: { status: 'not_ready', failing: ['secret'], checks: { database: 'ok', migrations: 'ok', secret: 'failing' } },
@@ -35,6 +39,18 @@ describe('GET /api/health/ready', () => {
       expect(await ready()).toMatchObject({ status: 503, body: { failing: ['migrations'] } });
     } finally {
       await t.db.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [last!.version, last!.name]);
+    }
+    expect((await ready()).status).toBe(200);
+  });
+
+  it('shares one answer for a second: a probe within it reads nothing', async () => {
+    expect((await ready()).status).toBe(200);
+    await t.db.query('DELETE FROM secret_keys');
+    try {
+      expect((await fetch(`${t.url}/api/health/ready`)).status).toBe(200); // same second: the shared answer
+      expect((await ready()).status).toBe(503); // a second later: read again
+    } finally {
+      await checkSecrets(t.db, t.keyring, { acceptNew: false });
     }
     expect((await ready()).status).toBe(200);
   });
