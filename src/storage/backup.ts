@@ -8,10 +8,12 @@
 // The secret is not in the dump: sealed values and keyed hashes need VERITY_SECRET (and the previous
 // secrets) they were made with. A development data directory's generated secret.key is copied next
 // to the backup as <file>.secret.key and put back by restore.
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../config/index.ts';
 import { createKeyring } from '../crypto/keyring.ts';
+import { keyIdsInUse } from '../domain/secrets/keys.ts';
 import { openPglite } from './db.ts';
 import { lockDataDir } from './dir-lock.ts';
 import { migrate } from './migrate.ts';
@@ -41,17 +43,47 @@ export const backupSecretFileOf = (file: string): string => `${file}.secret.key`
 
 const hasDatabase = (pgdata: string): boolean => fs.existsSync(path.join(pgdata, 'PG_VERSION'));
 
-/** Writes `bytes` to `file` as 0600 through a temp file and a rename, so a reader never sees half. */
-export function writeFileAtomic(file: string, bytes: Uint8Array): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const temp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
+/** fsyncs a directory so a rename or link in it survives a crash; a no-op where that is unsupported. */
+export function fsyncDir(dir: string): void {
+  let fd: number | undefined;
   try {
-    fs.writeFileSync(temp, bytes, { mode: 0o600, flag: 'wx' });
-    fs.renameSync(temp, file);
-  } catch (error) {
-    fs.rmSync(temp, { force: true });
-    throw error;
+    fd = fs.openSync(dir, 'r');
+    fs.fsyncSync(fd);
+  } catch {
+    // Windows cannot open a directory; nothing else to do there
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
   }
+}
+
+/**
+ * Writes `bytes` to `file` as 0600 so a reader never sees half and a crash never leaves a torn file: a
+ * temp file (fsynced), then a hard link to the final name (fsync of the directory after). The link fails
+ * when `file` exists, so a file created meanwhile is never replaced: BackupError. Missing parent
+ * directories are created 0700.
+ */
+export function writeFileAtomic(file: string, bytes: Uint8Array): void {
+  const dir = path.dirname(file);
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const temp = path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(temp, 'wx', 0o600);
+    fs.writeFileSync(fd, bytes);
+    fs.fsyncSync(fd);
+    fs.closeSync(fd);
+    fd = undefined;
+    try {
+      fs.linkSync(temp, file);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw new BackupError(`${file} exists; choose a new file name`);
+      throw error;
+    }
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+    fs.rmSync(temp, { force: true });
+  }
+  fsyncDir(dir);
 }
 
 export interface BackupReport {
@@ -70,6 +102,15 @@ export function copySecretBeside(dataDir: string, file: string): string | undefi
   return target;
 }
 
+/** The absolute backup path; BackupError when it (or the secret.key copy it would get) exists. */
+export function refuseExisting(config: Pick<BackupConfig, 'dataDir'>, file: string): string {
+  const target = path.resolve(file);
+  for (const taken of [target, ...(fs.existsSync(secretFileOf(config.dataDir)) ? [backupSecretFileOf(target)] : [])]) {
+    if (fs.existsSync(taken)) throw new BackupError(`${taken} exists; choose a new file name`);
+  }
+  return target;
+}
+
 /**
  * Backs up a stopped embedded store into `file` (refused when it exists). Throws BackupError for
  * DATABASE_URL, an existing file or an empty data directory, and DataDirLockedError when a process
@@ -77,8 +118,7 @@ export function copySecretBeside(dataDir: string, file: string): string | undefi
  */
 export async function backupEmbedded(config: BackupConfig, file: string): Promise<BackupReport> {
   if (config.DATABASE_URL) throw new BackupError(PG_BACKUP_HINT);
-  const target = path.resolve(file);
-  if (fs.existsSync(target)) throw new BackupError(`${target} exists; choose a new file name`);
+  const target = refuseExisting(config, file);
   const release = lockDataDir(config.dataDir);
   try {
     const pgdata = pgdataOf(config.dataDir);
@@ -142,8 +182,8 @@ function configuredSecrets(config: BackupConfig): string[] {
 /**
  * Restores `file` into <data dir>/pgdata, migrates it and counts what it holds. The directory lock is
  * held throughout. An existing database (or a different secret.key) is refused unless `force`, which
- * moves it aside to <name>.before-restore-<timestamp> rather than deleting it; a failed load puts it
- * back. Throws BackupError (DATABASE_URL, no such file, not a dump, existing database) and
+ * moves it aside to <name>.before-restore-<timestamp> rather than deleting it; a failed load or
+ * migration puts it back. Throws BackupError (DATABASE_URL, no such file, not a dump, existing database) and
  * DataDirLockedError (a server runs on the directory: stop it first).
  */
 export async function restoreEmbedded(config: BackupConfig, file: string, options: { force?: boolean } = {}): Promise<RestoreReport> {
@@ -167,25 +207,36 @@ export async function restoreEmbedded(config: BackupConfig, file: string, option
     const secretFile = restoreSecret(config, source, force, stamp, moved);
     if (occupied) moveAside(pgdata, stamp, moved);
     else fs.rmSync(pgdata, { recursive: true, force: true });
+    // On failure, leave the directory as it was: the new database goes, what was moved aside comes back.
+    const putBack = () => {
+      fs.rmSync(pgdata, { recursive: true, force: true });
+      if (secretFile) fs.rmSync(secretFile, { force: true });
+      for (const aside of [...moved].reverse()) fs.renameSync(aside, aside.replace(/\.before-restore-[^/]*$/, ''));
+    };
     let db;
     try {
       db = await openPglite(pgdata, { loadDataDir: new Blob([bytes], { type: 'application/x-gzip' }) });
     } catch (error) {
-      // Leave the directory as it was: the partial load goes, what was moved aside comes back.
-      fs.rmSync(pgdata, { recursive: true, force: true });
-      if (secretFile) fs.rmSync(secretFile, { force: true });
-      for (const aside of moved.reverse()) fs.renameSync(aside, aside.replace(/\.before-restore-[^/]*$/, ''));
+      putBack();
       throw new BackupError(`Could not load ${source}: ${(error as Error).message}`);
     }
+    let migrated: number[];
     try {
-      const migrated = await migrate(db);
+      migrated = await migrate(db);
+    } catch (error) {
+      await db.close().catch(() => undefined);
+      putBack();
+      throw new BackupError(`Could not migrate ${source} to this version's schema (the data directory is as it was): ${(error as Error).message}`);
+    }
+    try {
       const [counts] = await db.query<{ applications: number; users: number }>(
         'SELECT (SELECT count(*) FROM applications)::int AS applications, (SELECT count(*) FROM users)::int AS users',
       );
-      const sealed = await db.query<{ key_id: string }>(`SELECT DISTINCT split_part(callback_secret, '.', 1) AS key_id FROM applications`);
+      // Every sealed column (domain/secrets/sealed-columns.ts), not only the callback secrets.
+      const inUse = await keyIdsInUse(db);
       const secrets = configuredSecrets(config);
       const keyring = secrets.length ? createKeyring(secrets) : undefined;
-      const missingKeyIds = sealed.map((r) => r.key_id).filter((id) => !keyring?.hasKey(id));
+      const missingKeyIds = [...inUse.keys()].filter((id) => !keyring?.hasKey(id));
       return { movedAside: moved, migrated, applications: counts!.applications, users: counts!.users, secretFile, missingKeyIds };
     } finally {
       await db.close();

@@ -1,6 +1,7 @@
 // Backup and restore of the embedded store: a restored backup verifies an OTP sent before it and a
 // user's password; restore refuses an existing database without --force and keeps it aside with it;
-// the development secret travels with the backup. The round trips run on PGlite only: PostgreSQL is
+// the development secret travels with the backup; the key check covers every sealed column; a restore
+// whose migration fails puts the old database back; writeFileAtomic never replaces a file. The round trips run on PGlite only: PostgreSQL is
 // backed up with pg_dump (docs/backup.md), which Verity does not wrap; its refusals run on both passes.
 import fs from 'node:fs';
 import os from 'node:os';
@@ -12,7 +13,7 @@ import { createKeyring } from '../../src/crypto/keyring.ts';
 import { loadSecrets } from '../../src/crypto/secret-file.ts';
 import { createUser } from '../../src/domain/users/create.ts';
 import { verifyUserPassword } from '../../src/domain/users/password.ts';
-import { BackupError, backupEmbedded, restoreEmbedded, type BackupConfig } from '../../src/storage/backup.ts';
+import { BackupError, backupEmbedded, restoreEmbedded, writeFileAtomic, type BackupConfig } from '../../src/storage/backup.ts';
 import { openStore } from '../../src/storage/open.ts';
 import { call, startTestApp, TEST_SECRET } from '../helpers/app.ts';
 import { testClock } from '../helpers/clock.ts';
@@ -120,6 +121,46 @@ describe.skipIf(onPostgres)('backup and restore of the embedded store', () => {
     const file = path.join(root, 'dev.tar.gz'); // made by the test above, under a generated secret
     const restored = await restoreEmbedded(configIn({ VERITY_SECRET: 'a-different-secret-0123456789-abcdefghijkl' }), file);
     expect(restored.missingKeyIds).toHaveLength(1);
+  });
+
+  it('names a key any sealed column needs, and puts the old database back when the migration fails', async () => {
+    const source = configIn();
+    const store = await openStore(source);
+    await createUser({ db: store.db, clock: testClock() }, { username: 'kept_user', password: 'correct horse battery' });
+    // Only a connector (not a callback secret) is sealed with a key the configured secret lacks.
+    await store.db.query(`INSERT INTO connectors (id, connector_id, type, config, created_at) VALUES ('c1', 'x', 'Email', 'k0ther.sealed', now())`);
+    await store.close();
+    const good = path.join(root, 'good.tar.gz');
+    await backupEmbedded(source, good);
+    const target = configIn();
+    expect((await restoreEmbedded(target, good)).missingKeyIds).toEqual(['k0ther']);
+
+    // A backup whose schema the newest migration cannot be applied to (its table exists, unrecorded).
+    const broken = await openStore(source);
+    await broken.db.query('DELETE FROM schema_migrations WHERE version = (SELECT max(version) FROM schema_migrations)');
+    await broken.db.query('DELETE FROM users');
+    await broken.close();
+    const unmigratable = path.join(root, 'unmigratable.tar.gz');
+    await backupEmbedded(source, unmigratable);
+    await expect(restoreEmbedded(target, unmigratable, { force: true })).rejects.toThrow(/Could not migrate.*as it was/);
+    expect(fs.readdirSync(target.dataDir).filter((name) => name.startsWith('pgdata'))).toEqual(['pgdata']);
+    const kept = await openStore(target);
+    expect(await kept.db.query('SELECT username FROM users')).toEqual([{ username: 'kept_user' }]);
+    await kept.close();
+  }, 120_000);
+});
+
+describe('writeFileAtomic', () => {
+  it('creates missing directories 0700, the file 0600, and never replaces a file that exists', () => {
+    const dir = path.join(root, 'atomic', 'deeper');
+    const file = path.join(dir, 'backup.tar.gz');
+    writeFileAtomic(file, Buffer.from('first'));
+    expect(modeOf(path.join(root, 'atomic'))).toBe(0o700);
+    expect(modeOf(dir)).toBe(0o700);
+    expect(modeOf(file)).toBe(0o600);
+    expect(() => writeFileAtomic(file, Buffer.from('second'))).toThrow(/exists/);
+    expect(fs.readFileSync(file, 'utf8')).toBe('first');
+    expect(fs.readdirSync(dir)).toEqual(['backup.tar.gz']); // no temp file left behind
   });
 });
 
