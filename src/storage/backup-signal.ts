@@ -11,10 +11,12 @@
 // Each CLI asks with a request file of its own and gets a dump named for it (requestServerBackup).
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type { BackupConfig, BackupReport } from './backup.ts';
 import { BackupError, backupSecretFileOf, copySecretBeside, fsyncDir, refuseExisting, writeFileAtomic } from './backup.ts';
 import type { Db } from './db.ts';
+import { readLockOwner } from './dir-lock.ts';
 
 export const BACKUP_SIGNAL = 'SIGUSR2';
 export const markerOf = (dataDir: string): string => path.join(dataDir, 'backup-signal.pid');
@@ -172,6 +174,19 @@ const systemProbe = (): ProcessProbe => ({
  */
 export function serverToSignal(dataDir: string, probe: ProcessProbe = systemProbe()): number {
   const marker = markerOf(dataDir);
+  const lockHost = (() => {
+    try {
+      return readLockOwner(path.join(dataDir, 'verity.lock')).host;
+    } catch {
+      return undefined;
+    }
+  })();
+  // Another host's (or container's) pid means nothing here: it may even be this process's own number.
+  if (lockHost !== undefined && lockHost !== os.hostname())
+    throw new BackupError(
+      `${dataDir} is held by a server on host ${lockHost} (another machine or container); nothing was signalled. ` +
+        'Run backup where that server runs (in its container: `docker exec <container> node dist/cli/index.js backup <file>`).',
+    );
   const holder = readPid(path.join(dataDir, 'verity.lock'));
   const found = readMarker(dataDir);
   const notServer = (why: string) =>
