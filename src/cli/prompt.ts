@@ -11,14 +11,17 @@ export type Input = NodeJS.ReadableStream & { isTTY?: boolean };
 /** More than any config or password needs; a larger input is refused rather than buffered. */
 const MAX_INPUT = 1024 * 1024;
 
-/** Reads `stdin` to its end (at most 1 MiB). */
+/** Reads `stdin` to its end (at most 1 MiB) as UTF-8, decoded once so no character is split. */
 export async function readStdinText(stdin: Input = process.stdin): Promise<string> {
-  let text = '';
+  const chunks: Buffer[] = [];
+  let size = 0;
   for await (const chunk of stdin) {
-    text += String(chunk);
-    if (text.length > MAX_INPUT) throw new Error('stdin is larger than 1 MiB');
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk as Uint8Array);
+    size += bytes.length;
+    if (size > MAX_INPUT) throw new Error('stdin is larger than 1 MiB');
+    chunks.push(bytes);
   }
-  return text;
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 /** Reads stdin to its end; the secret is its first line. */
