@@ -11,7 +11,7 @@ import { testCli } from '../helpers/cli.ts';
 import { useTestDb } from '../helpers/db.ts';
 
 const t = useTestDb();
-const cli = testCli(t);
+const cli = testCli(t, { names: { 'hooks.example.com': '93.184.216.34' } });
 
 /** Every stored secret form of the applications and keys: none may appear in any output. */
 async function storedSecrets(): Promise<string[]> {
@@ -84,11 +84,27 @@ describe('apps settings', () => {
     const { id } = JSON.parse((await cli.run('apps', 'create', 'Strict', '{"ttl":120}', '--json')).out) as { id: string };
     const unknown = await cli.run('apps', 'settings', id, '{"bogus":1}');
     expect(unknown.code).toBe(2);
-    expect(unknown.err).toContain('usage: npm run verity -- apps settings <appId> <json>');
+    expect(unknown.err).toContain('usage: npm run verity -- apps settings <appId> <json | ->');
     expect((await cli.run('apps', 'settings', id, '{"pinLength":99}')).code).toBe(2);
     expect((await cli.run('apps', 'settings', id, 'not json')).code).toBe(2);
     expect((await cli.run('apps', 'settings', 'app_missing', '{"ttl":120}')).code).toBe(1);
     expect((await findApp(t.db, id))!.otp_settings).toEqual({ ttl: 120 });
+  });
+
+  it('reads the JSON from stdin with -, and prints a callback URL without its userinfo or query', async () => {
+    const { id } = JSON.parse((await cli.run('apps', 'create', 'Piped', '--json')).out) as { id: string };
+    const url = 'https://hook-user:hook-pass@hooks.example.com/otp?token=hook-token#f';
+    const set = await cli.runWithInput(JSON.stringify({ otpCallbackUrl: url }), 'apps', 'settings', id, '-');
+    expect(set.code, set.err).toBe(0);
+    expect((await findApp(t.db, id))!.otp_settings).toEqual({ otpCallbackUrl: url });
+    const outputs = [set, await cli.run('apps', 'show', id), await cli.run('apps', 'show', id, '--json'), await cli.run('apps', 'list'), await cli.run('apps', 'list', '--json')];
+    for (const output of outputs) {
+      expect(output.out).toContain('https://…@hooks.example.com/otp?…#…');
+      for (const secret of ['hook-user', 'hook-pass', 'hook-token']) expect(output.out).not.toContain(secret);
+    }
+    const created = await cli.runWithInput('{"ttl":300}', 'apps', 'create', 'Piped too', '-', '--json');
+    expect((JSON.parse(created.out) as { otpSettings: unknown }).otpSettings).toEqual({ ttl: 300 });
+    expect((await cli.runWithInput('not json', 'apps', 'settings', id, '-')).code).toBe(2);
   });
 
   it('apps callback-secret prints the secret apps create printed', async () => {

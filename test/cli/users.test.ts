@@ -1,11 +1,12 @@
 // users commands in process, end to end: a created user's password verifies through the domain
-// function the Management API uses, and never appears in the output; the password policy applies;
-// reset-password sets a password that verifies; unlock lifts a running lockout on every identifier.
+// function the Management API uses, and never appears in the output; passwords come from stdin, never
+// the command line; the password policy applies; reset-password sets a password that verifies; unlock
+// lifts a running lockout on every identifier.
 import { describe, expect, it } from 'vitest';
 import { keyOf, ownLockoutIdentifier } from '../../src/domain/experience/lockout.ts';
 import { verifyUserPassword } from '../../src/domain/users/password.ts';
 import { addFailure, findLockout } from '../../src/storage/repos/lockouts.ts';
-import { findUser } from '../../src/storage/repos/users.ts';
+import { findUser, findUserByIdentifier } from '../../src/storage/repos/users.ts';
 import { testCli } from '../helpers/cli.ts';
 import { useTestDb } from '../helpers/db.ts';
 
@@ -14,14 +15,16 @@ const cli = testCli(t);
 const PASSWORD = 'Tangerine-Orbit-58';
 
 async function create(username: string, ...extra: string[]) {
-  const run = await cli.run('users', 'create', '--username', username, ...extra, '--json');
+  const run = extra.includes('--password-stdin')
+    ? await cli.runWithInput(`${PASSWORD}\n`, 'users', 'create', '--username', username, ...extra, '--json')
+    : await cli.run('users', 'create', '--username', username, ...extra, '--json');
   expect(run.code, run.err).toBe(0);
   return JSON.parse(run.out) as { id: string };
 }
 
 describe('users create', () => {
   it('creates a user whose password verifies, without echoing it', async () => {
-    const run = await cli.run('users', 'create', '--username', 'alice', '--email', 'Alice@Example.com', '--phone', '+1 555 010 0000', '--password', PASSWORD);
+    const run = await cli.runWithInput(`${PASSWORD}\n`, 'users', 'create', '--username', 'alice', '--email', 'Alice@Example.com', '--phone', '+1 555 010 0000', '--password-stdin');
     expect(run.code, run.err).toBe(0);
     expect(run.out).not.toContain(PASSWORD);
     expect(run.out).toMatch(/hasPassword:\s+true/);
@@ -31,21 +34,21 @@ describe('users create', () => {
   });
 
   it('applies the password policy and the uniqueness rules', async () => {
-    const weak = await cli.run('users', 'create', '--username', 'bob', '--password', 'password');
+    const weak = await cli.runWithInput('password\n', 'users', 'create', '--username', 'bob', '--password-stdin');
     expect(weak.code).toBe(1);
     expect(weak.err).toContain('password.rejected');
     expect(weak.err).not.toContain('"password"');
-    const taken = await cli.run('users', 'create', '--username', 'alice', '--password', PASSWORD);
+    const taken = await cli.runWithInput(PASSWORD, 'users', 'create', '--username', 'alice', '--password-stdin');
     expect(taken.code).toBe(1);
     expect(taken.err).toContain('user.username_already_in_use');
-    expect((await cli.run('users', 'create', '--password', PASSWORD)).code).toBe(2);
-    expect((await cli.run('users', 'create', '--username', 'x', '--pasword', PASSWORD)).code).toBe(2);
+    expect((await cli.runWithInput(PASSWORD, 'users', 'create', '--password-stdin')).code).toBe(2);
+    expect((await cli.run('users', 'create', '--username', 'x', '--pasword-stdin')).code).toBe(2);
     expect((await cli.run('users', 'create', '--username', '1st user')).code).toBe(2);
     expect((await cli.run('users', 'create', '--email', 'not-an-email')).code).toBe(2);
   });
 
   it('users list shows a table of users without password hashes, and searches', async () => {
-    await create('carol', '--password', PASSWORD);
+    await create('carol', '--password-stdin');
     const hashes = (await t.db.query<{ password_hash: string | null }>('SELECT password_hash FROM users')).map((r) => r.password_hash).filter(Boolean);
     const list = await cli.run('users', 'list');
     expect(list.out.split('\n')[0]).toMatch(/^ID\s+USERNAME\s+EMAIL\s+PHONE\s+PASSWORD\s+SUSPENDED\s+CREATED$/);
@@ -58,7 +61,7 @@ describe('users create', () => {
 
 describe('users reset-password', () => {
   it('--generate prints a new password once, and it verifies', async () => {
-    const { id } = await create('dave', '--password', PASSWORD);
+    const { id } = await create('dave', '--password-stdin');
     const run = await cli.run('users', 'reset-password', 'dave', '--generate');
     expect(run.code, run.err).toBe(0);
     const password = /set to: (\S+)/.exec(run.out)![1]!;
@@ -66,19 +69,39 @@ describe('users reset-password', () => {
     await expect(verifyUserPassword(await cli.deps(), id, PASSWORD)).rejects.toThrow();
   });
 
-  it('--password sets the given one by email, subject to the policy', async () => {
+  it('stdin sets the given one by email, subject to the policy', async () => {
     const { id } = await create('erin', '--email', 'erin@example.com');
-    expect((await cli.run('users', 'reset-password', 'erin@example.com', '--password', 'aaaaaaaa')).code).toBe(1);
-    const run = await cli.run('users', 'reset-password', 'ERIN@example.com', '--password', 'Quiet-Lantern-93');
+    expect((await cli.runWithInput('aaaaaaaa\n', 'users', 'reset-password', 'erin@example.com', '--password-stdin')).code).toBe(1);
+    // Without a flag on a stdin that is not a terminal, the first line of stdin.
+    const run = await cli.runWithInput('Quiet-Lantern-93\nignored\n', 'users', 'reset-password', 'ERIN@example.com');
     expect(run).toMatchObject({ code: 0, out: `password of ${id} set\n` });
     await expect(verifyUserPassword(await cli.deps(), id, 'Quiet-Lantern-93')).resolves.toBeUndefined();
     expect((await cli.run('users', 'reset-password', 'nobody@example.com', '--generate')).code).toBe(1);
+    expect((await cli.run('users', 'reset-password', 'erin', '--generate', '--password-stdin')).code).toBe(2);
+  });
+});
+
+describe('a password in the command line', () => {
+  it('is refused by name (exit 2), never echoed, and nothing is written', async () => {
+    const attempts = [
+      ['users', 'create', '--username', 'mallory', '--password', PASSWORD],
+      ['users', 'create', '--username', 'mallory', `--password=${PASSWORD}`],
+      ['users', 'reset-password', 'alice', '--password', PASSWORD],
+      ['users', 'reset-password', 'alice', `--password=${PASSWORD}`],
+    ];
+    for (const argv of attempts) {
+      const run = await cli.run(...argv);
+      expect(run.code, argv.join(' ')).toBe(2);
+      expect(run.err).toContain('--password-stdin');
+      expect(run.out + run.err).not.toContain(PASSWORD);
+    }
+    expect(await findUserByIdentifier(t.db, { type: 'username', value: 'mallory' })).toBeNull();
   });
 });
 
 describe('users unlock', () => {
   it("clears running lockouts of the user's identifiers", async () => {
-    const { id } = await create('frank', '--email', 'frank@example.com', '--password', PASSWORD);
+    const { id } = await create('frank', '--email', 'frank@example.com', '--password-stdin');
     const deps = await cli.deps();
     const limits = { maxFailures: 1, windowSeconds: 600, blockSeconds: 600 };
     const keys = [keyOf(deps, { type: 'email', value: 'Frank@example.com' }), keyOf(deps, { type: 'username', value: 'frank' }), keyOf(deps, ownLockoutIdentifier(id))];

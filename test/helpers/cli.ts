@@ -1,8 +1,10 @@
 // The operator CLI in process: a CliContext whose open() hands out a test database (test/helpers/db.ts)
 // with a fixed secret, the production config by default, and egress with made-up names; run() calls
-// runCli as the binary does and returns its exit code and output.
+// runCli as the binary does and returns its exit code and output; runWithInput() also pipes text to
+// the command's stdin (run()'s stdin is empty, as with `< /dev/null`).
 import os from 'node:os';
 import path from 'node:path';
+import { Readable } from 'node:stream';
 import { afterAll } from 'vitest';
 import { runCli } from '../../src/cli/index.ts';
 import type { CliContext, CliDeps } from '../../src/cli/context.ts';
@@ -23,6 +25,7 @@ export interface CliRun {
 export interface TestCli {
   deps(): Promise<CliDeps>;
   run(...argv: string[]): Promise<CliRun>;
+  runWithInput(input: string, ...argv: string[]): Promise<CliRun>;
 }
 
 /** `db` is read when a command runs (a useTestDb handle is filled in beforeAll). */
@@ -42,14 +45,12 @@ export function testCli(
   const keyring = createKeyring([CLI_SECRET]);
   const deps = async (): Promise<CliDeps> => ({ config, db: handle.db, keyring, clock: systemClock, egress });
   // The database belongs to the test file: close() leaves it open.
-  const context = (): CliContext => ({ config, open: deps, close: async () => {} });
-  return {
-    deps,
-    async run(...argv) {
-      let out = '';
-      let err = '';
-      const code = await runCli(argv, { out: (t) => (out += `${t}\n`), err: (t) => (err += `${t}\n`) }, context);
-      return { code, out, err };
-    },
+  const context = (input: string) => (): CliContext => ({ config, open: deps, close: async () => {}, stdin: Readable.from([input]) });
+  const runWithInput = async (input: string, ...argv: string[]): Promise<CliRun> => {
+    let out = '';
+    let err = '';
+    const code = await runCli(argv, { out: (t) => (out += `${t}\n`), err: (t) => (err += `${t}\n`) }, context(input));
+    return { code, out, err };
   };
+  return { deps, run: (...argv) => runWithInput('', ...argv), runWithInput };
 }

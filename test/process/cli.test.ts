@@ -1,7 +1,8 @@
 // The compiled CLI as an operator runs it: help works with the data directory locked by a running
 // server, or unreachable, or with a configuration that would not load; an unknown command exits 2; a
-// command that needs the locked store fails (exit 1) leaving the server serving; passwords are read
-// from stdin when it is not a terminal, and never echoed.
+// command that needs the locked store fails (exit 1) leaving the server serving; passwords and
+// connector configs are read from stdin when it is not a terminal (never from the command line, where
+// other local users could read them), and never echoed.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -60,7 +61,7 @@ describe('verity CLI process', () => {
     const env = { VERITY_DATA_DIR: path.join(file, 'data'), VERITY_MODE: 'production', PORT: 'not-a-port' };
     const help = await cli(['--help'], env);
     expect(help.code, help.stderr).toBe(0);
-    expect(help.stdout).toContain('apps settings <appId> <json>');
+    expect(help.stdout).toContain('apps settings <appId> <json | ->');
     expect(await cli(['keys', 'lisst'], env)).toMatchObject({ code: 2 });
     const broken = await cli(['apps', 'list'], env);
     expect(broken.code).toBe(1);
@@ -80,5 +81,22 @@ describe('verity CLI process', () => {
     const reset = await cli(['users', 'reset-password', 'olga'], env, 'Juniper-Comet-36\n');
     expect(reset.code, reset.stderr).toBe(0);
     expect(reset.stdout).toMatch(/^password of \w+ set\n$/);
+
+    const inArgv = await cli(['users', 'reset-password', 'olga', '--password', 'Juniper-Comet-37'], env);
+    expect(inArgv.code).toBe(2);
+    expect(inArgv.stderr).toContain('--password-stdin');
+    expect(inArgv.stdout + inArgv.stderr).not.toContain('Juniper-Comet-37');
+  });
+
+  it('reads a connector config from stdin, refuses one in the command line', { timeout: 60_000 }, async () => {
+    const env = { VERITY_DATA_DIR: tempDir(), VERITY_MODE: 'development' };
+    const inline = await cli(['connectors', 'create', 'verity-outbox-sms', '{"templates":[]}'], env);
+    expect(inline.code).toBe(2);
+    expect(inline.stderr).toContain('stdin');
+    const created = await cli(['connectors', 'create', 'verity-outbox-sms', '-', '--json'], env, '{"templates":[{"usageType":"Generic","content":"{{code}}"}]}');
+    expect(created.code, created.stderr).toBe(0);
+    const { id } = JSON.parse(created.stdout) as { id: string };
+    const shown = await cli(['connectors', 'show', id, '--json'], env);
+    expect((JSON.parse(shown.stdout) as { config: unknown }).config).toEqual({ templates: [{ usageType: 'Generic', content: '{{code}}' }] });
   });
 });

@@ -1,6 +1,8 @@
 // Owns `apps *`: OTP applications (every row of `applications`), their OTP defaults and callback
 // signing secret. Tables show ids, names, types and settings, never a digest or ciphertext; only
-// `apps create` and `apps callback-secret` print a secret, since that is what they are for.
+// `apps create` and `apps callback-secret` print a secret, since that is what they are for. The
+// settings JSON may come from stdin (`-`), and a callback URL is printed without userinfo or query,
+// since a receiver's token may ride in either.
 import { callbackSecretOf, createApplication } from '../../domain/apps/index.ts';
 import { otpSettingsPatch, type OtpSettings } from '../../domain/apps/otp-settings.ts';
 import { EgressError, type Egress } from '../../net/egress.ts';
@@ -8,7 +10,9 @@ import * as apps from '../../storage/repos/apps.ts';
 import { findApplication, listApplications } from '../../storage/repos/applications.ts';
 import { jsonObject, parseArgs } from '../args.ts';
 import { CliUsageError, type CliCommand } from '../command.ts';
-import type { CliDeps } from '../context.ts';
+import type { CliContext, CliDeps } from '../context.ts';
+import { readStdinText } from '../prompt.ts';
+import { redactUrl } from '../redact.ts';
 import { details, render, table } from '../table.ts';
 
 /** An application's default callback URL must pass the egress policy, as a caller's otpCallbackUrl must. */
@@ -24,8 +28,8 @@ async function checkCallbackUrl(egress: Egress, settings: Partial<OtpSettings>):
 
 /** Parses OTP settings; null (any known key) means "back to the default". A field that does not
  *  validate is a usage error naming it. */
-function settingsOf(text: string): Partial<Record<keyof OtpSettings, unknown>> {
-  const given = jsonObject(text, 'settings');
+async function settingsOf(context: CliContext, text: string): Promise<Partial<Record<keyof OtpSettings, unknown>>> {
+  const given = text === '-' ? jsonObject(await readStdinText(context.stdin ?? process.stdin), 'the settings on stdin') : jsonObject(text, 'settings');
   const cleared = Object.keys(given).filter((key) => given[key] === null);
   const unknown = cleared.filter((key) => !(key in otpSettingsPatch.shape));
   if (unknown.length) throw new CliUsageError(`settings: unknown key ${unknown.join(', ')}`);
@@ -48,6 +52,10 @@ export function mergeOtpSettings(stored: Record<string, unknown>, patch: Record<
   return merged;
 }
 
+/** Settings as printed: the callback URL cut to where it points. */
+const shown = (settings: Record<string, unknown>): Record<string, unknown> =>
+  typeof settings.otpCallbackUrl === 'string' ? { ...settings, otpCallbackUrl: redactUrl(settings.otpCallbackUrl) } : settings;
+
 const summary = (settings: Record<string, unknown>) =>
   Object.keys(settings).length === 0 ? 'defaults' : Object.entries(settings).map(([k, v]) => `${k}=${String(v)}`).join(' ');
 
@@ -68,7 +76,7 @@ export const commands: CliCommand[] = [
         type: typeOf.get(r.id) ?? '-',
         createdAt: r.created_at,
         liveKeys: live(r.id),
-        otpSettings: r.otp_settings,
+        otpSettings: shown(r.otp_settings),
       }));
       return render(context, data, (list) =>
         table(list, [
@@ -98,40 +106,40 @@ export const commands: CliCommand[] = [
         type: client?.type ?? 'MachineToMachine',
         managementApi: client?.is_admin ?? false,
         createdAt: app.created_at,
-        otpSettings: app.otp_settings,
+        otpSettings: shown(app.otp_settings),
       };
       return render(context, data, (d) => details({ ...d, otpSettings: summary(d.otpSettings) }));
     },
   },
   {
     name: 'apps create',
-    args: '<name> [settingsJson]',
+    args: '<name> [settingsJson | -]',
     summary: 'create an application; prints its id and callback signing secret (once)',
     async run(args, context) {
       const { positional } = parseArgs(args, { max: 2 });
       if (!positional[0]) throw new CliUsageError('apps create needs a name');
-      const settings = positional[1] ? settingsOf(positional[1]) : {};
+      const settings = positional[1] ? await settingsOf(context, positional[1]) : {};
       const deps = await context.open();
       await checkCallbackUrl(deps.egress, settings as Partial<OtpSettings>);
       const { app, callbackSecret } = await createApplication(deps, { name: positional[0], otpSettings: mergeOtpSettings({}, settings) as Partial<OtpSettings> });
-      const data = { id: app.id, name: app.name, otpSettings: app.otp_settings, callbackSecret };
+      const data = { id: app.id, name: app.name, otpSettings: shown(app.otp_settings), callbackSecret };
       return render(context, data, (d) => details({ ...d, otpSettings: summary(d.otpSettings) }));
     },
   },
   {
     name: 'apps settings',
-    args: '<appId> <json>',
-    summary: 'merge into the OTP defaults, e.g. \'{"pinLength":4}\'; a key set to null returns to its default',
+    args: '<appId> <json | ->',
+    summary: 'merge into the OTP defaults, e.g. \'{"pinLength":4}\' (- reads it from stdin); a key set to null returns to its default',
     async run(args, context) {
       const { positional } = parseArgs(args, { max: 2 });
       if (!positional[0] || !positional[1]) throw new CliUsageError('apps settings needs an application id and a JSON object');
-      const patch = settingsOf(positional[1]);
+      const patch = await settingsOf(context, positional[1]);
       const deps = await context.open();
       await checkCallbackUrl(deps.egress, patch as Partial<OtpSettings>);
       const app = await requireApp(deps, positional[0]);
       // Each stored value passed the schema when written, and so did each new one: the merge is valid.
       const updated = await apps.updateOtpSettings(deps.db, app.id, mergeOtpSettings(app.otp_settings, patch));
-      return render(context, updated!.otp_settings, (s) => (Object.keys(s).length ? details(s) : 'all OTP settings at their defaults'));
+      return render(context, shown(updated!.otp_settings), (s) => (Object.keys(s).length ? details(s) : 'all OTP settings at their defaults'));
     },
   },
   {

@@ -1,25 +1,23 @@
 // Owns `connectors *`: email, SMS and social connectors through the use cases of the Management
 // connectors API (domain/connectors), so validation, the egress check on addresses and sealing are
-// the same. Lists show no config; `connectors show` masks every field that holds a credential.
+// the same. A config carries credentials, so `connectors create` reads it from stdin, never from the
+// command line (where every local user could read it in /proc/<pid>/cmdline); lists show no config and
+// `connectors show` shows only the fields connector-view.ts knows are not credentials.
 import { createConnector, deleteConnector, getConnector, listConnectors, type ConnectorDeps } from '../../domain/connectors/index.ts';
 import { jsonObject, parseArgs } from '../args.ts';
 import { CliUsageError, type CliCommand } from '../command.ts';
-import type { CliDeps } from '../context.ts';
+import { viewConfig } from '../connector-view.ts';
+import type { CliContext, CliDeps } from '../context.ts';
+import { readStdinText } from '../prompt.ts';
 import { details, render, table } from '../table.ts';
 
-/** Config keys whose values are credentials (SMTP pass, Twilio authToken, webhook secret, OAuth
- *  clientSecret, private keys, tokens, Authorization headers). */
-const SECRET_KEY = /pass|secret|token|private|^key$|api[-_]?key|authorization|credential|signature/i;
-export const MASK = '********';
-
-/** The config with every credential replaced by MASK, at any depth. */
-export function maskSecrets(value: unknown, key = ''): unknown {
-  if (SECRET_KEY.test(key) && value !== null && value !== undefined && value !== '') {
-    return typeof value === 'object' && !Array.isArray(value) ? maskSecrets(value) : MASK;
-  }
-  if (Array.isArray(value)) return value.map((item) => maskSecrets(item));
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, maskSecrets(v, k)]));
-  return value;
+/** The config JSON from stdin (`-` or no argument); JSON in the command line is refused, unread. */
+async function readConfig(context: CliContext, given: string | undefined): Promise<Record<string, unknown>> {
+  if (given !== undefined && given !== '-')
+    throw new CliUsageError('the config is read from stdin (`- < config.json`): in the command line it would be visible to other local users');
+  const stdin = context.stdin ?? process.stdin;
+  if (stdin.isTTY) process.stderr.write('Config JSON (end with Ctrl-D on a line of its own):\n');
+  return jsonObject(await readStdinText(stdin), 'the config on stdin');
 }
 
 const connectorDeps = (deps: CliDeps): ConnectorDeps => ({
@@ -53,23 +51,23 @@ export const commands: CliCommand[] = [
   {
     name: 'connectors show',
     args: '<id>',
-    summary: 'show a connector with its config, credentials masked',
+    summary: 'show a connector with its config: credentials masked, URLs without userinfo or query',
     async run(args, context) {
       const { positional } = parseArgs(args, { max: 1 });
       if (!positional[0]) throw new CliUsageError('connectors show needs a connector id');
       const c = await getConnector(connectorDeps(await context.open()), positional[0]);
-      const data = { id: c.id, factory: c.connectorId, type: c.type, target: c.target, config: maskSecrets(c.config), metadata: c.metadata };
+      const data = { id: c.id, factory: c.connectorId, type: c.type, target: c.target, config: viewConfig(c.connectorId, c.config), metadata: c.metadata };
       return render(context, data, (d) => `${details({ id: d.id, factory: d.factory, type: d.type, target: d.target })}\nconfig:\n${JSON.stringify(d.config, null, 2)}`);
     },
   },
   {
     name: 'connectors create',
-    args: '<factoryId> <configJson>',
-    summary: 'create a connector (an email or SMS one replaces the one of its type), checked as the Management API checks it',
+    args: '<factoryId> [-] < config.json',
+    summary: 'create a connector from the config JSON on stdin (an email or SMS one replaces the one of its type), checked as the Management API checks it',
     async run(args, context) {
       const { positional } = parseArgs(args, { max: 2 });
-      if (!positional[0] || !positional[1]) throw new CliUsageError('connectors create needs a factory id and a JSON config');
-      const config = jsonObject(positional[1], 'configJson');
+      if (!positional[0]) throw new CliUsageError('connectors create needs a factory id, and the config JSON on stdin');
+      const config = await readConfig(context, positional[1]);
       const c = await createConnector(connectorDeps(await context.open()), { connectorId: positional[0], config });
       return render(context, { id: c.id, factory: c.connectorId, type: c.type }, details);
     },

@@ -1,7 +1,8 @@
 // Owns `users *`: people's accounts, through the use cases the Management API runs (domain/users),
 // so hashing, uniqueness and suspension behave alike. A new password must also pass the sign-in
 // experience's password policy (the rules people meet when they choose one). A password is never
-// printed, except one `users reset-password --generate` made, once.
+// printed, except one `users reset-password --generate` made, once, and never taken from the command
+// line (other local users read it in /proc/<pid>/cmdline): stdin or a no-echo prompt only.
 import { ALNUM, randomString } from '../../crypto/keyring.ts';
 import { keyOf, ownLockoutIdentifier, type LockoutIdentifier } from '../../domain/experience/lockout.ts';
 import { parseSearch } from '../../domain/search.ts';
@@ -17,7 +18,7 @@ import * as repo from '../../storage/repos/users.ts';
 import { parseArgs } from '../args.ts';
 import { CliUsageError, type CliCommand } from '../command.ts';
 import type { CliDeps } from '../context.ts';
-import { readNewPassword, readStdinSecret } from '../prompt.ts';
+import { readNewPassword } from '../prompt.ts';
 import { details, render, table } from '../table.ts';
 
 const PAGE = 50;
@@ -56,6 +57,12 @@ async function checkPolicy(deps: Pick<CliDeps, 'db'>, password: string, user: Pa
 /** 4 groups of 5 letters and digits: ~119 bits, and every character kind the default policy counts. */
 function generatePassword(): string {
   return Array.from({ length: 4 }, () => randomString(5, ALNUM)).join('-');
+}
+
+/** `--password <p>` existed once; it is refused by name, so the mistake says what to use instead. */
+function refusePasswordArg(args: readonly string[]) {
+  if (args.some((a) => a === '--password' || a.startsWith('--password=')))
+    throw new CliUsageError('--password is not accepted: a password in the command line is visible to other local users. Use --password-stdin (or the prompt)');
 }
 
 const summaryOf = (u: UserView) => ({
@@ -122,17 +129,17 @@ export const commands: CliCommand[] = [
   },
   {
     name: 'users create',
-    args: '[--username x] [--email y] [--phone z] [--name n] [--password-stdin | --password p]',
-    summary: 'create a user; the password must pass the password policy and is never echoed',
+    args: '[--username x] [--email y] [--phone z] [--name n] [--password-stdin]',
+    summary: 'create a user; --password-stdin reads a password (first line of stdin, or typed without echo) that must pass the password policy',
     async run(args, context) {
-      const { flags } = parseArgs(args, { strings: ['username', 'email', 'phone', 'name', 'password'], booleans: ['password-stdin'], max: 0 });
+      refusePasswordArg(args);
+      const { flags } = parseArgs(args, { strings: ['username', 'email', 'phone', 'name'], booleans: ['password-stdin'], max: 0 });
       const str = (key: string) => (typeof flags[key] === 'string' ? (flags[key] as string) : undefined);
       const input = { username: str('username'), primaryEmail: str('email'), primaryPhone: str('phone')?.replace(/\D/g, ''), name: str('name') };
       if (!input.username && !input.primaryEmail && !input.primaryPhone)
         throw new CliUsageError('users create needs --username, --email or --phone');
       checkIdentifiers(input);
-      if (flags['password-stdin'] && flags.password !== undefined) throw new CliUsageError('give --password-stdin or --password, not both');
-      const password = flags['password-stdin'] ? await readStdinSecret() : str('password');
+      const password = flags['password-stdin'] ? await readNewPassword(context.stdin) : undefined;
       const deps = await context.open();
       if (password !== undefined) await checkPolicy(deps, password, input);
       const defined = Object.fromEntries(Object.entries({ ...input, password }).filter(([, v]) => v !== undefined));
@@ -141,23 +148,24 @@ export const commands: CliCommand[] = [
   },
   {
     name: 'users reset-password',
-    args: '<userIdOrIdentifier> [--generate | --password-stdin | --password p]',
+    args: '<userIdOrIdentifier> [--generate | --password-stdin]',
     summary: 'set a new password: typed without echo on a terminal, else read from stdin; --generate prints one once',
     async run(args, context) {
-      const { positional, flags } = parseArgs(args, { strings: ['password'], booleans: ['generate', 'password-stdin'], max: 1 });
-      if ([flags.generate, flags['password-stdin'], flags.password !== undefined].filter(Boolean).length > 1)
-        throw new CliUsageError('give one of --generate, --password-stdin, --password');
+      refusePasswordArg(args);
+      const { positional, flags } = parseArgs(args, { booleans: ['generate', 'password-stdin'], max: 1 });
+      if (flags.generate && flags['password-stdin']) throw new CliUsageError('give --generate or --password-stdin, not both');
       const deps = await context.open();
       const user = await findUserArg(deps, positional[0], 'reset-password');
       const info = { username: user.username, primaryEmail: user.primary_email, primaryPhone: user.primary_phone, name: user.name };
-      let password = typeof flags.password === 'string' ? flags.password : undefined;
+      let password: string | undefined;
       if (flags.generate) {
         password = generatePassword();
         // A random one practically never trips a rule; if it ever did, draw again.
         for (let tries = 0; tries < 5 && !(await checkPolicy(deps, password, info).then(() => true, () => false)); tries += 1)
           password = generatePassword();
       }
-      password ??= flags['password-stdin'] ? await readStdinSecret() : await readNewPassword();
+      // --password-stdin and no flag read alike: stdin's first line, or typed twice on a terminal.
+      password ??= await readNewPassword(context.stdin);
       await checkPolicy(deps, password, info);
       await setUserPassword(deps, user.id, password);
       const data = flags.generate ? { id: user.id, password } : { id: user.id };
