@@ -82,7 +82,7 @@ describe('the public URL check at run time', () => {
     );
   });
 
-  it('warns once per process, for forwarded headers that disagree; probes and agreeing requests never', async () => {
+  it('warns once per origin (three at most), for forwarded headers that disagree; probes and agreeing requests never', async () => {
     const lines: string[] = [];
     const logger = createLogger({ LOG_LEVEL: 'warn', mode: 'production' }, { write: (line: string) => void lines.push(line) });
     const app = Fastify({ loggerInstance: logger as FastifyBaseLogger, trustProxy: true });
@@ -92,11 +92,15 @@ describe('the public URL check at run time', () => {
     await app.inject({ url: '/oidc/auth', headers: forwarded('https', 'id.example.com') });
     await app.inject({ url: '/api/status', headers: forwarded('http', 'internal:3001') });
     await app.inject({ url: '/metrics' });
+    await app.inject({ url: '/api/health/ready', headers: forwarded('http', 'internal:3001') });
     expect(lines).toEqual([]);
     await app.inject({ url: '/sign-in', headers: forwarded('http', 'id.example.com') });
-    await app.inject({ url: '/sign-in', headers: forwarded('https', 'other.example.com') });
+    await app.inject({ url: '/sign-in', headers: forwarded('http', 'id.example.com') });
+    for (const host of ['a.example.com', 'b.example.com', 'c.example.com']) await app.inject({ url: '/sign-in', headers: forwarded('https', host) });
     await app.close();
-    expect(lines).toHaveLength(1);
-    expect(JSON.parse(lines[0]!)).toMatchObject({ level: 40, msg: expect.stringContaining('A request arrived at http://id.example.com but VERITY_PUBLIC_URL is https://id.example.com') });
+    const messages = lines.map((line) => JSON.parse(line) as { level: number; msg: string });
+    expect(messages.map((m) => m.level)).toEqual([40, 40, 40]);
+    expect(messages[0]!.msg).toContain('A request arrived at http://id.example.com but VERITY_PUBLIC_URL is https://id.example.com');
+    expect(messages.slice(1).map((m) => /arrived at (\S+)/.exec(m.msg)?.[1])).toEqual(['https://a.example.com', 'https://b.example.com']);
   });
 });
