@@ -2,6 +2,7 @@
 // the store themselves (never context.open(), which would migrate and hold the lock): backup opens a
 // stopped store, or asks the running server for the dump; restore needs the server stopped. With
 // DATABASE_URL both print the pg_dump / pg_restore commands instead (docs/backup.md).
+import path from 'node:path';
 import { BackupError, backupEmbedded, restoreEmbedded, SECRET_REMINDER, type BackupReport } from '../../storage/backup.ts';
 import { requestServerBackup } from '../../storage/backup-signal.ts';
 import { DataDirLockedError } from '../../storage/dir-lock.ts';
@@ -17,14 +18,19 @@ function describeBackup(report: BackupReport, how: string): string {
   ].join('\n');
 }
 
+/** A file named on the command line, from the directory the operator ran it in: `npm run` runs scripts in
+ *  the package's directory and says where it was called from in INIT_CWD. */
+const operatorPath = (file: string) => path.resolve(process.env.INIT_CWD ?? process.cwd(), file);
+
 export const commands: CliCommand[] = [
   {
     name: 'backup',
     args: '<file>',
-    summary: 'write a consistent backup of the embedded database to <file> (the running server makes it)',
+    summary: 'write a consistent backup of the embedded database to <file> (server running or stopped)',
     async run(args, { config }) {
-      const [file, ...extra] = args;
-      if (!file || extra.length || file.startsWith('-')) throw new CliUsageError('backup needs exactly one file name and takes no flags');
+      const [named, ...extra] = args;
+      if (!named || extra.length || named.startsWith('-')) throw new CliUsageError('backup needs exactly one file name and takes no flags');
+      const file = operatorPath(named);
       try {
         return describeBackup(await backupEmbedded(config, file), 'server stopped');
       } catch (error) {
@@ -39,8 +45,9 @@ export const commands: CliCommand[] = [
     summary: 'restore a backup into the data directory (server stopped); --force moves an existing database aside',
     async run(args, { config }) {
       const force = args.includes('--force');
-      const files = args.filter((a) => a !== '--force');
-      if (files.length !== 1 || files[0]!.startsWith('-')) throw new CliUsageError('restore needs one file name and optionally --force');
+      const named = args.filter((a) => a !== '--force');
+      if (named.length !== 1 || named[0]!.startsWith('-')) throw new CliUsageError('restore needs one file name and optionally --force');
+      const files = [operatorPath(named[0]!)];
       let report;
       try {
         report = await restoreEmbedded(config, files[0]!, { force });
