@@ -16,7 +16,7 @@ import path from 'node:path';
 import type { BackupConfig, BackupReport } from './backup.ts';
 import { BackupError, backupSecretFileOf, copySecretBeside, fsyncDir, refuseExisting, writeFileAtomic } from './backup.ts';
 import type { Db } from './db.ts';
-import { readLockOwner } from './dir-lock.ts';
+import { isAlive, readLockOwner } from './dir-lock.ts';
 
 export const BACKUP_SIGNAL = 'SIGUSR2';
 export const markerOf = (dataDir: string): string => path.join(dataDir, 'backup-signal.pid');
@@ -220,14 +220,6 @@ export function serverToSignal(dataDir: string, probe: ProcessProbe = systemProb
   return holder;
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /** Moves without replacing: a hard link (fails when `to` exists), else a copy across file systems. */
 function moveFile(from: string, to: string): void {

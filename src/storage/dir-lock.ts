@@ -29,7 +29,8 @@ export function readLockOwner(file: string): { pid: number; host?: string } {
   return { pid: Number.parseInt(pid ?? '', 10), host: host?.trim() || undefined };
 }
 
-function isAlive(pid: number): boolean {
+/** Whether a process of this host with that pid exists (EPERM: it does, as another user). */
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
