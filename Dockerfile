@@ -10,8 +10,9 @@
 FROM node:24-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
-# No dependency has an install script; --ignore-scripts skips `prepare`, which would build before
-# the sources are here. The build runs below, once.
+# --ignore-scripts skips `prepare`, which would build before the sources are here (the build runs below,
+# once), and esbuild's postinstall (a dev dependency through Vite; its platform binary arrives as an
+# optional dependency, so the build does not need that script).
 RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY scripts/build.mjs scripts/build.mjs

@@ -82,7 +82,7 @@ const isRecord = (value: unknown): value is Record<string, unknown> => typeof va
 const isEmpty = (value: unknown) => value === null || value === undefined || value === '';
 
 /** `value` as `rule` lets it be shown. */
-export function viewField(value: unknown, rule: FieldRule): unknown {
+function viewField(value: unknown, rule: FieldRule): unknown {
   if (isEmpty(value)) return value;
   if (rule === 'show') return isScalar(value) || (Array.isArray(value) && value.every(isScalar)) ? value : MASK;
   if (rule === 'url') {

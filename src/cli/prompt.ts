@@ -4,6 +4,7 @@
 // Nothing read here is ever printed.
 import readline from 'node:readline';
 import { Writable } from 'node:stream';
+import { jsonObject } from './args.ts';
 
 /** What commands read from: process.stdin, or a stream a test gives the context. */
 export type Input = NodeJS.ReadableStream & { isTTY?: boolean };
@@ -24,13 +25,19 @@ export async function readStdinText(stdin: Input = process.stdin): Promise<strin
   return Buffer.concat(chunks).toString('utf8');
 }
 
+/** A JSON object from stdin (`what` names it in errors); on a terminal, says how to end the input. */
+export async function readStdinJson(stdin: Input = process.stdin, what: string): Promise<Record<string, unknown>> {
+  if (stdin.isTTY) process.stderr.write(`${what} as JSON (end with Ctrl-D on a line of its own):\n`);
+  return jsonObject(await readStdinText(stdin), `${what} on stdin`);
+}
+
 /** Reads stdin to its end; the secret is its first line. */
 export async function readStdinSecret(stdin: Input = process.stdin): Promise<string> {
   return (await readStdinText(stdin)).split(/\r?\n/)[0] ?? '';
 }
 
 /** Prompts on stderr and reads one line from a terminal without echoing it. */
-export function promptHidden(question: string, stdin: Input = process.stdin): Promise<string> {
+function promptHidden(question: string, stdin: Input = process.stdin): Promise<string> {
   return new Promise((resolve, reject) => {
     process.stderr.write(question);
     // readline echoes what is typed to its output; this one discards it, so the input stays hidden.

@@ -10,7 +10,7 @@ export function useJsonOutput(context: CliContext): void {
   jsonContexts.add(context);
 }
 
-export const wantsJson = (context: CliContext): boolean => jsonContexts.has(context);
+const wantsJson = (context: CliContext): boolean => jsonContexts.has(context);
 
 export interface Column<T> {
   header: string;

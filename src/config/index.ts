@@ -5,7 +5,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { parseAllowList } from '../net/address-policy.ts';
-import { crossCheck, isOrigin } from './cross-checks.ts';
+import { crossCheck, isOrigin, modeOf } from './cross-checks.ts';
 
 const int = (def: number, min: number, max: number) => z.coerce.number().int().min(min).max(max).default(def);
 /** The spellings a boolean variable accepts. */
@@ -284,7 +284,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   ];
   if (!result.success || problems.length) throw new ConfigError(problems);
   const raw = result.data;
-  const mode = raw.VERITY_MODE ?? (raw.NODE_ENV === 'production' ? 'production' : 'development');
+  const mode = modeOf(cleaned);
   const publicUrl = (raw.VERITY_PUBLIC_URL ?? `http://localhost:${raw.PORT}`).replace(/\/+$/, '');
   const HOST = raw.HOST ?? (mode === 'production' ? '0.0.0.0' : '127.0.0.1');
   const demoApp = raw.VERITY_DEMO_APP ?? mode === 'development';

@@ -41,7 +41,7 @@ export function healthRoutes(deps: { db: Db; keyring: Keyring; clock: Clock }) {
       {
         schema: {
           tags: ['status'],
-          summary: 'Readiness: the database answers, migrations are current, the server secret opens the sealed data',
+          summary: 'Readiness: the database answers, migrations are current, the server secret is the one this database recorded',
           response: { 200: Ready, 503: NotReady },
         },
       },

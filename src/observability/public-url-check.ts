@@ -11,7 +11,7 @@ const PROBES = /^\/(api\/status|api\/health|metrics)(\/|\?|$)/;
 const MAX_WARNINGS = 3;
 
 /** The origin a request arrived at, as the server sees it; null when its host is not a URL host. */
-export function requestOrigin(request: Pick<FastifyRequest, 'protocol' | 'host'>): string | null {
+function requestOrigin(request: Pick<FastifyRequest, 'protocol' | 'host'>): string | null {
   try {
     return new URL(`${request.protocol}://${request.host}`).origin;
   } catch {

@@ -7,7 +7,7 @@ import { LogController, type FastifyReply, type FastifyRequest } from 'fastify';
 import { requestForLog } from './logger.ts';
 
 /** `GET /path 204 1.2ms`: the message of a request's entry (no query string: it can carry codes). */
-export function requestLine(request: Pick<FastifyRequest, 'method' | 'url' | 'originalUrl'>, statusCode: number, elapsedMs: number): string {
+function requestLine(request: Pick<FastifyRequest, 'method' | 'url' | 'originalUrl'>, statusCode: number, elapsedMs: number): string {
   return `${request.method} ${requestForLog(request).url ?? ''} ${statusCode} ${elapsedMs.toFixed(1)}ms`;
 }
 

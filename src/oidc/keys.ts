@@ -3,7 +3,7 @@
 // Rotation adds a new key in front; the old signing key stays in the JWKS until its tokens expire.
 import crypto from 'node:crypto';
 import { exportJWK, generateKeyPair, type JWK } from 'jose';
-import type { Keyring } from '../crypto/keyring.ts';
+import { sealedKeyId, type Keyring } from '../crypto/keyring.ts';
 import { cached } from '../storage/cache.ts';
 import type { Db, Queryable } from '../storage/db.ts';
 
@@ -31,7 +31,7 @@ async function insertKey(q: Queryable, keyring: Keyring, kind: 'signing' | 'cook
 }
 
 /** Whether this keyring can open the ciphertext (its server secret may have been rotated out). */
-const readable = (keyring: Keyring, material: string) => keyring.hasKey(material.split('.')[0] ?? '');
+const readable = (keyring: Keyring, material: string) => keyring.hasKey(sealedKeyId(material));
 
 /**
  * Loads the keys, creating the first ones under an advisory lock so concurrent starts agree. Active

@@ -16,11 +16,11 @@ import path from 'node:path';
 import type { BackupConfig, BackupReport } from './backup.ts';
 import { BackupError, backupSecretFileOf, copySecretBeside, fsyncDir, refuseExisting, writeFileAtomic } from './backup.ts';
 import type { Db } from './db.ts';
-import { isAlive, readLockOwner } from './dir-lock.ts';
+import { isAlive, lockFileOf, readLockOwner } from './dir-lock.ts';
 
-export const BACKUP_SIGNAL = 'SIGUSR2';
-export const markerOf = (dataDir: string): string => path.join(dataDir, 'backup-signal.pid');
-export const backupsDirOf = (dataDir: string): string => path.join(dataDir, 'backups');
+const BACKUP_SIGNAL = 'SIGUSR2';
+const markerOf = (dataDir: string): string => path.join(dataDir, 'backup-signal.pid');
+const backupsDirOf = (dataDir: string): string => path.join(dataDir, 'backups');
 
 interface Logger {
   info(message: string): void;
@@ -114,22 +114,13 @@ export function serveBackupRequests(deps: { db: Db; dataDir: string; logger: Log
       stopped = true;
       process.off(BACKUP_SIGNAL, onSignal);
       try {
-        if (fs.readFileSync(markerOf(dataDir), 'utf8').split('\n')[0] === String(process.pid)) fs.unlinkSync(markerOf(dataDir));
+        if (readMarker(dataDir)?.pid === process.pid) fs.unlinkSync(markerOf(dataDir));
       } catch {
         // already gone
       }
       await running;
     },
   };
-}
-
-function readPid(file: string): number | undefined {
-  try {
-    const pid = Number.parseInt(fs.readFileSync(file, 'utf8'), 10);
-    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 export interface Marker {
@@ -141,7 +132,7 @@ export interface Marker {
 }
 
 /** The marker as written, or undefined when absent or malformed (never follows a symlink). */
-export function readMarker(dataDir: string): Marker | undefined {
+function readMarker(dataDir: string): Marker | undefined {
   let fd: number | undefined;
   try {
     fd = fs.openSync(markerOf(dataDir), fs.constants.O_RDONLY | (fs.constants.O_NOFOLLOW ?? 0));
@@ -174,20 +165,21 @@ const systemProbe = (): ProcessProbe => ({
  */
 export function serverToSignal(dataDir: string, probe: ProcessProbe = systemProbe()): number {
   const marker = markerOf(dataDir);
-  const lockHost = (() => {
+  const lock = (() => {
     try {
-      return readLockOwner(path.join(dataDir, 'verity.lock')).host;
+      return readLockOwner(lockFileOf(dataDir));
     } catch {
       return undefined;
     }
   })();
+  const lockHost = lock?.host;
   // Another host's (or container's) pid means nothing here: it may even be this process's own number.
   if (lockHost !== undefined && lockHost !== os.hostname())
     throw new BackupError(
       `${dataDir} is held by a server on host ${lockHost} (another machine or container); nothing was signalled. ` +
         'Run backup where that server runs (in its container: `docker exec <container> node dist/cli/index.js backup <file>`).',
     );
-  const holder = readPid(path.join(dataDir, 'verity.lock'));
+  const holder = lock && Number.isInteger(lock.pid) && lock.pid > 0 ? lock.pid : undefined;
   const found = readMarker(dataDir);
   const notServer = (why: string) =>
     new BackupError(

@@ -25,7 +25,7 @@ export class BackupError extends Error {
   override name = 'BackupError';
 }
 
-export const PG_BACKUP_HINT =
+const PG_BACKUP_HINT =
   'DATABASE_URL is set: back up PostgreSQL with its own tools, which are consistent while Verity runs:\n' +
   '  pg_dump --format=custom --file=verity.dump "$DATABASE_URL"\n' +
   'and restore into an empty database (servers stopped) with:\n' +
@@ -36,8 +36,8 @@ export const SECRET_REMINDER =
   'The backup holds sealed secrets and keyed hashes: it is useless without the VERITY_SECRET (and any ' +
   'VERITY_PREVIOUS_SECRETS) it was made with. Keep the secret, apart from the backup.';
 
-export const pgdataOf = (dataDir: string): string => path.join(dataDir, 'pgdata');
-export const secretFileOf = (dataDir: string): string => path.join(dataDir, 'secret.key');
+const pgdataOf = (dataDir: string): string => path.join(dataDir, 'pgdata');
+const secretFileOf = (dataDir: string): string => path.join(dataDir, 'secret.key');
 /** Where a development secret.key travels with a backup. */
 export const backupSecretFileOf = (file: string): string => `${file}.secret.key`;
 

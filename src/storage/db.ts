@@ -293,12 +293,12 @@ export function openPg(options: PgOptions): Db {
   };
 }
 
+const gzipAsync = promisify(gzip);
+
 /** Opens PGlite persisted at dataDir, or in memory when dataDir is undefined. Extensions the
  *  migrations create (pg_trgm, migration 013) must be loaded when PGlite is constructed. PGlite is
  *  imported here, not at the top: loading it costs about 45 MB of memory that a server on
  *  PostgreSQL never needs. */
-const gzipAsync = promisify(gzip);
-
 export async function openPglite(dataDir?: string, options: { loadDataDir?: Blob } = {}): Promise<Db> {
   const [{ PGlite: Lite }, { pg_trgm }] = await Promise.all([import('@electric-sql/pglite'), import('@electric-sql/pglite/contrib/pg_trgm')]);
   const lite = await Lite.create({ ...(dataDir ? { dataDir } : {}), ...options, extensions: { pg_trgm } });

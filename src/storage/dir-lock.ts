@@ -17,11 +17,14 @@ export class DataDirLockedError extends Error {
             'stop that process, use another VERITY_DATA_DIR, or set DATABASE_URL to share a PostgreSQL server.'
         : `The data directory ${dir} is locked by process ${pid} on host ${host} (another machine or container). ` +
             'The embedded database serves one process; stop that one. If that host or container no longer exists, ' +
-            `delete ${path.join(dir, 'verity.lock')} and start again.`,
+            `delete ${lockFileOf(dir)} and start again.`,
     );
     this.name = 'DataDirLockedError';
   }
 }
+
+/** The lock file of a data directory. */
+export const lockFileOf = (dir: string) => path.join(dir, 'verity.lock');
 
 /** The lock file's owner: its pid, and its host name (absent in a lock written before host names). */
 export function readLockOwner(file: string): { pid: number; host?: string } {
@@ -42,7 +45,7 @@ export function isAlive(pid: number): boolean {
 /** Takes the lock or throws DataDirLockedError; returns the release function. */
 export function lockDataDir(dir: string): () => void {
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const file = path.join(dir, 'verity.lock');
+  const file = lockFileOf(dir);
   const mine = `${process.pid}\n${os.hostname()}\n`;
   for (let attempt = 0; attempt < 5; attempt += 1) {
     try {

@@ -11,7 +11,7 @@ import { findApplication, listApplications } from '../../storage/repos/applicati
 import { jsonObject, parseArgs } from '../args.ts';
 import { CliUsageError, type CliCommand } from '../command.ts';
 import type { CliContext, CliDeps } from '../context.ts';
-import { readStdinText } from '../prompt.ts';
+import { readStdinJson } from '../prompt.ts';
 import { redactUrl } from '../redact.ts';
 import { details, render, table } from '../table.ts';
 
@@ -29,7 +29,7 @@ async function checkCallbackUrl(egress: Egress, settings: Partial<OtpSettings>):
 /** Parses OTP settings; null (any known key) means "back to the default". A field that does not
  *  validate is a usage error naming it. */
 async function settingsOf(context: CliContext, text: string): Promise<Partial<Record<keyof OtpSettings, unknown>>> {
-  const given = text === '-' ? jsonObject(await readStdinText(context.stdin ?? process.stdin), 'the settings on stdin') : jsonObject(text, 'settings');
+  const given = text === '-' ? await readStdinJson(context.stdin, 'the settings') : jsonObject(text, 'settings');
   const cleared = Object.keys(given).filter((key) => given[key] === null);
   const unknown = cleared.filter((key) => !(key in otpSettingsPatch.shape));
   if (unknown.length) throw new CliUsageError(`settings: unknown key ${unknown.join(', ')}`);
@@ -46,7 +46,7 @@ export async function requireApp(deps: Pick<CliDeps, 'db'>, id: string | undefin
 }
 
 /** Stored settings with null values left out: what the operator set, the rest takes the defaults. */
-export function mergeOtpSettings(stored: Record<string, unknown>, patch: Record<string, unknown>): Record<string, unknown> {
+function mergeOtpSettings(stored: Record<string, unknown>, patch: Record<string, unknown>): Record<string, unknown> {
   const merged: Record<string, unknown> = { ...stored, ...patch };
   for (const [key, value] of Object.entries(patch)) if (value === null) delete merged[key];
   return merged;

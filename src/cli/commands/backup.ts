@@ -47,16 +47,16 @@ export const commands: CliCommand[] = [
       const force = args.includes('--force');
       const named = args.filter((a) => a !== '--force');
       if (named.length !== 1 || named[0]!.startsWith('-')) throw new CliUsageError('restore needs one file name and optionally --force');
-      const files = [operatorPath(named[0]!)];
+      const file = operatorPath(named[0]!);
       let report;
       try {
-        report = await restoreEmbedded(config, files[0]!, { force });
+        report = await restoreEmbedded(config, file, { force });
       } catch (error) {
         if (error instanceof DataDirLockedError) throw new BackupError(`${error.message}\nStop the server before restoring.`);
         throw error;
       }
       const lines = [
-        `Restored ${files[0]} into ${config.dataDir}: ${report.applications} applications, ${report.users} users` +
+        `Restored ${file} into ${config.dataDir}: ${report.applications} applications, ${report.users} users` +
           (report.migrated.length ? `; migrations applied: ${report.migrated.join(', ')}` : '') +
           '.',
       ];

@@ -4,20 +4,18 @@
 // command line (where every local user could read it in /proc/<pid>/cmdline); lists show no config and
 // `connectors show` shows only the fields connector-view.ts knows are not credentials.
 import { createConnector, deleteConnector, getConnector, listConnectors, type ConnectorDeps } from '../../domain/connectors/index.ts';
-import { jsonObject, parseArgs } from '../args.ts';
+import { parseArgs } from '../args.ts';
 import { CliUsageError, type CliCommand } from '../command.ts';
 import { viewConfig } from '../connector-view.ts';
 import type { CliContext, CliDeps } from '../context.ts';
-import { readStdinText } from '../prompt.ts';
+import { readStdinJson } from '../prompt.ts';
 import { details, render, table } from '../table.ts';
 
 /** The config JSON from stdin (`-` or no argument); JSON in the command line is refused, unread. */
 async function readConfig(context: CliContext, given: string | undefined): Promise<Record<string, unknown>> {
   if (given !== undefined && given !== '-')
     throw new CliUsageError('the config is read from stdin (`- < config.json`): in the command line it would be visible to other local users');
-  const stdin = context.stdin ?? process.stdin;
-  if (stdin.isTTY) process.stderr.write('Config JSON (end with Ctrl-D on a line of its own):\n');
-  return jsonObject(await readStdinText(stdin), 'the config on stdin');
+  return readStdinJson(context.stdin, 'the config');
 }
 
 const connectorDeps = (deps: CliDeps): ConnectorDeps => ({

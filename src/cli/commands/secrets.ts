@@ -17,7 +17,7 @@ function shortLivedLines(items: SecretStatus['shortLived']): string[] {
   ];
 }
 
-export function formatStatus(s: SecretStatus): string {
+function formatStatus(s: SecretStatus): string {
   const lines = [
     `Current key: ${s.currentKeyId}`,
     `Keys held (VERITY_SECRET, then VERITY_PREVIOUS_SECRETS): ${s.heldKeyIds.join(', ')}`,
@@ -45,7 +45,7 @@ export function formatStatus(s: SecretStatus): string {
   return lines.join('\n');
 }
 
-export function formatRotate(r: RotateReport): string {
+function formatRotate(r: RotateReport): string {
   const lines = [`Re-sealed with the current key ${r.currentKeyId}:`];
   let left = 0;
   for (const c of r.columns) {

@@ -4,11 +4,13 @@
 // printed, except one `users reset-password --generate` made, once, and never taken from the command
 // line (other local users read it in /proc/<pid>/cmdline): stdin or a no-echo prompt only.
 import { ALNUM, randomString } from '../../crypto/keyring.ts';
-import { keyOf, ownLockoutIdentifier, type LockoutIdentifier } from '../../domain/experience/lockout.ts';
+import { userLockoutIdentifiers } from '../../domain/account/lockout.ts';
+import { keyOf, type LockoutIdentifier } from '../../domain/experience/lockout.ts';
 import { parseSearch } from '../../domain/search.ts';
 import { assertPasswordAccepted, type PasswordUserInfo } from '../../domain/sign-in-experience/password-check.ts';
 import { getSignInExperience } from '../../domain/sign-in-experience/index.ts';
 import { createUser } from '../../domain/users/create.ts';
+import { emailRule, phoneRule, usernameRule } from '../../domain/users/identifier-rules.ts';
 import { setUserPassword } from '../../domain/users/password.ts';
 import { listUsers } from '../../domain/users/read.ts';
 import { setSuspended } from '../../domain/users/update.ts';
@@ -23,19 +25,19 @@ import { details, render, table } from '../table.ts';
 
 const PAGE = 50;
 
-/** The Management API's rules for a new user's identifiers (http/management/users.ts; Logto's). */
-const IDENTIFIER_RULES = { username: /^[A-Z_a-z]\w*$/, primaryEmail: /^\S+@\S+\.\S+$/, primaryPhone: /^\d+$/ } as const;
+/** The Management API's rules for a new user's identifiers (domain/users/identifier-rules.ts). */
+const IDENTIFIER_RULES = { username: usernameRule, primaryEmail: emailRule, primaryPhone: phoneRule } as const;
 
 function checkIdentifiers(input: Partial<Record<keyof typeof IDENTIFIER_RULES, string | undefined>>) {
   for (const [field, rule] of Object.entries(IDENTIFIER_RULES)) {
     const value = input[field as keyof typeof IDENTIFIER_RULES];
-    if (value !== undefined && (value.length > 128 || !rule.test(value))) throw new CliUsageError(`${field}: not a valid value`);
+    if (value !== undefined && !rule.safeParse(value).success) throw new CliUsageError(`${field}: not a valid value`);
   }
 }
 
 /** A user by id, else by the identifier it looks like: an email (has @), a phone (digits, +, spaces,
  *  dashes, parentheses), else a username. Throws when there is none. */
-export async function findUserArg(deps: Pick<CliDeps, 'db'>, given: string | undefined, verb: string): Promise<repo.UserRow> {
+async function findUserArg(deps: Pick<CliDeps, 'db'>, given: string | undefined, verb: string): Promise<repo.UserRow> {
   if (!given) throw new CliUsageError(`users ${verb} needs a user id, username, email or phone`);
   const byId = await repo.findUser(deps.db, given);
   if (byId) return byId;
@@ -180,11 +182,7 @@ export const commands: CliCommand[] = [
       const { positional } = parseArgs(args, { max: 1 });
       const deps = await context.open();
       const user = await findUserArg(deps, positional[0], 'unlock');
-      const identifiers: LockoutIdentifier[] = [ownLockoutIdentifier(user.id)];
-      if (user.username) identifiers.push({ type: 'username', value: user.username });
-      if (user.primary_email) identifiers.push({ type: 'email', value: user.primary_email });
-      if (user.primary_phone) identifiers.push({ type: 'phone', value: user.primary_phone });
-      const cleared = await deleteLockouts(deps.db, identifiers.map((identifier) => keyOf(deps, identifier)));
+      const cleared = await deleteLockouts(deps.db, userLockoutIdentifiers(user).map((identifier) => keyOf(deps, identifier)));
       return render(context, { id: user.id, cleared }, (d) => `unlocked ${d.id} (${d.cleared} lockout record${d.cleared === 1 ? '' : 's'} cleared)`);
     },
   },

@@ -16,10 +16,10 @@ const CHECK_TEXT = 'verity/secret-check/v1';
 const ROTATE = '`npm run verity -- secrets rotate`';
 
 /** The check value of a held key: proves the key, not only its id. */
-export const checkValueOf = (keyring: Keyring, keyId: string) => keyring.hmac('check', CHECK_TEXT, keyId);
+const checkValueOf = (keyring: Keyring, keyId: string) => keyring.hmac('check', CHECK_TEXT, keyId);
 
 /** Whether a stored check value is the one this keyring's key makes. */
-export const checkValueMatches = (keyring: Keyring, keyId: string, stored: string) =>
+const checkValueMatches = (keyring: Keyring, keyId: string, stored: string) =>
   keyring.hasKey(keyId) && digestsEqual(checkValueOf(keyring, keyId), stored);
 
 /** The process must not start (or the command must not run): the message says why and what to do. */
