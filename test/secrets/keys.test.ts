@@ -149,7 +149,7 @@ describe('the start-up secret check', () => {
     expect(await openEverything(db, onlyNew)).toBe(12);
     const [app] = await db.query<{ callback_secret: string }>('SELECT callback_secret FROM applications WHERE id = $1', [seeded.appId]);
     expect(onlyNew.decrypt(app!.callback_secret)).toBe(seeded.callbackSecret);
-    const [totp] = await db.query<{ totp_secret: string }>(`SELECT totp_secret FROM user_mfa_factors ORDER BY created_at LIMIT 1`);
+    const [totp] = await db.query<{ totp_secret: string }>(`SELECT totp_secret FROM user_mfa_factors WHERE type = 'Totp' ORDER BY created_at LIMIT 1`);
     expect(onlyNew.decrypt(totp!.totp_secret)).toBe(seeded.totpSecret);
 
     const status = await secretStatus(db, onlyNew);
