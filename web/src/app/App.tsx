@@ -1,7 +1,7 @@
 // The page: loads the public settings, picks the language and colours, and shows one screen at a
 // time (app/nav.ts). Top-level screens keep their path in the address bar (/sign-in, /register,
 // /forgot-password) with the interaction's query; Back in the browser returns to them.
-import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { loadSettings, type Settings } from '../api/settings.ts';
 import { Layout } from '../components/Layout.tsx';
 import { chooseLanguage, translator } from '../i18n/index.ts';
@@ -54,7 +54,9 @@ export function Root() {
     return () => window.removeEventListener('popstate', onPop);
   }, []);
 
-  useEffect(() => {
+  // In the same commit as the words it describes (not after paint): a screen reader, or anything reading
+  // the page the moment its text changes, never sees French words under lang="en".
+  useLayoutEffect(() => {
     document.documentElement.lang = language;
   }, [language]);
 
